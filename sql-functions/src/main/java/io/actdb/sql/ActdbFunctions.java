@@ -1,11 +1,25 @@
 package io.actdb.sql;
 
+import io.actdb.sql.cka.LinearCka;
+import io.actdb.sql.cka.RbfCka;
+import io.actdb.sql.duckdb.AggregateBridge;
+import io.actdb.sql.duckdb.DuckDBConnections;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 /** Public entry point: registers every actdb SQL function on a DuckDB JDBC connection. */
 public final class ActdbFunctions {
   private ActdbFunctions() {}
+
+  /** One bridge (and one set of upcall stubs) per function for the whole JVM. */
+  private static final class Bridges {
+    static final List<AggregateBridge<?>> ALL =
+        List.of(
+            new AggregateBridge<>(new LinearCka(LinearCka.Estimator.BIASED)),
+            new AggregateBridge<>(new LinearCka(LinearCka.Estimator.DEBIASED)),
+            new AggregateBridge<>(new RbfCka()));
+  }
 
   /**
    * Registers all actdb functions (cka, cka_debiased, cka_rbf, ...) in the database behind
@@ -15,6 +29,12 @@ public final class ActdbFunctions {
    *     version, or registration fails
    */
   public static void register(Connection connection) throws SQLException {
-    // filled in by the bridge
+    DuckDBConnections.checkDriverVersion(DuckDBConnections.driverVersion());
+    DuckDBConnections.register(connection, Bridges.ALL);
+  }
+
+  /** Names of the SQL functions {@link #register} adds. */
+  public static List<String> functionNames() {
+    return List.of("cka", "cka_debiased", "cka_rbf");
   }
 }

@@ -1,0 +1,123 @@
+package io.actdb.sql.duckdb;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Reaches the C API {@code duckdb_connection} behind a DuckDB JDBC connection, and registers
+ * aggregate bridges on it.
+ *
+ * <p>The DuckDB JDBC driver keeps, in the package-private field {@code DuckDBConnection.connRef},
+ * a direct buffer whose address is a native {@code ConnectionHolder { shared_ptr<DuckDB> db;
+ * unique_ptr<Connection> connection; }}; the pointer at byte 16 is the {@code Connection*} that
+ * the C API calls {@code duckdb_connection}. That layout is internal to the driver, so actdb
+ * accepts exactly one driver version and refuses any other with a clear error.
+ */
+public final class DuckDBConnections {
+  private DuckDBConnections() {}
+
+  /** The DuckDB JDBC driver version whose internal layout this bridge was checked against. */
+  public static final String PINNED_DRIVER_VERSION = "2.0.0.1";
+
+  private static final long CONNECTION_POINTER_OFFSET = 16;
+
+  /**
+   * Fails unless {@code driverVersion} is {@link #PINNED_DRIVER_VERSION}.
+   *
+   * @throws SQLException naming both versions and what to do
+   */
+  public static void checkDriverVersion(String driverVersion) throws SQLException {
+    if (!PINNED_DRIVER_VERSION.equals(driverVersion)) {
+      throw new SQLException(
+          "actdb needs DuckDB JDBC driver "
+              + PINNED_DRIVER_VERSION
+              + " exactly, but found "
+              + driverVersion
+              + ": its functions reach DuckDB's C API through a driver-internal layout checked"
+              + " only on that version. Put org.duckdb:duckdb_jdbc:"
+              + PINNED_DRIVER_VERSION
+              + " on the class path instead.");
+    }
+  }
+
+  /**
+   * The version of the DuckDB JDBC driver on the class path: the Bundle-Version of the jar that
+   * holds {@code org.duckdb.DuckDBConnection}, or "unknown".
+   */
+  public static String driverVersion() {
+    try {
+      var source = DuckDBConnection.class.getProtectionDomain().getCodeSource();
+      if (source != null && source.getLocation() != null) {
+        java.nio.file.Path jar = java.nio.file.Path.of(source.getLocation().toURI());
+        if (java.nio.file.Files.isRegularFile(jar)) {
+          try (var file = new java.util.jar.JarFile(jar.toFile())) {
+            var manifest = file.getManifest();
+            String v =
+                manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-Version");
+            if (v != null) return v;
+          }
+        }
+      }
+    } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+      // fall through: the version cannot be told
+    }
+    return "unknown";
+  }
+
+  /**
+   * Registers {@code bridges} on the database behind {@code connection}, skipping the ones whose
+   * names the database already knows.
+   */
+  public static synchronized void register(Connection connection, List<AggregateBridge<?>> bridges)
+      throws SQLException {
+    checkDriverVersion(driverVersion());
+    DuckDBConnection duck;
+    try {
+      duck = connection.unwrap(DuckDBConnection.class);
+    } catch (SQLException e) {
+      throw new SQLException("actdb functions need a DuckDB JDBC connection, got " + connection, e);
+    }
+    if (duck.isClosed()) throw new SQLException("the DuckDB connection is closed");
+    java.util.Set<String> existing = new java.util.HashSet<>();
+    try (var st = duck.createStatement();
+        var rs =
+            st.executeQuery(
+                "SELECT DISTINCT function_name FROM duckdb_functions()"
+                    + " WHERE function_type = 'aggregate'")) {
+      while (rs.next()) existing.add(rs.getString(1));
+    }
+    MemorySegment nativeConnection = nativeConnection(duck);
+    for (AggregateBridge<?> bridge : bridges) {
+      String name = bridge.function().name();
+      if (existing.contains(name)) continue;
+      if (!bridge.register(nativeConnection)) {
+        throw new SQLException("DuckDB refused to register the aggregate function " + name);
+      }
+    }
+  }
+
+  private static MemorySegment nativeConnection(DuckDBConnection connection) throws SQLException {
+    ByteBuffer holder;
+    try {
+      Field field = DuckDBConnection.class.getDeclaredField("connRef");
+      field.setAccessible(true);
+      holder = (ByteBuffer) field.get(connection);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new SQLException(
+          "cannot reach the native connection of DuckDB JDBC " + driverVersion(), e);
+    }
+    if (holder == null || !holder.isDirect()) {
+      throw new SQLException("the DuckDB connection has no native handle (closed?)");
+    }
+    MemorySegment holderSegment = MemorySegment.ofBuffer(holder).reinterpret(24);
+    MemorySegment pointer = holderSegment.get(ValueLayout.ADDRESS, CONNECTION_POINTER_OFFSET);
+    if (pointer.address() == 0) throw new SQLException("the DuckDB connection is closed");
+    return pointer;
+  }
+}
