@@ -23,6 +23,9 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
   /** Largest group cka_rbf accepts: its work grows as n²·d. */
   public static final int MAX_ROWS = 10_000;
 
+  /** Up to this many pairs (16 MiB of floats) the median comes from sorting them all. */
+  private static final long SORT_PAIRS_UP_TO = 1 << 22;
+
   /** Per-group state: every row of x and y, and sigma_frac. */
   public static final class State {
     int dx = -1;
@@ -215,6 +218,23 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
    * patterns): pass one fixes the high 16 bits, pass two the low 16 bits.
    */
   static float[] pairDistancesOfRanks(float[] rows, int n, int dim, long[] ranks) {
+    return pairDistancesOfRanks(rows, n, dim, ranks, SORT_PAIRS_UP_TO);
+  }
+
+  /** As above; with more than {@code sortUpTo} pairs it selects by radix instead of sorting. */
+  static float[] pairDistancesOfRanks(float[] rows, int n, int dim, long[] ranks, long sortUpTo) {
+    long pairs = (long) n * (n - 1) / 2;
+    if (pairs <= sortUpTo) {
+      float[] all = new float[(int) pairs];
+      int p = 0;
+      for (int i = 0; i < n; i++) {
+        for (int j = i + 1; j < n; j++) all[p++] = (float) squaredDistance(rows, i, j, dim);
+      }
+      Arrays.sort(all);
+      float[] values = new float[ranks.length];
+      for (int t = 0; t < ranks.length; t++) values[t] = all[(int) ranks[t]];
+      return values;
+    }
     long[] high = new long[1 << 16];
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {

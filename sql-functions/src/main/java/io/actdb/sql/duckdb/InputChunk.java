@@ -16,6 +16,7 @@ public final class InputChunk {
   private final MemorySegment chunk;
   private final int size;
   private final String functionName;
+  private final VectorColumn[] loaded = new VectorColumn[MAX_COLUMNS];
 
   InputChunk(MemorySegment chunk, String functionName) {
     this.chunk = chunk;
@@ -35,11 +36,12 @@ public final class InputChunk {
    * @param argumentName how error messages name the argument, e.g. {@code "x"}
    */
   public VectorColumn vectors(int column, String argumentName) {
+    if (loaded[column] != null) return loaded[column]; // grouped updates ask once per group
     VectorColumn[] buffers = VECTOR_BUFFERS.get();
     VectorColumn target = buffers[column];
     if (target == null) target = buffers[column] = new VectorColumn();
     target.load(NativeDuckDB.chunkVector(chunk, column), size, functionName, argumentName);
-    return target;
+    return loaded[column] = target;
   }
 
   /** Column {@code column}, declared DOUBLE, as a scalar column. */
