@@ -193,15 +193,16 @@ final class DemoCommand extends ActdbCommand {
     }
     out.println();
     out.printf("  %-12s %8s %13s %13s%n", "Y", "cka", "cka_debiased", "cka_rbf(0.5)");
-    for (Map.Entry<String, String> entry : EXPLANATIONS.entrySet()) {
-      double[] r = results.get(entry.getKey());
+    // In the query's order (cka descending), each with what it shows.
+    for (Map.Entry<String, double[]> entry : results.entrySet()) {
+      double[] r = entry.getValue();
       out.printf(
           "  %-12s %8s %13s %13s   %s%n",
           entry.getKey(),
-          r == null ? "?" : number(r[0]),
-          r == null ? "?" : number(r[1]),
-          r == null ? "?" : number(r[2]),
-          entry.getValue());
+          number(r[0]),
+          number(r[1]),
+          number(r[2]),
+          EXPLANATIONS.getOrDefault(entry.getKey(), ""));
     }
   }
 
