@@ -35,6 +35,9 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     }
   }
 
+  /** Rows handed to the Gram kernel at once: a DuckDB chunk, so one call per chunk and group. */
+  static final int BLOCK_ROWS = 2048;
+
   /** A variance below this share of the raw second moment is float32 noise: treated as zero. */
   private static final double ZERO_VARIANCE = 1e-12;
 
@@ -96,7 +99,7 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
       if (block == null) block = blockFor(dz);
       RowBlock.copyFinite(x, r, block, buffered * dz, "x");
       RowBlock.copyFinite(y, r, block, buffered * dz + state.dx, "y");
-      if (++buffered == GramKernels.FLOAT_RUN) {
+      if (++buffered == BLOCK_ROWS) {
         flush(state, block, buffered);
         buffered = 0;
       }
@@ -106,7 +109,7 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
 
   private static float[] blockFor(int dz) {
     float[][] holder = BLOCK.get();
-    int needed = Math.multiplyExact(GramKernels.FLOAT_RUN, dz);
+    int needed = Math.multiplyExact(BLOCK_ROWS, dz);
     if (holder[0] == null || holder[0].length < needed) holder[0] = new float[needed];
     return holder[0];
   }

@@ -3,6 +3,7 @@ package io.actdb.sql.kernels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -11,15 +12,15 @@ import java.util.concurrent.Future;
 
 /**
  * Throughput of {@link GramKernels#addUpperGram} as the CKA aggregates use it: several threads at
- * once, each with its own {@code gram} and its own data, fed in blocks of {@value #BLOCK_ROWS}
- * rows (a DuckDB vector). Both the kernel and the answer are checked: a small problem against
- * {@link ScalarGramKernels}, and sampled entries of the timed result against float64 dot products;
- * a wrong result throws.
+ * once, each with its own {@code gram} and its own data, fed in blocks of {@value #BLOCK_ROWS} rows
+ * (a DuckDB vector). The answers are checked, before timing on a small problem against {@link
+ * ScalarGramKernels} and after timing on sampled entries of every thread's gram against float64 dot
+ * products; a wrong result throws {@link AssertionError}.
  *
  * <p>Run it, with the Vector API enabled, as {@code java --add-modules jdk.incubator.vector -cp
  * CLASSES io.actdb.sql.kernels.GramKernelBenchmark rows=10000 dim=4096 threads=2 seconds=10}. It
- * prints {@code name=value} lines; {@code kernel_gflops} counts {@link
- * GramKernels#upperGramFlops} over all threads per wall-clock second.
+ * prints {@code name=value} lines; {@code kernel_gflops} counts {@link GramKernels#upperGramFlops}
+ * over all threads per wall-clock second.
  */
 public final class GramKernelBenchmark {
 
@@ -43,7 +44,7 @@ public final class GramKernelBenchmark {
       throw new IllegalArgumentException("rows, dim and threads must be >= 1, seconds >= 0");
     }
     GramKernels kernels = Kernels.get();
-    if (!Boolean.getBoolean("nocheck")) checkAgainstScalar(kernels, 2 * BLOCK_ROWS + 1, Math.min(dim, 203));
+    checkAgainstScalar(kernels, 2 * BLOCK_ROWS + 1, Math.min(dim, 203));
 
     List<Worker> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -62,15 +63,17 @@ public final class GramKernelBenchmark {
       for (Worker w : workers) {
         flops += w.timedFlops;
       }
-      if (!Boolean.getBoolean("nocheck")) workers.get(0).checkSampledEntries(64);
+      for (Worker w : workers) {
+        w.checkSampledEntries(64);
+      }
 
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("kernel", Kernels.name());
-      out.put("kernel_gflops", String.format(java.util.Locale.ROOT, "%.1f", flops / wallSeconds / 1e9));
+      out.put("kernel_gflops", String.format(Locale.ROOT, "%.1f", flops / wallSeconds / 1e9));
       out.put("threads", threads);
       out.put("dim", dim);
       out.put("rows", rows);
-      out.put("seconds", String.format(java.util.Locale.ROOT, "%.2f", wallSeconds));
+      out.put("seconds", String.format(Locale.ROOT, "%.2f", wallSeconds));
       out.put("check", "ok");
       return out;
     } finally {

@@ -7,6 +7,9 @@ package io.actdb.sql.kernels;
  *
  * <p>Matrices are row-major {@code float[]} / {@code double[]}; a block {@code z} of {@code rows}
  * rows and {@code dim} columns holds row {@code r}, column {@code c} at {@code z[r * dim + c]}.
+ *
+ * <p>Implementations are thread-safe: several threads may call them at once, each with its own
+ * {@code gram}.
  */
 public interface GramKernels {
 

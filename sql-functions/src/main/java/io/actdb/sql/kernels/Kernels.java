@@ -1,9 +1,129 @@
 package io.actdb.sql.kernels;
 
-/** Chooses the kernel implementation (temporary). */
+import java.lang.reflect.InvocationTargetException;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * Chooses the {@link GramKernels} implementation once per JVM.
+ *
+ * <p>By default the Vector API implementation ({@link PanamaGramKernels}) is used when the {@code
+ * jdk.incubator.vector} module is in the boot layer, and the plain-Java {@link ScalarGramKernels}
+ * otherwise; a fallback logs one warning saying how to get the fast path. The system property
+ * {@value #PROPERTY} ({@code scalar} or {@code panama}) forces one; forcing {@code panama} where it
+ * cannot run throws {@link IllegalStateException} rather than falling back.
+ */
 public final class Kernels {
+
+  /** System property that forces an implementation: {@code scalar} or {@code panama}. */
+  public static final String PROPERTY = "actdb.kernels";
+
+  static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+  // Loaded by name, only after the module check: a direct reference could get it loaded while
+  // this class is verified, and without the module its linking fails with NoClassDefFoundError.
+  private static final String PANAMA_CLASS = Kernels.class.getPackageName() + ".PanamaGramKernels";
+
+  private static final Logger LOG = Logger.getLogger(Kernels.class.getName());
+
   private Kernels() {}
-  private static final GramKernels INSTANCE = new ScalarGramKernels();
-  public static GramKernels get() { return INSTANCE; }
-  public static String name() { return "scalar"; }
+
+  /**
+   * Returns the implementation chosen for this JVM.
+   *
+   * @throws IllegalStateException on every call, when {@value #PROPERTY} asks for something that
+   *     cannot run or is not a valid value
+   */
+  public static GramKernels get() {
+    return chosen().kernels();
+  }
+
+  /**
+   * Returns the name of the implementation chosen for this JVM: {@code panama} or {@code scalar}.
+   */
+  public static String name() {
+    return chosen().name();
+  }
+
+  record Choice(String name, GramKernels kernels) {}
+
+  private static Choice chosen() {
+    if (Holder.FAILURE != null) {
+      throw new IllegalStateException(Holder.FAILURE.getMessage(), Holder.FAILURE);
+    }
+    return Holder.CHOSEN;
+  }
+
+  /**
+   * Lazy holder: the choice, and its one log line, happen on first use and only once. A failure is
+   * kept rather than thrown from the initializer, which would leave later callers with a bare
+   * NoClassDefFoundError instead of the reason.
+   */
+  private static final class Holder {
+    static final Choice CHOSEN;
+    static final RuntimeException FAILURE;
+
+    static {
+      Choice choice = null;
+      RuntimeException failure = null;
+      try {
+        choice = choose(System.getProperty(PROPERTY, ""));
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      CHOSEN = choice;
+      FAILURE = failure;
+    }
+  }
+
+  /** Chooses for a value of {@value #PROPERTY} ({@code ""} when unset). */
+  static Choice choose(String forced) {
+    return switch (forced.trim().toLowerCase(Locale.ROOT)) {
+      case "scalar" -> new Choice("scalar", new ScalarGramKernels());
+      case "panama" -> {
+        try {
+          yield new Choice("panama", loadPanama());
+        } catch (UnsupportedOperationException e) {
+          throw new IllegalStateException(PROPERTY + "=panama was set, but " + e.getMessage(), e);
+        }
+      }
+      case "" -> {
+        try {
+          yield new Choice("panama", loadPanama());
+        } catch (UnsupportedOperationException e) {
+          LOG.warning("actdb falls back to its slower scalar kernels: " + e.getMessage());
+          yield new Choice("scalar", new ScalarGramKernels());
+        }
+      }
+      default ->
+          throw new IllegalArgumentException(
+              PROPERTY + " must be 'scalar' or 'panama', got '" + forced + "'");
+    };
+  }
+
+  /**
+   * Instantiates {@link PanamaGramKernels} reflectively, after checking that its module is there.
+   *
+   * @throws UnsupportedOperationException with the reason and the fix, when it cannot run here
+   */
+  private static GramKernels loadPanama() {
+    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+      throw new UnsupportedOperationException(
+          "the Java module "
+              + VECTOR_MODULE
+              + " is not enabled; add '--add-modules "
+              + VECTOR_MODULE
+              + "' to the java command line");
+    }
+    try {
+      return (GramKernels) Class.forName(PANAMA_CLASS).getDeclaredConstructor().newInstance();
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof UnsupportedOperationException u) {
+        throw u; // the constructor's own reason, e.g. vectors too narrow on this CPU
+      }
+      throw new IllegalStateException("cannot create " + PANAMA_CLASS, e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create " + PANAMA_CLASS, e);
+    }
+  }
 }

@@ -1,0 +1,14 @@
+/**
+ * Dense float32 numeric kernels behind the actdb SQL aggregates, chiefly the Gram matrix {@code
+ * zᵀz} that linear CKA is computed from. Internal to sql-functions.
+ *
+ * <p>The package knows nothing of DuckDB, SQL or activations: kernels take plain row-major {@code
+ * float[]} blocks and accumulate into caller-owned {@code double[]} results, so they can be tested
+ * and benchmarked on their own. It has the three-part shape of Lucene's vectorization support:
+ * {@link io.actdb.sql.kernels.GramKernels} (the contract), {@link
+ * io.actdb.sql.kernels.ScalarGramKernels} (plain Java: the fallback and the test oracle) and {@link
+ * io.actdb.sql.kernels.PanamaGramKernels} (the Vector API, {@code jdk.incubator.vector}). {@link
+ * io.actdb.sql.kernels.Kernels} picks one per JVM; {@link io.actdb.sql.kernels.GramKernelBenchmark}
+ * measures and checks the pick.
+ */
+package io.actdb.sql.kernels;
