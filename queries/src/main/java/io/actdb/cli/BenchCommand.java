@@ -1,6 +1,7 @@
 package io.actdb.cli;
 
 import io.actdb.sql.ActdbFunctions;
+import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.kernels.GramKernelBenchmark;
 import io.actdb.sql.kernels.GramKernels;
 import io.actdb.sql.kernels.Kernels;
@@ -59,6 +60,11 @@ final class BenchCommand implements Runnable {
         description = "The machine's fp32 GEMM rate measured in this sitting; adds ratios.")
     Double sgemmGflops;
 
+    @Option(
+        names = "--dgemm-gflops",
+        description = "The machine's fp64 GEMM rate measured in this sitting; adds a ratio.")
+    Double dgemmGflops;
+
     @Override
     protected void execute() throws Exception {
       if (n < 4 || dim < 1) throw new CommandFailure("bench cka needs --n >= 4 and --dim >= 1");
@@ -87,42 +93,72 @@ final class BenchCommand implements Runnable {
         double debiasedSeconds = seconds(t0);
         if (!(cka >= 0 && cka <= 1)) throw new CommandFailure("check failed: cka = " + cka);
 
+        // The opt-in float32-run accumulation, for comparison.
+        String previous = System.setProperty(LinearCka.ACCUMULATION_PROPERTY, "float_runs");
+        double fast;
+        double fastSeconds;
+        try {
+          t0 = System.nanoTime();
+          fast = value(c, "SELECT cka(x, y) FROM bench");
+          fastSeconds = seconds(t0);
+        } finally {
+          if (previous == null) System.clearProperty(LinearCka.ACCUMULATION_PROPERTY);
+          else System.setProperty(LinearCka.ACCUMULATION_PROPERTY, previous);
+        }
+        if (Math.abs(fast - cka) > 1e-5 * cka) {
+          throw new CommandFailure("check failed: float_runs cka " + fast + " vs exact " + cka);
+        }
+
         double flops = GramKernels.upperGramFlops(n, 2 * dim);
         print("cka", cka);
         print("cka_debiased", debiased);
         print("cka_seconds", ckaSeconds);
         print("cka_debiased_seconds", debiasedSeconds);
+        print("cka_float_runs_seconds", fastSeconds);
         print("cka_query_gflops", flops / ckaSeconds / 1e9);
         print("cka_debiased_query_gflops", flops / debiasedSeconds / 1e9);
+        print("cka_float_runs_query_gflops", flops / fastSeconds / 1e9);
       }
-      Map<String, Object> kernel =
-          GramKernelBenchmark.run(n, 2 * dim, threads, Math.max(1, kernelSeconds));
-      double kernelGflops = Double.parseDouble(kernel.get("kernel_gflops").toString());
-      print("kernel_gflops", kernelGflops);
+      // The Gram kernel alone on the same shape: one gram, `threads` threads on it, as in a query.
+      double exact = kernelGflops(GramKernels.Accumulation.EXACT);
+      double floatRuns = kernelGflops(GramKernels.Accumulation.FLOAT_RUNS);
+      print("kernel_gflops", exact);
+      print("kernel_float_runs_gflops", floatRuns);
       if (sgemmGflops != null) {
         print("sgemm_gflops", sgemmGflops);
-        print("kernel_to_sgemm", kernelGflops / sgemmGflops);
+        print("kernel_to_sgemm", exact / sgemmGflops);
+        print("kernel_float_runs_to_sgemm", floatRuns / sgemmGflops);
+      }
+      if (dgemmGflops != null) {
+        print("dgemm_gflops", dgemmGflops);
+        print("kernel_to_dgemm", exact / dgemmGflops);
       }
     }
 
+    private double kernelGflops(GramKernels.Accumulation accumulation) throws Exception {
+      Map<String, Object> kernel =
+          GramKernelBenchmark.run(
+              n, 2 * dim, threads, Math.max(1, kernelSeconds), accumulation, true);
+      return Double.parseDouble(kernel.get("kernel_gflops").toString());
+    }
+
     private void buildTable(Connection c) throws SQLException {
-      // Deterministic pseudo-random data; y = x/2 + independent noise, so 0 < CKA < 1.
-      exec(
-          c,
-          String.format(
-              Locale.ROOT,
-              "CREATE TABLE base AS SELECT i, [(hash(i * %1$d + k) %% 20001)::FLOAT / 10000 - 1"
-                  + " FOR k IN range(%1$d)]::FLOAT[%1$d] AS x FROM range(%2$d) r(i)",
-              dim,
-              n));
-      exec(
-          c,
-          String.format(
-              Locale.ROOT,
-              "CREATE TABLE bench AS SELECT i, x, [x[k + 1] / 2 + (hash(i * %1$d + k + 7) %% 2001)::FLOAT"
-                  + " / 1000 - 1 FOR k IN range(%1$d)]::FLOAT[%1$d] AS y FROM base",
-              dim));
-      exec(c, "DROP TABLE base");
+      // Deterministic pseudo-random data, appended from Java (a per-element SQL expression over
+      // n·D elements is far slower); y = x/2 + independent noise, so 0 < CKA < 1.
+      exec(c, String.format(Locale.ROOT,
+          "CREATE TABLE bench (i BIGINT, x FLOAT[%1$d], y FLOAT[%1$d])", dim));
+      java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+      float[] x = new float[dim];
+      float[] y = new float[dim];
+      try (var appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender("bench")) {
+        for (int i = 0; i < n; i++) {
+          for (int k = 0; k < dim; k++) {
+            x[k] = (float) (random.nextDouble() * 2 - 1);
+            y[k] = x[k] / 2 + (float) (random.nextDouble() * 2 - 1);
+          }
+          appender.beginRow().append((long) i).append(x).append(y).endRow();
+        }
+      }
     }
 
     private static void exec(Connection c, String sql) throws SQLException {

@@ -48,9 +48,14 @@ final class CkaMoments {
   /**
    * Adds a block of already-shifted rows {@code z[0 .. rows·dz)}.
    */
-  void addBlock(GramKernels kernels, float[] z, int rows) {
+  void addBlock(
+      GramKernels kernels,
+      float[] z,
+      int rows,
+      GramKernels.Accumulation accumulation,
+      int parallelism) {
     if (rows == 0) return;
-    kernels.addUpperGram(z, rows, dz, gram);
+    kernels.addUpperGram(z, rows, dz, gram, accumulation, parallelism);
     for (int r = 0; r < rows; r++) {
       int base = r * dz;
       double a = kernels.sumOfSquares(z, base, dx);
@@ -75,12 +80,54 @@ final class CkaMoments {
    * counts as {@code z + delta} here. Exact algebra (no approximation) in float64.
    */
   void addShifted(CkaMoments other, double[] delta) {
-    long m = other.n;
+    Shifted moved = other.shiftedBy(delta);
+    sumA += moved.sumA;
+    sumB += moved.sumB;
+    sumAA += moved.sumAA;
+    sumBB += moved.sumBB;
+    sumAB += moved.sumAB;
+    for (int k = 0; k < dz; k++) {
+      sum[k] += moved.sum[k];
+      sumAZ[k] += moved.sumAZ[k];
+      sumBZ[k] += moved.sumBZ[k];
+    }
+    // Second order: Σ(z+δ)(z+δ)ᵀ = G + δ Σzᵀ + Σz δᵀ + m δδᵀ.
     double[] su = other.sum;
+    long m = other.n;
+    for (int i = 0; i < dz; i++) {
+      double di = delta[i];
+      double si = su[i];
+      int row = i * dz;
+      for (int j = i; j < dz; j++) {
+        gram[row + j] += other.gram[row + j] + di * su[j] + si * delta[j] + m * di * delta[j];
+      }
+    }
+    n += m;
+  }
+
+  /** Everything but the Gram matrix, of rows z moved to z + δ. */
+  record Shifted(
+      double sumA,
+      double sumB,
+      double sumAA,
+      double sumBB,
+      double sumAB,
+      double[] sum,
+      double[] sumAZ,
+      double[] sumBZ) {}
+
+  /**
+   * The first-, third- and fourth-order sums of these rows moved by {@code delta}. With p = z_x·δ_x
+   * and q = z_y·δ_y, the moved norms are a' = a + 2p + ‖δ_x‖² and b' = b + 2q + ‖δ_y‖²; every
+   * sum of products of a', b', z' expands into sums this state keeps (Σpz = G·δ_x and so on).
+   */
+  Shifted shiftedBy(double[] delta) {
+    double[] su = sum;
+    long m = n;
     double eu = 0;
     double ev = 0;
-    double sp = 0; // Σ p, p = z_x · delta_x
-    double sq = 0; // Σ q, q = z_y · delta_y
+    double sp = 0; // Σ p
+    double sq = 0; // Σ q
     for (int k = 0; k < dx; k++) {
       eu += delta[k] * delta[k];
       sp += su[k] * delta[k];
@@ -89,16 +136,22 @@ final class CkaMoments {
       ev += delta[k] * delta[k];
       sq += su[k] * delta[k];
     }
-    // gp[k] = Σ_i z_ik p_i = Σ_{j<dx} G[k][j] δ_j ; gq[k] = Σ_i z_ik q_i
+    // gp[k] = Σ_i z_ik p_i = Σ_{j<dx} G[k][j] δ_j and gq[k] = Σ_{j>=dx} G[k][j] δ_j, read from
+    // the upper triangle row by row (each stored entry G[i][j] serves rows i and j).
     double[] gp = new double[dz];
     double[] gq = new double[dz];
-    for (int k = 0; k < dz; k++) {
-      double accP = 0;
-      double accQ = 0;
-      for (int j = 0; j < dx; j++) accP += other.g(k, j) * delta[j];
-      for (int j = dx; j < dz; j++) accQ += other.g(k, j) * delta[j];
-      gp[k] = accP;
-      gq[k] = accQ;
+    for (int i = 0; i < dz; i++) {
+      int row = i * dz;
+      double di = delta[i];
+      double[] toI = i < dx ? gp : gq; // where G[i][j]·δ_i lands for k = j
+      double p = 0;
+      double q = 0;
+      int xEnd = Math.max(i, dx);
+      for (int j = i; j < xEnd; j++) p += gram[row + j] * delta[j];
+      for (int j = xEnd; j < dz; j++) q += gram[row + j] * delta[j];
+      gp[i] += p;
+      gq[i] += q;
+      for (int j = i + 1; j < dz; j++) toI[j] += gram[row + j] * di;
     }
     double spp = 0; // Σ p²
     double spq = 0; // Σ p q
@@ -110,79 +163,80 @@ final class CkaMoments {
     for (int k = 0; k < dx; k++) {
       spp += delta[k] * gp[k];
       spq += delta[k] * gq[k];
-      sap += other.sumAZ[k] * delta[k];
-      sbp += other.sumBZ[k] * delta[k];
+      sap += sumAZ[k] * delta[k];
+      sbp += sumBZ[k] * delta[k];
     }
     for (int k = dx; k < dz; k++) {
       sqq += delta[k] * gq[k];
-      saq += other.sumAZ[k] * delta[k];
-      sbq += other.sumBZ[k] * delta[k];
+      saq += sumAZ[k] * delta[k];
+      sbq += sumBZ[k] * delta[k];
     }
-    // Second order: Σ(z+δ)(z+δ)ᵀ = G + δ Σzᵀ + Σz δᵀ + m δδᵀ.
-    for (int i = 0; i < dz; i++) {
-      double di = delta[i];
-      double si = su[i];
-      int row = i * dz;
-      for (int j = i; j < dz; j++) {
-        gram[row + j] += other.gram[row + j] + di * su[j] + si * delta[j] + m * di * delta[j];
-      }
-    }
-    // With a' = a + 2p + eu and b' = b + 2q + ev:
-    sumAA += other.sumAA + 4 * spp + m * eu * eu + 4 * sap + 2 * eu * other.sumA + 4 * eu * sp;
-    sumBB += other.sumBB + 4 * sqq + m * ev * ev + 4 * sbq + 2 * ev * other.sumB + 4 * ev * sq;
-    sumAB +=
-        other.sumAB
-            + 2 * saq
-            + ev * other.sumA
-            + 2 * sbp
-            + 4 * spq
-            + 2 * ev * sp
-            + eu * other.sumB
-            + 2 * eu * sq
+    double movedAA = sumAA + 4 * spp + m * eu * eu + 4 * sap + 2 * eu * sumA + 4 * eu * sp;
+    double movedBB = sumBB + 4 * sqq + m * ev * ev + 4 * sbq + 2 * ev * sumB + 4 * ev * sq;
+    double movedAB =
+        sumAB + 2 * saq + ev * sumA + 2 * sbp + 4 * spq + 2 * ev * sp + eu * sumB + 2 * eu * sq
             + m * eu * ev;
-    double newSumA = other.sumA + 2 * sp + m * eu;
-    double newSumB = other.sumB + 2 * sq + m * ev;
+    double[] movedSum = new double[dz];
+    double[] movedAZ = new double[dz];
+    double[] movedBZ = new double[dz];
     for (int k = 0; k < dz; k++) {
       double dk = delta[k];
       // Σ a'(z+δ) = Σaz + Σa δ + 2Σpz + 2Σp δ + eu Σz + m eu δ
-      sumAZ[k] += other.sumAZ[k] + other.sumA * dk + 2 * gp[k] + 2 * sp * dk + eu * su[k] + m * eu * dk;
-      sumBZ[k] += other.sumBZ[k] + other.sumB * dk + 2 * gq[k] + 2 * sq * dk + ev * su[k] + m * ev * dk;
-      sum[k] += su[k] + m * dk;
+      movedAZ[k] = sumAZ[k] + sumA * dk + 2 * gp[k] + 2 * sp * dk + eu * su[k] + m * eu * dk;
+      movedBZ[k] = sumBZ[k] + sumB * dk + 2 * gq[k] + 2 * sq * dk + ev * su[k] + m * ev * dk;
+      movedSum[k] = su[k] + m * dk;
     }
-    sumA += newSumA;
-    sumB += newSumB;
-    n += m;
+    return new Shifted(
+        sumA + 2 * sp + m * eu,
+        sumB + 2 * sq + m * ev,
+        movedAA,
+        movedBB,
+        movedAB,
+        movedSum,
+        movedAZ,
+        movedBZ);
   }
 
-  /** These moments about the rows' mean: Σz = 0, gram = centred cross-products, and so on. */
-  CkaMoments centred() {
-    CkaMoments c = new CkaMoments(dx, dy, shift);
+  /** What CKA needs of the rows about their mean. */
+  record Centred(
+      double sumA, double sumB, double sumAA, double sumBB, double sumAB,
+      double xx, double yy, double xy) {}
+
+  /**
+   * These moments about the rows' mean: Σã, Σb̃, Σã², Σb̃², Σãb̃ and the squared Frobenius norms
+   * of the centred cross-product blocks (xx, yy, xy), streamed without a second Gram matrix.
+   */
+  Centred centred() {
     double[] delta = new double[dz];
     for (int k = 0; k < dz; k++) delta[k] = -sum[k] / n;
-    c.addShifted(this, delta);
-    return c;
-  }
-
-  /** Sum of squared entries of the centred gram over blocks: [0]=xx, [1]=yy, [2]=xy. */
-  double[] blockSquaredNorms() {
+    Shifted c = shiftedBy(delta);
     double xx = 0;
     double yy = 0;
     double xy = 0;
     for (int i = 0; i < dz; i++) {
       int row = i * dz;
-      for (int j = i; j < dz; j++) {
-        double v = gram[row + j];
-        double sq = v * v;
-        if (j < dx) {
-          xx += i == j ? sq : 2 * sq;
-        } else if (i >= dx) {
-          yy += i == j ? sq : 2 * sq;
-        } else {
-          xy += sq;
-        }
+      double di = delta[i];
+      double si = sum[i];
+      double diag = gram[row + i] + 2 * di * si + n * di * di;
+      double offX = 0;
+      double offY = 0;
+      int xEnd = Math.max(i + 1, dx);
+      for (int j = i + 1; j < xEnd; j++) {
+        double v = gram[row + j] + di * sum[j] + si * delta[j] + n * di * delta[j];
+        offX += v * v;
+      }
+      for (int j = xEnd; j < dz; j++) {
+        double v = gram[row + j] + di * sum[j] + si * delta[j] + n * di * delta[j];
+        offY += v * v;
+      }
+      if (i < dx) {
+        xx += diag * diag + 2 * offX;
+        xy += offY; // j >= dx: the x–y block, each entry once
+      } else {
+        yy += diag * diag + 2 * offY;
       }
     }
-    return new double[] {xx, yy, xy};
+    return new Centred(c.sumA, c.sumB, c.sumAA, c.sumBB, c.sumAB, xx, yy, xy);
   }
 
   /** Σ‖x‖² about the true origin: the scale against which a variance counts as zero. */

@@ -12,6 +12,9 @@ import java.util.logging.Logger;
  * otherwise; a fallback logs one warning saying how to get the fast path. The system property
  * {@value #PROPERTY} ({@code scalar} or {@code panama}) forces one; forcing {@code panama} where it
  * cannot run throws {@link IllegalStateException} rather than falling back.
+ *
+ * <p>Both implementations honour every {@link GramKernels.Accumulation} and {@code parallelism}
+ * (the scalar one sums in float64 whichever is asked), so callers need not know which was chosen.
  */
 public final class Kernels {
 

@@ -11,21 +11,35 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API {@link GramKernels}. Obtain it through {@link Kernels#get()}: this class links against
  * {@code jdk.incubator.vector} and fails to load without that module.
  *
- * <p>{@link #addUpperGram} is an sgemm ({@code zᵀz}) blocked the way BLAS blocks one:
+ * <p>{@link #addUpperGram} is a gemm ({@code zᵀz}) blocked the way BLAS blocks one, in float32 (an
+ * sgemm, {@link Accumulation#FLOAT_RUNS}) or in float64 (a dgemm on widened floats, {@link
+ * Accumulation#EXACT}):
  *
  * <ol>
- *   <li>A <em>pass</em> of up to {@link #MAX_RUNS_PER_PASS} runs of {@link #FLOAT_RUN} rows is
- *       copied into column <em>panels</em> {@link #TJ} floats wide, one panel row after another.
- *   <li>For every <em>strip</em> of {@link #TI} gram rows {@code i0 .. i0+TI-1}, and every run, the
- *       strip's {@code TI} columns of {@code z} are gathered into a <em>sliver</em>, and a
+ *   <li>A <em>pass</em> of rows (for float32, up to {@link #MAX_RUNS_PER_PASS} runs of {@link
+ *       #FLOAT_RUN} rows; for float64, the rows that fit {@link #EXACT_PASS_BYTES}) is copied into
+ *       column <em>panels</em> {@link #TJ} floats or {@link #TJD} doubles wide, one panel row after
+ *       another. The float64 path widens each float once, here.
+ *   <li>For every <em>strip</em> of {@link #TI} gram rows {@code i0 .. i0+TI-1} (and, for float32,
+ *       every run), the strip's {@code TI} columns are gathered into a <em>sliver</em>, and a
  *       register-tiled microkernel multiplies the sliver with each panel that holds a column {@code
- *       j >= i0}, writing float32 tile sums into a float scratch strip.
- *   <li>The strip is added into {@code gram} row by row, each run's sums widened to float64.
+ *       j >= i0}, writing tile sums into a scratch strip.
+ *   <li>The strip is added into {@code gram} row by row (float32 sums widened to float64).
  * </ol>
  *
- * <p>Each thread keeps its scratch buffers (about {@link #PASS_BYTES} bytes, or one run's panels
- * when that is more) for its lifetime, so concurrent callers, each with its own {@code gram}, never
- * share them and a thread does not reallocate them call after call.
+ * <p>The float64 path runs at half the float32 rate, as a dgemm does: a vector register holds half
+ * as many doubles and the FMA units take one vector per cycle either way. It is the default all the
+ * same, because its result does not depend on how the rows are ordered or cut into calls.
+ *
+ * <p>With several threads ({@code parallelism}), the caller packs each pass's panels together with
+ * its helpers, then all of them share the panels read-only and take strips, in ranges of about
+ * equal triangle area, until none is left (see {@link KernelThreads}). A strip's sums do not depend
+ * on who computes it, so the result does not depend on the thread count, bit for bit.
+ *
+ * <p>Each thread keeps its buffers for its lifetime: a caller its panels (about {@link #PASS_BYTES}
+ * or {@link #EXACT_PASS_BYTES} bytes, or the smallest pass's when that is more), every thread that
+ * computes strips its slivers and strips. Concurrent callers, each with its own {@code gram}, never
+ * share them, and a thread does not reallocate them call after call.
  */
 public final class PanamaGramKernels implements GramKernels {
 
@@ -53,17 +67,21 @@ public final class PanamaGramKernels implements GramKernels {
   static final int TI = 6;
 
   /**
-   * Vectors of columns per tile row. 4 with 32 vector registers (AVX-512): 24 accumulators + 4
-   * panel vectors + 1 broadcast = 29. 2 elsewhere: AVX2 has only 16 registers (12 + 2 + 1).
+   * Vectors of columns per tile row, for floats and doubles alike (the register count, not the lane
+   * type, sets it). 4 with 32 vector registers (AVX-512): 24 accumulators + 4 panel vectors + 1
+   * broadcast = 29. 2 elsewhere: AVX2 has only 16 registers (12 + 2 + 1).
    */
   static final int VECTORS_PER_ROW = FLOATS.vectorBitSize() >= 512 ? 4 : 2;
 
-  /** Gram columns per tile, and the width of a packed panel. */
+  /** Gram columns per float32 tile, and the width of a packed float panel. */
   static final int TJ = VECTORS_PER_ROW * FLOATS.length();
 
+  /** Gram columns per float64 tile, and the width of a packed double panel: half of {@link #TJ}. */
+  static final int TJD = VECTORS_PER_ROW * DOUBLES.length();
+
   /**
-   * Budget for one pass's packed panels. Every strip streams the whole pass's panels again, so they
-   * must stay in the last-level cache, which two or more threads share; 8 MiB per thread holds two
+   * Budget for one float32 pass's packed panels. Every strip streams the whole pass's panels again,
+   * so they must stay in the last-level cache, which two or more threads share; 8 MiB holds two
    * runs of 4096 columns. More runs per pass mean fewer read-modify-writes of the float64 {@code
    * gram}, which does not fit in any cache and costs a trip to DRAM per pass.
    */
@@ -72,8 +90,38 @@ public final class PanamaGramKernels implements GramKernels {
   /** A DuckDB vector is 2048 rows: one pass covers a whole chunk when the columns are few. */
   static final int MAX_RUNS_PER_PASS = 8;
 
+  /**
+   * Budget for one float64 pass's packed panels; as {@link #PASS_BYTES}, they are streamed once per
+   * strip and must stay in the last-level cache. 256 rows of 4096 columns.
+   */
+  static final long EXACT_PASS_BYTES = 8L << 20;
+
+  /** Fewest rows in a float64 pass, whatever {@code dim}: the {@code gram} update needs company. */
+  static final int MIN_EXACT_PASS_ROWS = 256;
+
+  /**
+   * Most rows in a float64 pass: a sliver ({@link #TI} doubles a row) stays within L2, and a DuckDB
+   * vector (2048 rows) of up to 512 columns is one pass.
+   */
+  static final int MAX_EXACT_PASS_ROWS = 2048;
+
   /** Gram doubles per step of {@link #addStrip}: 8 KiB, a quarter of a typical L1. */
   static final int ROW_CHUNK = 1024;
+
+  /**
+   * Work ({@code rows * dim * dim}) below which a call stays on the caller's thread. A helper costs
+   * a wake-up (some 50 µs in a VM), a wait for the packing, and caches it must fill. Measured on
+   * 2-core AVX-512 (Zen 4, KVM), two threads gain: at 2^22 work, 20-30% in float64 but 0-20% in
+   * float32; at 2^23 (2048 rows of 64 columns, 256 rows of 181), 15-35% in both; at 2^27 (2048 rows
+   * of 256), 60-70%; with thousands of columns, 95-100%.
+   */
+  static final long PARALLEL_MIN_WORK = 1L << 23;
+
+  /**
+   * Strip ranges per thread. Threads take ranges until none is left, so when one thread is slowed
+   * (another process on its core) the others take over all but its last range.
+   */
+  static final int RANGES_PER_THREAD = 8;
 
   /** Public for reflection from {@link Kernels}. */
   public PanamaGramKernels() {
@@ -87,55 +135,129 @@ public final class PanamaGramKernels implements GramKernels {
     }
   }
 
-  /** One thread's scratch space; grows to the largest problem seen, never shrinks. */
-  private static final class Workspace {
-    float[] panels = new float[0];
-    float[] sliver = new float[FLOAT_RUN * TI];
-    float[] strip = new float[0];
+  /**
+   * A caller's packed panels, shared read-only with its helpers during a call. Grows to the largest
+   * problem seen, never shrinks.
+   */
+  private static final class Panels {
+    float[] floats = new float[0];
+    double[] doubles = new double[0];
 
-    void ensure(int passRows, int runs, int padded) {
-      if (panels.length < passRows * padded) {
-        panels = new float[passRows * padded];
+    float[] floats(int length) {
+      if (floats.length < length) {
+        floats = new float[length];
       }
-      if (strip.length < runs * TI * padded) {
-        strip = new float[runs * TI * padded];
+      return floats;
+    }
+
+    double[] doubles(int length) {
+      if (doubles.length < length) {
+        doubles = new double[length];
       }
+      return doubles;
     }
   }
 
-  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+  /** One thread's sliver and strip, for the strips it computes. Grows, never shrinks. */
+  private static final class Scratch {
+    final float[] sliver = new float[FLOAT_RUN * TI];
+    float[] strip = new float[0];
+    double[] wideSliver = new double[0];
+    double[] wideStrip = new double[0];
+
+    float[] strip(int length) {
+      if (strip.length < length) {
+        strip = new float[length];
+      }
+      return strip;
+    }
+
+    double[] wideSliver(int length) {
+      if (wideSliver.length < length) {
+        wideSliver = new double[length];
+      }
+      return wideSliver;
+    }
+
+    double[] wideStrip(int length) {
+      if (wideStrip.length < length) {
+        wideStrip = new double[length];
+      }
+      return wideStrip;
+    }
+  }
+
+  private static final ThreadLocal<Panels> PANELS = ThreadLocal.withInitial(Panels::new);
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   @Override
-  public void addUpperGram(float[] z, int rows, int dim, double[] gram) {
-    ScalarGramKernels.checkGramArguments(z, rows, dim, gram);
+  public void addUpperGram(
+      float[] z, int rows, int dim, double[] gram, Accumulation accumulation, int parallelism) {
+    ScalarGramKernels.checkGramArguments(z, rows, dim, gram, accumulation, parallelism);
     if (rows == 0 || dim == 0) {
       return;
     }
-    int padded = ceilTo(dim, TJ);
-    long runBytes = (long) FLOAT_RUN * padded * Float.BYTES;
-    int runs = Math.clamp(PASS_BYTES / runBytes, 1, MAX_RUNS_PER_PASS);
-    runs = Math.min(runs, ceilTo(rows, FLOAT_RUN) / FLOAT_RUN);
-    int passRows = runs * FLOAT_RUN;
-    Workspace ws = WORKSPACE.get();
-    ws.ensure(passRows, runs, padded);
-    for (int r0 = 0; r0 < rows; r0 += passRows) {
-      int n = Math.min(passRows, rows - r0);
-      packPanels(z, r0, n, dim, passRows, ws.panels);
-      addPass(ws, n, passRows, dim, padded, gram);
+    int threads = KernelThreads.threadsFor(parallelism, rows, dim, PARALLEL_MIN_WORK);
+    switch (accumulation) {
+      case EXACT -> addExact(z, rows, dim, gram, threads);
+      case FLOAT_RUNS -> addFloatRuns(z, rows, dim, gram, threads);
     }
   }
 
   /**
-   * Copies rows {@code r0 .. r0+n-1} of {@code z} into panels: column {@code j} of pass row {@code
-   * r} goes to {@code panels[((j / TJ) * passRows + r) * TJ + j % TJ]}. Unpacked, consecutive rows
-   * of a tile are {@code dim} floats apart: for a power-of-two {@code dim} they fall into the same
-   * few L1 sets and each on its own page; packed, the microkernel walks one contiguous block that
-   * the prefetchers follow.
+   * Cuts {@code panels} panels into ranges for the packing tasks. Packing is a memory copy: one
+   * range per thread is enough, as long as each range is at least one panel.
    */
-  private static void packPanels(float[] z, int r0, int n, int dim, int passRows, float[] panels) {
+  private static int[] panelRanges(int panels, int threads) {
+    int parts = Math.min(panels, threads);
+    int[] bounds = new int[parts + 1];
+    for (int p = 0; p <= parts; p++) {
+      bounds[p] = (int) ((long) panels * p / parts);
+    }
+    return bounds;
+  }
+
+  // ---- FLOAT_RUNS: float32 sums over runs of FLOAT_RUN rows. ----
+
+  private static void addFloatRuns(float[] z, int rows, int dim, double[] gram, int threads) {
+    int padded = ceilTo(dim, TJ);
+    long runBytes = (long) FLOAT_RUN * padded * Float.BYTES;
+    int maxRuns = Math.clamp(PASS_BYTES / runBytes, 1, MAX_RUNS_PER_PASS);
+    int runs = Math.min(maxRuns, ceilTo(rows, FLOAT_RUN) / FLOAT_RUN);
+    int passRows = runs * FLOAT_RUN;
+    float[] panels = PANELS.get().floats(passRows * padded);
+    int[] packs = panelRanges(padded / TJ, threads);
+    int[] strips = KernelThreads.splitTriangle(dim, TI, RANGES_PER_THREAD * threads);
+    for (int r0 = 0; r0 < rows; r0 += passRows) {
+      int first = r0;
+      int n = Math.min(passRows, rows - r0);
+      KernelThreads.forEach(
+          threads,
+          packs.length - 1,
+          k -> packPanels(z, first, n, dim, passRows, panels, packs[k] * TJ, packs[k + 1] * TJ),
+          strips.length - 1,
+          k -> {
+            Scratch scratch = SCRATCH.get();
+            float[] strip = scratch.strip(runs * TI * padded);
+            for (int i0 = strips[k]; i0 < strips[k + 1]; i0 += TI) {
+              addFloatStrip(panels, n, passRows, dim, padded, i0, scratch.sliver, strip, gram);
+            }
+          });
+    }
+  }
+
+  /**
+   * Copies rows {@code r0 .. r0+n-1} of {@code z}, columns {@code jFrom .. jTo-1} (whole panels)
+   * into panels: column {@code j} of pass row {@code r} goes to {@code panels[((j / TJ) * passRows
+   * + r) * TJ + j % TJ]}. Unpacked, consecutive rows of a tile are {@code dim} floats apart: for a
+   * power-of-two {@code dim} they fall into the same few L1 sets and each on its own page; packed,
+   * the microkernel walks one contiguous block that the prefetchers follow.
+   */
+  private static void packPanels(
+      float[] z, int r0, int n, int dim, int passRows, float[] panels, int jFrom, int jTo) {
     for (int r = 0; r < n; r++) {
       int src = (r0 + r) * dim;
-      for (int j0 = 0; j0 < dim; j0 += TJ) {
+      for (int j0 = jFrom; j0 < Math.min(dim, jTo); j0 += TJ) {
         int dst = ((j0 / TJ) * passRows + r) * TJ;
         int width = Math.min(TJ, dim - j0);
         System.arraycopy(z, src + j0, panels, dst, width);
@@ -148,32 +270,38 @@ public final class PanamaGramKernels implements GramKernels {
     }
   }
 
-  /** Adds one packed pass of {@code n} rows into {@code gram}, strip by strip. */
-  private static void addPass(
-      Workspace ws, int n, int passRows, int dim, int padded, double[] gram) {
-    float[] panels = ws.panels;
-    float[] sliver = ws.sliver;
-    float[] strip = ws.strip;
+  /**
+   * Adds gram rows {@code i0 .. i0+TI-1} of one packed pass of {@code n} rows into {@code gram},
+   * run by run through the microkernel into {@code strip}, then {@link #addStrip}.
+   */
+  private static void addFloatStrip(
+      float[] panels,
+      int n,
+      int passRows,
+      int dim,
+      int padded,
+      int i0,
+      float[] sliver,
+      float[] strip,
+      double[] gram) {
     int runs = ceilTo(n, FLOAT_RUN) / FLOAT_RUN;
-    for (int i0 = 0; i0 < dim; i0 += TI) {
-      int firstPanel = i0 / TJ; // the first panel holding a column j >= i0
-      for (int run = 0; run < runs; run++) {
-        int rFirst = run * FLOAT_RUN;
-        int kc = Math.min(FLOAT_RUN, n - rFirst);
-        gatherSliver(panels, passRows, rFirst, kc, i0, dim, sliver);
-        int stripRun = run * TI * padded;
-        for (int j0 = firstPanel * TJ; j0 < dim; j0 += TJ) {
-          int panel = ((j0 / TJ) * passRows + rFirst) * TJ;
-          int tile = stripRun + j0 - firstPanel * TJ;
-          if (VECTORS_PER_ROW == 4) {
-            tile6x4(sliver, panels, panel, kc, strip, tile, padded);
-          } else {
-            tile6x2(sliver, panels, panel, kc, strip, tile, padded);
-          }
+    int firstPanel = i0 / TJ; // the first panel holding a column j >= i0
+    for (int run = 0; run < runs; run++) {
+      int rFirst = run * FLOAT_RUN;
+      int kc = Math.min(FLOAT_RUN, n - rFirst);
+      gatherSliver(panels, passRows, rFirst, kc, i0, dim, sliver);
+      int stripRun = run * TI * padded;
+      for (int j0 = firstPanel * TJ; j0 < dim; j0 += TJ) {
+        int panel = ((j0 / TJ) * passRows + rFirst) * TJ;
+        int tile = stripRun + j0 - firstPanel * TJ;
+        if (VECTORS_PER_ROW == 4) {
+          tile6x4(sliver, panels, panel, kc, strip, tile, padded);
+        } else {
+          tile6x2(sliver, panels, panel, kc, strip, tile, padded);
         }
       }
-      addStrip(strip, runs, padded, i0, firstPanel * TJ, dim, gram);
     }
+    addStrip(strip, runs, padded, i0, firstPanel * TJ, dim, gram);
   }
 
   /**
@@ -365,6 +493,290 @@ public final class PanamaGramKernels implements GramKernels {
             gram[g + j] += strip[s + j];
           }
         }
+      }
+    }
+  }
+
+  // ---- EXACT: float64 sums of exact float64 products. ----
+
+  private static void addExact(float[] z, int rows, int dim, double[] gram, int threads) {
+    int padded = ceilTo(dim, TJD);
+    long rowBytes = (long) padded * Double.BYTES;
+    int passRows =
+        Math.min(
+            rows,
+            Math.clamp(EXACT_PASS_BYTES / rowBytes, MIN_EXACT_PASS_ROWS, MAX_EXACT_PASS_ROWS));
+    double[] panels = PANELS.get().doubles(passRows * padded);
+    int[] packs = panelRanges(padded / TJD, threads);
+    int[] strips = KernelThreads.splitTriangle(dim, TI, RANGES_PER_THREAD * threads);
+    for (int r0 = 0; r0 < rows; r0 += passRows) {
+      int first = r0;
+      int n = Math.min(passRows, rows - r0);
+      KernelThreads.forEach(
+          threads,
+          packs.length - 1,
+          k ->
+              packWidePanels(
+                  z, first, n, dim, passRows, panels, packs[k] * TJD, packs[k + 1] * TJD),
+          strips.length - 1,
+          k -> {
+            Scratch scratch = SCRATCH.get();
+            double[] sliver = scratch.wideSliver(passRows * TI);
+            double[] strip = scratch.wideStrip(TI * padded);
+            for (int i0 = strips[k]; i0 < strips[k + 1]; i0 += TI) {
+              addExactStrip(panels, n, passRows, dim, padded, i0, sliver, strip, gram);
+            }
+          });
+    }
+  }
+
+  /**
+   * {@link #packPanels} for the float64 path: rows {@code r0 .. r0+n-1}, columns {@code jFrom ..
+   * jTo-1}, widened to double once here rather than once per strip in the microkernel; column
+   * {@code j} of pass row {@code r} goes to {@code panels[((j / TJD) * passRows + r) * TJD + j %
+   * TJD]}.
+   */
+  private static void packWidePanels(
+      float[] z, int r0, int n, int dim, int passRows, double[] panels, int jFrom, int jTo) {
+    final int dl = DOUBLES.length();
+    for (int r = 0; r < n; r++) {
+      int src = (r0 + r) * dim;
+      for (int j0 = jFrom; j0 < Math.min(dim, jTo); j0 += TJD) {
+        int dst = ((j0 / TJD) * passRows + r) * TJD;
+        int width = Math.min(TJD, dim - j0);
+        int c = 0;
+        for (int bound = DOUBLES.loopBound(width); c < bound; c += dl) {
+          widen(z, src + j0 + c).intoArray(panels, dst + c);
+        }
+        // scalar tail
+        for (; c < width; c++) {
+          panels[dst + c] = z[src + j0 + c];
+        }
+        // Zeros past dim, as in packPanels.
+        for (; c < TJD; c++) {
+          panels[dst + c] = 0;
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds gram rows {@code i0 .. i0+TI-1} of one packed float64 pass of {@code n} rows into {@code
+   * gram}: every tile sums all {@code n} rows in its registers, then {@link #addWideStrip}.
+   */
+  private static void addExactStrip(
+      double[] panels,
+      int n,
+      int passRows,
+      int dim,
+      int padded,
+      int i0,
+      double[] sliver,
+      double[] strip,
+      double[] gram) {
+    int firstPanel = i0 / TJD; // the first panel holding a column j >= i0
+    gatherWideSliver(panels, passRows, n, i0, dim, sliver);
+    for (int j0 = firstPanel * TJD; j0 < dim; j0 += TJD) {
+      int panel = (j0 / TJD) * passRows * TJD;
+      int tile = j0 - firstPanel * TJD;
+      if (VECTORS_PER_ROW == 4) {
+        wideTile6x4(sliver, panels, panel, n, strip, tile, padded);
+      } else {
+        wideTile6x2(sliver, panels, panel, n, strip, tile, padded);
+      }
+    }
+    addWideStrip(strip, padded, i0, firstPanel * TJD, dim, gram);
+  }
+
+  /** {@link #gatherSliver} for the float64 panels: {@code sliver[r * TI + ii]}, all n rows. */
+  private static void gatherWideSliver(
+      double[] panels, int passRows, int n, int i0, int dim, double[] sliver) {
+    for (int ii = 0; ii < TI; ii++) {
+      int i = i0 + ii;
+      if (i < dim) {
+        int src = ((i / TJD) * passRows) * TJD + i % TJD;
+        for (int r = 0; r < n; r++) {
+          sliver[r * TI + ii] = panels[src + r * TJD];
+        }
+      } else {
+        for (int r = 0; r < n; r++) {
+          sliver[r * TI + ii] = 0;
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #tile6x4} in float64: 6 rows by 4 vectors (6 x 32 doubles with AVX-512), 24 accumulators
+   * in registers for all {@code kc} rows. Half the lanes of the float32 tile for the same registers
+   * and the same FMA rate, so half its flops; the loads per FMA are the same. The FMA's one
+   * rounding is the sum's, since a product of two widened floats is exact in float64.
+   */
+  private static void wideTile6x4(
+      double[] sliver,
+      double[] panels,
+      int panel,
+      int kc,
+      double[] out,
+      int outOff,
+      int outStride) {
+    final int l = DOUBLES.length();
+    DoubleVector c00 = DoubleVector.zero(DOUBLES), c01 = c00, c02 = c00, c03 = c00;
+    DoubleVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    DoubleVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    DoubleVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    DoubleVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+    DoubleVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+    for (int r = 0; r < kc; r++) {
+      int b = panel + r * TJD;
+      int a = r * TI;
+      DoubleVector b0 = DoubleVector.fromArray(DOUBLES, panels, b);
+      DoubleVector b1 = DoubleVector.fromArray(DOUBLES, panels, b + l);
+      DoubleVector b2 = DoubleVector.fromArray(DOUBLES, panels, b + 2 * l);
+      DoubleVector b3 = DoubleVector.fromArray(DOUBLES, panels, b + 3 * l);
+      DoubleVector x = DoubleVector.broadcast(DOUBLES, sliver[a]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      c02 = x.fma(b2, c02);
+      c03 = x.fma(b3, c03);
+      x = DoubleVector.broadcast(DOUBLES, sliver[a + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      c12 = x.fma(b2, c12);
+      c13 = x.fma(b3, c13);
+      x = DoubleVector.broadcast(DOUBLES, sliver[a + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      c22 = x.fma(b2, c22);
+      c23 = x.fma(b3, c23);
+      x = DoubleVector.broadcast(DOUBLES, sliver[a + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      c32 = x.fma(b2, c32);
+      c33 = x.fma(b3, c33);
+      x = DoubleVector.broadcast(DOUBLES, sliver[a + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      c42 = x.fma(b2, c42);
+      c43 = x.fma(b3, c43);
+      x = DoubleVector.broadcast(DOUBLES, sliver[a + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      c52 = x.fma(b2, c52);
+      c53 = x.fma(b3, c53);
+    }
+    int o = outOff;
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + l);
+    c02.intoArray(out, o + 2 * l);
+    c03.intoArray(out, o + 3 * l);
+    o += outStride;
+    c10.intoArray(out, o);
+    c11.intoArray(out, o + l);
+    c12.intoArray(out, o + 2 * l);
+    c13.intoArray(out, o + 3 * l);
+    o += outStride;
+    c20.intoArray(out, o);
+    c21.intoArray(out, o + l);
+    c22.intoArray(out, o + 2 * l);
+    c23.intoArray(out, o + 3 * l);
+    o += outStride;
+    c30.intoArray(out, o);
+    c31.intoArray(out, o + l);
+    c32.intoArray(out, o + 2 * l);
+    c33.intoArray(out, o + 3 * l);
+    o += outStride;
+    c40.intoArray(out, o);
+    c41.intoArray(out, o + l);
+    c42.intoArray(out, o + 2 * l);
+    c43.intoArray(out, o + 3 * l);
+    o += outStride;
+    c50.intoArray(out, o);
+    c51.intoArray(out, o + l);
+    c52.intoArray(out, o + 2 * l);
+    c53.intoArray(out, o + 3 * l);
+  }
+
+  /** {@link #wideTile6x4} for 16-register machines (AVX2, SSE): a 6 x 2-vector tile. */
+  private static void wideTile6x2(
+      double[] sliver,
+      double[] panels,
+      int panel,
+      int kc,
+      double[] out,
+      int outOff,
+      int outStride) {
+    final int l = DOUBLES.length();
+    DoubleVector c00 = DoubleVector.zero(DOUBLES), c01 = c00;
+    DoubleVector c10 = c00, c11 = c00;
+    DoubleVector c20 = c00, c21 = c00;
+    DoubleVector c30 = c00, c31 = c00;
+    DoubleVector c40 = c00, c41 = c00;
+    DoubleVector c50 = c00, c51 = c00;
+    for (int r = 0; r < kc; r++) {
+      int b = panel + r * TJD;
+      int a = r * TI;
+      DoubleVector b0 = DoubleVector.fromArray(DOUBLES, panels, b);
+      DoubleVector b1 = DoubleVector.fromArray(DOUBLES, panels, b + l);
+      DoubleVector x = DoubleVector.broadcast(DOUBLES, sliver[a]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = DoubleVector.broadcast(DOUBLES, sliver[a + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = DoubleVector.broadcast(DOUBLES, sliver[a + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = DoubleVector.broadcast(DOUBLES, sliver[a + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = DoubleVector.broadcast(DOUBLES, sliver[a + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = DoubleVector.broadcast(DOUBLES, sliver[a + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    int o = outOff;
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + l);
+    o += outStride;
+    c10.intoArray(out, o);
+    c11.intoArray(out, o + l);
+    o += outStride;
+    c20.intoArray(out, o);
+    c21.intoArray(out, o + l);
+    o += outStride;
+    c30.intoArray(out, o);
+    c31.intoArray(out, o + l);
+    o += outStride;
+    c40.intoArray(out, o);
+    c41.intoArray(out, o + l);
+    o += outStride;
+    c50.intoArray(out, o);
+    c51.intoArray(out, o + l);
+  }
+
+  /**
+   * Adds the strip's float64 tile sums into gram rows {@code i0 .. i0+TI-1} from the diagonal on;
+   * strip column 0 is gram column {@code jFirst}. Row by row, as long sequential streams, for the
+   * prefetcher (see {@link #addStrip}).
+   */
+  private static void addWideStrip(
+      double[] strip, int stride, int i0, int jFirst, int dim, double[] gram) {
+    final int dl = DOUBLES.length();
+    for (int i = i0; i < Math.min(dim, i0 + TI); i++) {
+      int g = i * dim;
+      int s = (i - i0) * stride - jFirst; // strip index of column j is s + j
+      int j = i;
+      for (int bound = i + DOUBLES.loopBound(dim - i); j < bound; j += dl) {
+        DoubleVector.fromArray(DOUBLES, gram, g + j)
+            .add(DoubleVector.fromArray(DOUBLES, strip, s + j))
+            .intoArray(gram, g + j);
+      }
+      // scalar tail
+      for (; j < dim; j++) {
+        gram[g + j] += strip[s + j];
       }
     }
   }

@@ -10,5 +10,11 @@
  * io.actdb.sql.kernels.PanamaGramKernels} (the Vector API, {@code jdk.incubator.vector}). {@link
  * io.actdb.sql.kernels.Kernels} picks one per JVM; {@link io.actdb.sql.kernels.GramKernelBenchmark}
  * measures and checks the pick.
+ *
+ * <p>The Gram kernel sums in float64 by default ({@link
+ * io.actdb.sql.kernels.GramKernels.Accumulation#EXACT}), so that CKA does not depend on row order
+ * or DuckDB's thread count; float32 runs are an opt-in at twice the speed. One call can use several
+ * cores, from one shared pool of daemon threads ({@code KernelThreads}): DuckDB scans small tables
+ * on a single thread.
  */
 package io.actdb.sql.kernels;

@@ -159,11 +159,14 @@ class CkaSqlTest {
 
   @Test
   void sameResultForShuffledRowsAndAnyThreadCount() throws SQLException {
-    // Big enough (several row groups) for DuckDB to scan in parallel and combine states.
+    // Big enough (several row groups) for DuckDB to scan in parallel and combine states;
+    // Gaussian 24-d and 16-d vectors with y correlated to x, built by hash (no random state).
+    exec(c, "CREATE MACRO u(k) AS ((hash(k) >> 11)::DOUBLE + 0.5) / 9007199254740992");
+    exec(c, "CREATE MACRO gauss(k) AS sqrt(-2 * ln(u(2 * k))) * cos(2 * pi() * u(2 * k + 1))");
     exec(c, "CREATE TABLE big AS SELECT i,"
-        + " [hash(i, 1) % 1000, hash(i, 2) % 1000, hash(i, 3) % 997, hash(i, 4) % 991]::FLOAT[4] AS x,"
-        + " [hash(i, 1) % 1000 + hash(i, 5) % 500, hash(i, 6) % 1000, hash(i, 3) % 997 * 2]::FLOAT[3] AS y"
-        + " FROM range(400000) r(i)");
+        + " [gauss(i * 100 + k) FOR k IN range(24)]::FLOAT[24] AS x,"
+        + " [gauss(i * 100 + k) + 2 * gauss(1e10 + i * 100 + k) FOR k IN range(16)]::FLOAT[16] AS y"
+        + " FROM range(300000) r(i)");
     exec(c, "CREATE TABLE shuffled AS SELECT * FROM big ORDER BY hash(i, 99)");
     exec(c, "SET threads = 1");
     double cka1 = scalar(c, "SELECT cka(x, y) FROM big");
@@ -175,6 +178,23 @@ class CkaSqlTest {
         assertRelative(deb1, scalar(c, "SELECT cka_debiased(x, y) FROM " + table), 1e-9,
             "debiased " + table + " threads " + threads);
       }
+    }
+  }
+
+  @Test
+  void smallTableGivesTheSameResultInAnyRowOrder() throws SQLException {
+    Random random = new Random(37);
+    float[][] x = gaussian(random, 2000, 40);
+    float[][] y = times(x, randomMatrix(random, 40, 30));
+    float[][] e = gaussian(random, 2000, 30);
+    for (int i = 0; i < 2000; i++) for (int k = 0; k < 30; k++) y[i][k] += 4 * e[i][k];
+    createTable(c, "t", x, y, null, false);
+    exec(c, "CREATE TABLE s1 AS SELECT * FROM t ORDER BY hash(i, 1)");
+    exec(c, "CREATE TABLE s2 AS SELECT * FROM t ORDER BY i DESC");
+    double[] base = allThree("t");
+    for (String table : new String[] {"s1", "s2"}) {
+      double[] shuffled = allThree(table);
+      for (int f = 0; f < 3; f++) assertRelative(base[f], shuffled[f], 1e-9, table + " function " + f);
     }
   }
 
@@ -272,6 +292,8 @@ class CkaSqlTest {
     assertError("SELECT cka_rbf(x, y, -1) FROM t", "cka_rbf", "sigma_frac");
     assertError("SELECT cka(x, [1, 2]::VARCHAR[]) FROM t", "cka", "y must");
     assertError("SELECT cka(x, [1, NULL]::FLOAT[]) FROM t", "cka", "NULL element");
+    assertError("SELECT cka_rbf([i, 1]::FLOAT[2], [i % 7]::FLOAT[1], 0.5) FROM range(10001) r(i)",
+        "cka_rbf", "more than 10000 rows");
     // The connection still works after every error.
     assertNotNull(scalar(c, "SELECT cka(x, y) FROM t"));
   }

@@ -1,17 +1,24 @@
 package io.actdb.sql.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.actdb.sql.kernels.GramKernels.Accumulation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +28,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Both {@link GramKernels} implementations against an independent float64 triple loop, at sizes
  * chosen to hit every tail: columns around the vector width and the tile width, rows around {@link
- * GramKernels#FLOAT_RUN} and a DuckDB chunk (2048).
+ * GramKernels#FLOAT_RUN} and a DuckDB chunk (2048); then the promises of {@link Accumulation#EXACT}
+ * (row order does not matter) and of {@code parallelism} (it does not change the result, bit for
+ * bit), and the threads of {@link KernelThreads}.
  */
 class GramKernelsTest {
 
-  /** Error bound relative to sqrt(G[i][i] * G[j][j]), which bounds Σ|z_i z_j|. */
+  /** Error bound relative to sqrt(G[i][i] * G[j][j]), which bounds Σ|z_i z_j|: float32 runs. */
   private static final double TOLERANCE = 1e-5;
+
+  /** The same for {@link Accumulation#EXACT}: float64 sums of exact products. */
+  private static final double EXACT_TOLERANCE = 1e-12;
 
   private static final int[] DIMS = {1, 2, 13, 15, 16, 17, 31, 33, 63, 65, 207, 255, 257};
   private static final int[] ROWS = {0, 1, 2, 3, 255, 256, 257, 2047, 2048, 2049};
@@ -107,39 +119,132 @@ class GramKernelsTest {
     for (Arguments impl : implementations()) {
       String name = (String) impl.get()[0];
       GramKernels kernels = (GramKernels) impl.get()[1];
-      double[] gram = startingGram(dim);
-      kernels.addUpperGram(z, rows, dim, gram);
-      assertUpperAdded(name, want, gram, dim);
+      for (Accumulation accumulation : Accumulation.values()) {
+        double[] gram = startingGram(dim);
+        kernels.addUpperGram(z, rows, dim, gram, accumulation, 1);
+        assertUpperAdded(name + " " + accumulation, want, gram, dim, tolerance(accumulation));
+      }
+      double[] byDefault = startingGram(dim);
+      kernels.addUpperGram(z, rows, dim, byDefault);
+      double[] exact = startingGram(dim);
+      kernels.addUpperGram(z, rows, dim, exact, Accumulation.EXACT, 1);
+      assertArrayEquals(exact, byDefault, name + ": the default is EXACT on one thread");
+    }
+  }
+
+  /** Columns past 512 take several float64 passes per call, rows past 2048 several float ones. */
+  @ParameterizedTest(name = "dim={0} rows={1}")
+  @MethodSource("largeSizes")
+  void exactMatchesFloat64OverSeveralPasses(int dim, int rows) {
+    float[] z = randomRows(new SplittableRandom(dim + 7L * rows), rows, dim);
+    double[] want = naiveUpperGram(z, rows, dim);
+    for (Arguments impl : implementations()) {
+      for (int parallelism : new int[] {1, 2}) {
+        double[] gram = startingGram(dim);
+        ((GramKernels) impl.get()[1])
+            .addUpperGram(z, rows, dim, gram, Accumulation.EXACT, parallelism);
+        assertUpperAdded(
+            impl.get()[0] + " parallelism=" + parallelism, want, gram, dim, EXACT_TOLERANCE);
+      }
+    }
+  }
+
+  /**
+   * Problems big enough to run in parallel (at least {@code PARALLEL_MIN_WORK} of both
+   * implementations), covering one and several passes.
+   */
+  static Stream<Arguments> largeSizes() {
+    return Stream.of(Arguments.of(257, 2049), Arguments.of(600, 2049), Arguments.of(130, 4100));
+  }
+
+  @ParameterizedTest(name = "dim={0} rows={1}")
+  @MethodSource("largeSizes")
+  void exactDoesNotDependOnRowOrder(int dim, int rows) {
+    SplittableRandom random = new SplittableRandom(17L * dim + rows);
+    float[] z = randomRows(random, rows, dim);
+    float[] shuffled = new float[z.length];
+    int[] order = permutation(random, rows);
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(z, order[r] * dim, shuffled, r * dim, dim);
+    }
+    for (Arguments impl : implementations()) {
+      GramKernels kernels = (GramKernels) impl.get()[1];
+      double[] gram = new double[dim * dim];
+      kernels.addUpperGram(z, rows, dim, gram, Accumulation.EXACT, 1);
+      double[] gramShuffled = new double[dim * dim];
+      kernels.addUpperGram(shuffled, rows, dim, gramShuffled, Accumulation.EXACT, 2);
+      for (int i = 0; i < dim; i++) {
+        for (int j = i; j < dim; j++) {
+          double scale = Math.sqrt(gram[i * dim + i] * gram[j * dim + j]);
+          assertEquals(
+              gram[i * dim + j],
+              gramShuffled[i * dim + j],
+              EXACT_TOLERANCE * scale,
+              impl.get()[0] + ": (" + i + ", " + j + ") after shuffling the rows");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "dim={0} rows={1}")
+  @MethodSource("largeSizes")
+  void parallelismDoesNotChangeTheResult(int dim, int rows) {
+    // Not vacuous: these sizes are past both thresholds, so 2 and 4 really use helpers.
+    long work = (long) rows * dim * dim;
+    assertTrue(work >= PanamaGramKernels.PARALLEL_MIN_WORK);
+    assertTrue(work >= ScalarGramKernels.PARALLEL_MIN_WORK);
+    if (KernelThreads.POOL_SIZE > 1) {
+      assertTrue(KernelThreads.threadsFor(4, rows, dim, PanamaGramKernels.PARALLEL_MIN_WORK) > 1);
+    }
+    float[] z = randomRows(new SplittableRandom(3L * dim + rows), rows, dim);
+    for (Arguments impl : implementations()) {
+      GramKernels kernels = (GramKernels) impl.get()[1];
+      for (Accumulation accumulation : Accumulation.values()) {
+        double[] serial = startingGram(dim);
+        kernels.addUpperGram(z, rows, dim, serial, accumulation, 1);
+        for (int parallelism : new int[] {2, 4}) {
+          double[] parallel = startingGram(dim);
+          kernels.addUpperGram(z, rows, dim, parallel, accumulation, parallelism);
+          assertArrayEquals(
+              serial, parallel, impl.get()[0] + " " + accumulation + " parallelism=" + parallelism);
+        }
+      }
     }
   }
 
   @Test
   void successiveCallsAccumulateAndWorkspacesAdaptToTheShape() {
-    // One thread, changing shapes: the per-thread scratch must grow and be reused correctly.
-    int[][] calls = {{65, 300}, {13, 2049}, {257, 40}, {65, 1}, {1, 5000}, {65, 700}};
+    // One thread, changing shapes: the per-thread scratch must grow and be reused correctly,
+    // and so must the helpers' (calls past the parallel threshold share the caller's panels).
+    int[][] calls = {{65, 300}, {13, 2049}, {257, 40}, {65, 1}, {1, 5000}, {65, 700}, {300, 700}};
     for (Arguments impl : implementations()) {
-      String name = (String) impl.get()[0];
       GramKernels kernels = (GramKernels) impl.get()[1];
-      double[] gram65 = startingGram(65);
-      double[] want65 = new double[65 * 65];
-      SplittableRandom random = new SplittableRandom(5);
-      for (int[] call : calls) {
-        int dim = call[0];
-        int rows = call[1];
-        float[] z = randomRows(random, rows, dim);
-        if (dim == 65) {
-          kernels.addUpperGram(z, rows, dim, gram65);
-          double[] add = naiveUpperGram(z, rows, dim);
-          for (int k = 0; k < want65.length; k++) {
-            want65[k] += add[k];
+      for (Accumulation accumulation : Accumulation.values()) {
+        for (int parallelism : new int[] {1, 2}) {
+          String name = impl.get()[0] + " " + accumulation + " parallelism=" + parallelism;
+          double[] gram65 = startingGram(65);
+          double[] want65 = new double[65 * 65];
+          SplittableRandom random = new SplittableRandom(5);
+          for (int[] call : calls) {
+            int dim = call[0];
+            int rows = call[1];
+            float[] z = randomRows(random, rows, dim);
+            if (dim == 65) {
+              kernels.addUpperGram(z, rows, dim, gram65, accumulation, parallelism);
+              double[] add = naiveUpperGram(z, rows, dim);
+              for (int k = 0; k < want65.length; k++) {
+                want65[k] += add[k];
+              }
+            } else {
+              double[] gram = startingGram(dim);
+              kernels.addUpperGram(z, rows, dim, gram, accumulation, parallelism);
+              assertUpperAdded(
+                  name, naiveUpperGram(z, rows, dim), gram, dim, tolerance(accumulation));
+            }
           }
-        } else {
-          double[] gram = startingGram(dim);
-          kernels.addUpperGram(z, rows, dim, gram);
-          assertUpperAdded(name, naiveUpperGram(z, rows, dim), gram, dim);
+          assertUpperAdded(name, want65, gram65, 65, tolerance(accumulation));
         }
       }
-      assertUpperAdded(name, want65, gram65, 65);
     }
   }
 
@@ -154,7 +259,8 @@ class GramKernelsTest {
       double[] bigger = new double[dim * dim + 11];
       System.arraycopy(gram, 0, bigger, 0, gram.length);
       ((GramKernels) impl.get()[1]).addUpperGram(z, rows, dim, bigger);
-      assertUpperAdded((String) impl.get()[0], want, Arrays.copyOf(bigger, dim * dim), dim);
+      assertUpperAdded(
+          (String) impl.get()[0], want, Arrays.copyOf(bigger, dim * dim), dim, EXACT_TOLERANCE);
       for (int k = dim * dim; k < bigger.length; k++) {
         assertEquals(0.0, bigger[k], "past dim * dim");
       }
@@ -163,38 +269,47 @@ class GramKernelsTest {
 
   @Test
   void concurrentCallersEachWithTheirOwnGram() throws Exception {
+    // Like DuckDB's threads, each calling with parallelism 2: more helpers asked for than the
+    // pool has, so some callers do all their work themselves. Nothing may change any result.
     int threads = 4;
     int rows = 2049;
     int dim = 130;
     int repeats = 3;
+    assertTrue((long) rows * dim * dim >= PanamaGramKernels.PARALLEL_MIN_WORK);
     for (Arguments impl : implementations()) {
       GramKernels kernels = (GramKernels) impl.get()[1];
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          int seed = t;
-          done.add(
-              pool.submit(
-                  () -> {
-                    float[] z = randomRows(new SplittableRandom(seed), rows, dim);
-                    double[] gram = startingGram(dim);
-                    for (int repeat = 0; repeat < repeats; repeat++) {
-                      kernels.addUpperGram(z, rows, dim, gram);
-                    }
-                    double[] want = naiveUpperGram(z, rows, dim);
-                    for (int k = 0; k < want.length; k++) {
-                      want[k] *= repeats;
-                    }
-                    assertUpperAdded(impl.get()[0] + " thread " + seed, want, gram, dim);
-                    return null;
-                  }));
+      for (Accumulation accumulation : Accumulation.values()) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+          List<Future<?>> done = new ArrayList<>();
+          for (int t = 0; t < threads; t++) {
+            int seed = t;
+            done.add(
+                pool.submit(
+                    () -> {
+                      float[] z = randomRows(new SplittableRandom(seed), rows, dim);
+                      double[] gram = startingGram(dim);
+                      double[] serial = startingGram(dim);
+                      for (int repeat = 0; repeat < repeats; repeat++) {
+                        kernels.addUpperGram(z, rows, dim, gram, accumulation, 2);
+                        kernels.addUpperGram(z, rows, dim, serial, accumulation, 1);
+                      }
+                      String name = impl.get()[0] + " " + accumulation + " thread " + seed;
+                      assertArrayEquals(serial, gram, name);
+                      double[] want = naiveUpperGram(z, rows, dim);
+                      for (int k = 0; k < want.length; k++) {
+                        want[k] *= repeats;
+                      }
+                      assertUpperAdded(name, want, gram, dim, tolerance(accumulation));
+                      return null;
+                    }));
+          }
+          for (Future<?> f : done) {
+            f.get();
+          }
+        } finally {
+          pool.shutdownNow();
         }
-        for (Future<?> f : done) {
-          f.get();
-        }
-      } finally {
-        pool.shutdownNow();
       }
     }
   }
@@ -212,6 +327,12 @@ class GramKernelsTest {
       assertThrows(
           IllegalArgumentException.class,
           () -> kernels.addUpperGram(new float[12], -1, 4, new double[16]));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> kernels.addUpperGram(new float[12], 3, 4, new double[16], Accumulation.EXACT, 0));
+      assertThrows(
+          NullPointerException.class,
+          () -> kernels.addUpperGram(new float[12], 3, 4, new double[16], null, 1));
       assertThrows(
           IndexOutOfBoundsException.class, () -> kernels.sumOfSquares(new float[10], 5, 6));
       assertThrows(
@@ -255,7 +376,144 @@ class GramKernelsTest {
     }
   }
 
+  // ---- KernelThreads ----
+
+  @Test
+  void helpersRunAtTheSameTimeAsTheCaller() throws Exception {
+    assumeTrue(KernelThreads.POOL_SIZE > 1, "one core: no helpers");
+    // Each task waits for the other: this only finishes if two threads run them at once. The
+    // bound on the wait is a guard against hanging the build, not a measurement.
+    CountDownLatch both = new CountDownLatch(2);
+    AtomicInteger met = new AtomicInteger();
+    KernelThreads.forEach(
+        2,
+        2,
+        k -> {
+          both.countDown();
+          try {
+            if (both.await(5, TimeUnit.MINUTES)) {
+              met.incrementAndGet();
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertEquals(2, met.get());
+  }
+
+  @Test
+  void theSecondStageStartsWhenTheFirstHasFinished() {
+    int firstCount = 7;
+    AtomicIntegerArray firstDone = new AtomicIntegerArray(firstCount);
+    AtomicIntegerArray thenDone = new AtomicIntegerArray(50);
+    AtomicInteger early = new AtomicInteger();
+    KernelThreads.forEach(
+        4,
+        firstCount,
+        k -> firstDone.incrementAndGet(k),
+        thenDone.length(),
+        k -> {
+          for (int f = 0; f < firstCount; f++) {
+            if (firstDone.get(f) != 1) {
+              early.incrementAndGet();
+            }
+          }
+          thenDone.incrementAndGet(k);
+        });
+    assertEquals(0, early.get());
+    for (int k = 0; k < thenDone.length(); k++) {
+      assertEquals(1, thenDone.get(k), "task " + k + " ran once");
+    }
+  }
+
+  @Test
+  void callsFromPoolThreadsAndManyCallersDoNotDeadlock() throws Exception {
+    // Every task of every outer call makes a call of its own, from whatever thread runs it, and
+    // there are more outer callers than pool threads.
+    AtomicInteger inner = new AtomicInteger();
+    ExecutorService callers = Executors.newFixedThreadPool(2 * KernelThreads.POOL_SIZE + 1);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int c = 0; c < 2 * KernelThreads.POOL_SIZE + 1; c++) {
+        done.add(
+            callers.submit(
+                () ->
+                    KernelThreads.forEach(
+                        4, 8, k -> KernelThreads.forEach(4, 8, j -> inner.incrementAndGet()))));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertEquals((2 * KernelThreads.POOL_SIZE + 1) * 64, inner.get());
+  }
+
+  @Test
+  void aTaskFailureReachesTheCaller() {
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                KernelThreads.forEach(
+                    2,
+                    16,
+                    k -> {
+                      if (k == 5) {
+                        throw new IllegalStateException("task 5 failed");
+                      }
+                    }));
+    assertEquals("task 5 failed", e.getMessage());
+  }
+
+  @Test
+  void triangleRangesAreAlignedAndBalanced() {
+    for (int dim : new int[] {1, 5, 6, 7, 13, 100, 4096}) {
+      for (int parts : new int[] {1, 2, 3, 16}) {
+        int[] bounds = KernelThreads.splitTriangle(dim, 6, parts);
+        assertEquals(0, bounds[0]);
+        assertEquals(dim, bounds[bounds.length - 1]);
+        assertTrue(bounds.length - 1 <= parts && bounds.length >= 2);
+        for (int b = 1; b < bounds.length; b++) {
+          assertTrue(bounds[b] > bounds[b - 1], "increasing");
+          assertTrue(b == bounds.length - 1 || bounds[b] % 6 == 0, "aligned");
+        }
+      }
+    }
+    // 4096 rows in 16 ranges: each within one strip's area (6 rows) of a 16th of the triangle.
+    int dim = 4096;
+    int[] bounds = KernelThreads.splitTriangle(dim, 6, 16);
+    assertEquals(17, bounds.length);
+    double share = (double) dim * (dim + 1) / 2 / 16;
+    for (int b = 1; b < bounds.length; b++) {
+      double area = 0;
+      for (int i = bounds[b - 1]; i < bounds[b]; i++) {
+        area += dim - i;
+      }
+      assertEquals(share, area, 6.0 * dim, "range " + b);
+    }
+  }
+
   // ---- helpers ----
+
+  private static double tolerance(Accumulation accumulation) {
+    return accumulation == Accumulation.EXACT ? EXACT_TOLERANCE : TOLERANCE;
+  }
+
+  static int[] permutation(SplittableRandom random, int n) {
+    int[] order = new int[n];
+    for (int k = 0; k < n; k++) {
+      order[k] = k;
+    }
+    for (int k = n - 1; k > 0; k--) {
+      int other = random.nextInt(k + 1);
+      int t = order[k];
+      order[k] = order[other];
+      order[other] = t;
+    }
+    return order;
+  }
 
   static float[] randomRows(SplittableRandom random, int rows, int dim) {
     float[] z = new float[rows * dim];
@@ -291,10 +549,11 @@ class GramKernelsTest {
   }
 
   /**
-   * Checks {@code gram == startingGram + want} on and above the diagonal (within {@link
-   * #TOLERANCE}) and {@code gram == startingGram} bit for bit below it.
+   * Checks {@code gram == startingGram + want} on and above the diagonal (within {@code tolerance}
+   * relative) and {@code gram == startingGram} bit for bit below it.
    */
-  private static void assertUpperAdded(String name, double[] want, double[] gram, int dim) {
+  private static void assertUpperAdded(
+      String name, double[] want, double[] gram, int dim, double tolerance) {
     double[] start = startingGram(dim);
     for (int i = 0; i < dim; i++) {
       for (int j = 0; j < dim; j++) {
@@ -308,7 +567,7 @@ class GramKernelsTest {
         double scale = Math.sqrt(want[i * dim + i] * want[j * dim + j]);
         double added = gram[k] - start[k];
         // The starting value itself carries rounding of ulp(gram) into the difference.
-        double slack = TOLERANCE * scale + 4 * Math.ulp(Math.abs(gram[k]));
+        double slack = tolerance * scale + 4 * Math.ulp(Math.abs(gram[k]));
         if (!(Math.abs(added - want[k]) <= slack)) {
           fail(
               name

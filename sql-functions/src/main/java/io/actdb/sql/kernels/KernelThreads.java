@@ -1,0 +1,234 @@
+package io.actdb.sql.kernels;
+
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * The threads that let one kernel call use several cores: DuckDB scans a small table on a single
+ * thread, so a kernel call is often the only work in flight and must spread itself.
+ *
+ * <p>One pool of {@link #POOL_SIZE} daemon threads per JVM, started on first use. {@link #forEach}
+ * cuts a call into numbered tasks; the caller and up to {@code threads - 1} pool threads claim them
+ * from one counter until none is left, then the caller waits for the tasks already claimed. A
+ * caller never waits for a task nobody has started, so nothing can deadlock: not a pool thread
+ * calling in, not many callers at once with every pool thread busy (they then do their own tasks),
+ * and a helper that starts after the job is done finds nothing to claim and returns.
+ */
+final class KernelThreads {
+
+  /** One thread per core: the kernels keep a core's FMA units busy, so more would only queue. */
+  static final int POOL_SIZE = Runtime.getRuntime().availableProcessors();
+
+  /**
+   * Spins of a thread waiting for the first stage before it yields its core instead. An x86 {@code
+   * pause} lasts tens of cycles, so this is about as long as a packing task: past it, the packer
+   * has most likely lost its core to another process, and spinning would only delay it.
+   */
+  static final int SPINS_BEFORE_YIELD = 1 << 14;
+
+  /**
+   * Spins of a caller waiting for its helpers' last tasks before it parks. About as long as a
+   * parked thread takes to run again once woken (tens of µs in a VM, and on the critical path of
+   * every call): spinning longer would cost more than it can save.
+   */
+  static final int SPINS_BEFORE_PARK = 1 << 11;
+
+  private KernelThreads() {}
+
+  /** Lazy holder: no thread is created by a JVM that never runs a parallel call. */
+  private static final class Pool {
+    static final Executor EXECUTOR = create();
+
+    private static Executor create() {
+      AtomicInteger count = new AtomicInteger();
+      ThreadFactory factory =
+          task -> {
+            Thread t = new Thread(task, "actdb-kernels-" + count.incrementAndGet());
+            t.setDaemon(true); // never keeps the JVM (or a DuckDB host process) alive
+            return t;
+          };
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              POOL_SIZE, POOL_SIZE, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+      pool.allowCoreThreadTimeOut(true); // idle for 30 s: give the threads back
+      return pool;
+    }
+  }
+
+  /**
+   * Returns how many threads a call with this {@code parallelism} should use: {@code 1} when its
+   * work ({@code rows * dim * dim}) is below {@code minWork}, where waking a helper and sharing the
+   * data would cost more than it saves, and never more than there are cores.
+   */
+  static int threadsFor(int parallelism, int rows, int dim, long minWork) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+    }
+    if ((long) rows * dim * dim < minWork) {
+      return 1;
+    }
+    return Math.min(parallelism, POOL_SIZE);
+  }
+
+  /**
+   * Runs {@code task.accept(k)} once for every {@code 0 <= k < count}, in no particular order, on
+   * the calling thread and up to {@code threads - 1} pool threads, and returns when all have
+   * finished. Whatever a task wrote is visible to the caller on return.
+   *
+   * @throws RuntimeException or {@link Error} the first one a task threw (the tasks not yet started
+   *     are then skipped)
+   */
+  static void forEach(int threads, int count, IntConsumer task) {
+    forEach(threads, count, task, 0, k -> {});
+  }
+
+  /**
+   * {@link #forEach(int, int, IntConsumer)} in two stages: {@code first.accept(k)} for every {@code
+   * 0 <= k < firstCount}, then, once all of those have finished, {@code then.accept(k)} for every
+   * {@code 0 <= k < thenCount}. One job, so the helpers are woken once for both stages: in a VM a
+   * parked thread takes some 50 µs to run again, as long as a whole small problem.
+   *
+   * <p>A thread that claims a second-stage task before the first stage is done spins until it is.
+   * The wait is short: tasks are claimed in order, so by then every first-stage task is already
+   * running, and first stages are kept to small tasks (copies).
+   */
+  static void forEach(
+      int threads, int firstCount, IntConsumer first, int thenCount, IntConsumer then) {
+    int count = firstCount + thenCount;
+    int helpers = Math.min(Math.min(threads, count) - 1, POOL_SIZE);
+    if (helpers <= 0) {
+      for (int k = 0; k < firstCount; k++) {
+        first.accept(k);
+      }
+      for (int k = 0; k < thenCount; k++) {
+        then.accept(k);
+      }
+      return;
+    }
+    Job job = new Job(firstCount, first, thenCount, then, Thread.currentThread());
+    for (int h = 0; h < helpers; h++) {
+      Pool.EXECUTOR.execute(job::work);
+    }
+    job.work();
+    job.awaitAll();
+  }
+
+  /**
+   * Cuts the rows {@code 0 .. dim-1} of an upper triangle into at most {@code parts} ranges that
+   * start at multiples of {@code step} and cover about equal areas (a row {@code i} has {@code dim
+   * - i} entries, so the early ranges are the short ones). Returns the {@code ranges + 1} bounds,
+   * from {@code 0} to {@code dim}.
+   */
+  static int[] splitTriangle(int dim, int step, int parts) {
+    int steps = (dim + step - 1) / step;
+    parts = Math.max(1, Math.min(parts, steps));
+    int[] bounds = new int[parts + 1];
+    double total = area(dim, dim);
+    int b = 1;
+    for (int s = 1; s < steps && b < parts; s++) {
+      if (area(s * step, dim) >= total * b / parts) {
+        bounds[b++] = s * step;
+      }
+    }
+    bounds[b] = dim;
+    return b == parts ? bounds : Arrays.copyOf(bounds, b + 1);
+  }
+
+  /** Entries of the upper triangle in rows {@code 0 .. i-1}. */
+  private static double area(int i, int dim) {
+    return (double) i * dim - (double) i * (i - 1) / 2;
+  }
+
+  /** One {@link #forEach} call: the tasks, the claim counter and the completion counts. */
+  private static final class Job {
+    private final int firstCount;
+    private final int count;
+    private final Thread caller;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger firstFinished = new AtomicInteger();
+    private final AtomicInteger finished = new AtomicInteger();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    // Read only after claiming a task, and cleared by the caller once every claimed task is done,
+    // so a helper that starts late does not keep the caller's arrays reachable.
+    private IntConsumer first;
+    private IntConsumer then;
+
+    Job(int firstCount, IntConsumer first, int thenCount, IntConsumer then, Thread caller) {
+      this.firstCount = firstCount;
+      this.count = firstCount + thenCount;
+      this.first = first;
+      this.then = then;
+      this.caller = caller;
+    }
+
+    void work() {
+      for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
+        try {
+          if (k < firstCount) {
+            if (failure.get() == null) {
+              first.accept(k);
+            }
+          } else {
+            for (int spins = 0; firstFinished.get() < firstCount; spins++) {
+              if (spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+              } else {
+                Thread.yield();
+              }
+            }
+            if (failure.get() == null) {
+              then.accept(k - firstCount);
+            }
+          }
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        } finally {
+          if (k < firstCount) {
+            firstFinished.incrementAndGet();
+          }
+          if (finished.incrementAndGet() == count) {
+            LockSupport.unpark(caller);
+          }
+        }
+      }
+    }
+
+    /**
+     * Waits, uninterruptibly, for the claimed tasks: they write into the caller's arrays. Spins
+     * first, as the last tasks often end within a wake-up's time.
+     */
+    void awaitAll() {
+      boolean interrupted = false;
+      for (int spins = 0; spins < SPINS_BEFORE_PARK && finished.get() < count; spins++) {
+        Thread.onSpinWait();
+      }
+      while (finished.get() < count) {
+        LockSupport.park(this);
+        interrupted |= Thread.interrupted();
+      }
+      first = null;
+      then = null;
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      Throwable t = failure.get();
+      if (t instanceof RuntimeException e) {
+        throw e;
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+      if (t != null) {
+        throw new IllegalStateException(t);
+      }
+    }
+  }
+}
