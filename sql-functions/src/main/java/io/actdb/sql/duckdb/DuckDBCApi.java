@@ -33,6 +33,8 @@ final class DuckDBCApi {
   static final int TYPE_BIGINT = 5;
   static final int TYPE_FLOAT = 10;
   static final int TYPE_DOUBLE = 11;
+  static final int TYPE_VARCHAR = 17;
+  static final int TYPE_DECIMAL = 19;
   static final int TYPE_LIST = 24;
   static final int TYPE_STRUCT = 25;
   static final int TYPE_ARRAY = 33;

@@ -84,8 +84,8 @@ public final class VectorColumn {
       } else {
         throw new SqlFunctionException(
             argument
-                + " must be a FLOAT[d] or FLOAT[] vector, got a column of DuckDB type id "
-                + typeId
+                + " must be a FLOAT[d] or FLOAT[] vector, got "
+                + typeName(typeId)
                 + "; cast it, e.g. "
                 + argument
                 + "::FLOAT[]");
@@ -93,6 +93,25 @@ public final class VectorColumn {
     } finally {
       NativeDuckDB.destroyLogicalType(type);
     }
+  }
+
+  /** A readable name for the duckdb_type ids users meet most; the id otherwise. */
+  private static String typeName(int typeId) {
+    return switch (typeId) {
+      case DuckDBCApi.TYPE_BOOLEAN -> "BOOLEAN";
+      case DuckDBCApi.TYPE_TINYINT -> "TINYINT";
+      case DuckDBCApi.TYPE_SMALLINT -> "SMALLINT";
+      case DuckDBCApi.TYPE_INTEGER -> "INTEGER";
+      case DuckDBCApi.TYPE_BIGINT -> "BIGINT";
+      case DuckDBCApi.TYPE_FLOAT -> "FLOAT";
+      case DuckDBCApi.TYPE_DOUBLE -> "DOUBLE";
+      case DuckDBCApi.TYPE_VARCHAR -> "VARCHAR";
+      case DuckDBCApi.TYPE_DECIMAL -> "DECIMAL";
+      case DuckDBCApi.TYPE_LIST -> "a LIST";
+      case DuckDBCApi.TYPE_STRUCT -> "a STRUCT";
+      case DuckDBCApi.TYPE_ARRAY -> "an ARRAY";
+      default -> "DuckDB type id " + typeId;
+    };
   }
 
   private static int childTypeId(MemorySegment type, boolean array) {
@@ -110,8 +129,9 @@ public final class VectorColumn {
     if (childType != DuckDBCApi.TYPE_FLOAT && childType != DuckDBCApi.TYPE_DOUBLE) {
       throw new SqlFunctionException(
           argument
-              + " must hold FLOAT (or DOUBLE) elements, got element type id "
-              + childType
+              + " must hold FLOAT (or DOUBLE) elements, got "
+              + typeName(childType)
+              + " elements"
               + "; cast it, e.g. "
               + argument
               + "::FLOAT[]");

@@ -290,7 +290,8 @@ class CkaSqlTest {
     assertError("SELECT cka(x, CASE WHEN i = 9 THEN ['-inf'::FLOAT, 3]::FLOAT[] ELSE y END) FROM t",
         "cka", "-Inf");
     assertError("SELECT cka_rbf(x, y, -1) FROM t", "cka_rbf", "sigma_frac");
-    assertError("SELECT cka(x, [1, 2]::VARCHAR[]) FROM t", "cka", "y must");
+    assertError("SELECT cka(x, [1, 2]::VARCHAR[]) FROM t", "cka", "got VARCHAR elements");
+    assertError("SELECT cka(i, y) FROM t", "cka", "x must be a FLOAT[d] or FLOAT[] vector, got BIGINT");
     assertError("SELECT cka(x, [1, NULL]::FLOAT[]) FROM t", "cka", "NULL element");
     assertError("SELECT cka_rbf([i, 1]::FLOAT[2], [i % 7]::FLOAT[1], 0.5) FROM range(10001) r(i)",
         "cka_rbf", "more than 10000 rows");
