@@ -40,11 +40,6 @@ final class CkaMoments {
     this.sumBZ = new double[dz];
   }
 
-  /** Gram entry (i, j) for any order of i and j. */
-  double g(int i, int j) {
-    return i <= j ? gram[i * dz + j] : gram[j * dz + i];
-  }
-
   /**
    * Adds a block of already-shifted rows {@code z[0 .. rows·dz)}.
    */
