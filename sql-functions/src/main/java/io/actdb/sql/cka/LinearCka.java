@@ -77,10 +77,8 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
   }
 
   /** Per-group state: the dimensions once known, then the moments. */
-  public static final class State {
+  public static final class State extends RowBlock.PairDims {
     final GramKernels.Accumulation accumulation = accumulation();
-    int dx = -1;
-    int dy = -1;
     CkaMoments moments;
   }
 
@@ -113,15 +111,7 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     for (int i = 0; i < count; i++) {
       int r = rows[i];
       if (x.isNull(r) || y.isNull(r)) continue;
-      if (state.dx < 0) {
-        RowBlock.checkNotEmpty(x.dim(r), "x");
-        RowBlock.checkNotEmpty(y.dim(r), "y");
-        state.dx = x.dim(r);
-        state.dy = y.dim(r);
-      } else {
-        RowBlock.checkDim(state.dx, x.dim(r), "x");
-        RowBlock.checkDim(state.dy, y.dim(r), "y");
-      }
+      state.accept(x, y, r);
       int dz = state.dx + state.dy;
       if (block == null) block = blockFor(dz);
       RowBlock.copyFinite(x, r, block, buffered * dz, "x");
@@ -166,15 +156,12 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
   public void combine(State source, State target) {
     if (source.moments == null) return;
     CkaMoments src = source.moments;
+    target.accept(source.dx, source.dy);
     if (target.moments == null) {
-      target.dx = source.dx;
-      target.dy = source.dy;
       target.moments = new CkaMoments(src.dx, src.dy, src.shift.clone());
       target.moments.addShifted(src, new double[src.dz]);
       return;
     }
-    RowBlock.checkDim(target.dx, source.dx, "x");
-    RowBlock.checkDim(target.dy, source.dy, "y");
     double[] delta = new double[src.dz];
     for (int k = 0; k < src.dz; k++) {
       delta[k] = (double) src.shift[k] - target.moments.shift[k];

@@ -27,9 +27,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
   private static final long SORT_PAIRS_UP_TO = 1 << 22;
 
   /** Per-group state: every row of x and y, and sigma_frac. */
-  public static final class State {
-    int dx = -1;
-    int dy = -1;
+  public static final class State extends RowBlock.PairDims {
     int n;
     float[] xs = new float[0];
     float[] ys = new float[0];
@@ -66,15 +64,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
       if (x.isNull(r) || y.isNull(r)) continue;
       if (frac.isNull(r)) throw new SqlFunctionException("sigma_frac is NULL");
       setSigmaFrac(state, frac.get(r));
-      if (state.dx < 0) {
-        RowBlock.checkNotEmpty(x.dim(r), "x");
-        RowBlock.checkNotEmpty(y.dim(r), "y");
-        state.dx = x.dim(r);
-        state.dy = y.dim(r);
-      } else {
-        RowBlock.checkDim(state.dx, x.dim(r), "x");
-        RowBlock.checkDim(state.dy, y.dim(r), "y");
-      }
+      state.accept(x, y, r);
       if (state.n == MAX_ROWS) throw tooMany();
       ensureCapacity(state, state.n + 1);
       RowBlock.copyFinite(x, r, state.xs, state.n * state.dx, "x");
@@ -114,13 +104,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
   public void combine(State source, State target) {
     if (source.n == 0) return;
     if (!Double.isNaN(source.sigmaFrac)) setSigmaFrac(target, source.sigmaFrac);
-    if (target.dx < 0) {
-      target.dx = source.dx;
-      target.dy = source.dy;
-    } else {
-      RowBlock.checkDim(target.dx, source.dx, "x");
-      RowBlock.checkDim(target.dy, source.dy, "y");
-    }
+    target.accept(source.dx, source.dy);
     if ((long) target.n + source.n > MAX_ROWS) throw tooMany();
     ensureCapacity(target, target.n + source.n);
     System.arraycopy(source.xs, 0, target.xs, target.n * target.dx, source.n * source.dx);

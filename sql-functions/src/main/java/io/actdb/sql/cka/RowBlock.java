@@ -47,4 +47,28 @@ final class RowBlock {
   static void checkNotEmpty(int dim, String argument) {
     if (dim == 0) throw new SqlFunctionException(argument + " is an empty vector");
   }
+
+  /** The x and y dimensions of a group: fixed by its first row, checked against every later one. */
+  static class PairDims {
+    int dx = -1;
+    int dy = -1;
+
+    /** Accepts row {@code row}'s vectors, or fails on an empty or mismatched one. */
+    final void accept(VectorColumn x, VectorColumn y, int row) {
+      accept(x.dim(row), y.dim(row));
+    }
+
+    /** Accepts the dimensions of a row or of another state's rows. */
+    final void accept(int xDim, int yDim) {
+      if (dx < 0) {
+        checkNotEmpty(xDim, "x");
+        checkNotEmpty(yDim, "y");
+        dx = xDim;
+        dy = yDim;
+      } else {
+        checkDim(dx, xDim, "x");
+        checkDim(dy, yDim, "y");
+      }
+    }
+  }
 }
