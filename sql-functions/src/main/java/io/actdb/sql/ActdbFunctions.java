@@ -4,6 +4,8 @@ import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.cka.RbfCka;
 import io.actdb.sql.duckdb.AggregateBridge;
 import io.actdb.sql.duckdb.DuckDBConnections;
+import io.actdb.sql.geometry.Ipr;
+import io.actdb.sql.geometry.Prdc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -18,7 +20,9 @@ public final class ActdbFunctions {
         List.of(
             new AggregateBridge<>(new LinearCka(LinearCka.Estimator.BIASED)),
             new AggregateBridge<>(new LinearCka(LinearCka.Estimator.DEBIASED)),
-            new AggregateBridge<>(new RbfCka()));
+            new AggregateBridge<>(new RbfCka()),
+            new AggregateBridge<>(new Ipr()),
+            new AggregateBridge<>(new Prdc()));
   }
 
   /**
@@ -35,6 +39,6 @@ public final class ActdbFunctions {
 
   /** Names of the SQL functions {@link #register} adds. */
   public static List<String> functionNames() {
-    return List.of("cka", "cka_debiased", "cka_rbf");
+    return List.of("cka", "cka_debiased", "cka_rbf", "ipr", "prdc");
   }
 }

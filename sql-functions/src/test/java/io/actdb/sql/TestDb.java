@@ -59,6 +59,32 @@ public final class TestDb {
     }
   }
 
+  /**
+   * Creates {@code table(i BIGINT, g BIGINT, ref BOOLEAN, x FLOAT[d])}: the rows of {@code r}
+   * (ref true) then those of {@code e} (ref false), appended through DuckDB's Appender, with
+   * group {@code group[i]} (0 when null) and {@code i} numbering r then e rows.
+   */
+  public static void createSets(
+      Connection c, String table, float[][] r, float[][] e, int[] group) throws SQLException {
+    int d = r.length > 0 ? r[0].length : e[0].length;
+    exec(c, "CREATE OR REPLACE TABLE " + table + " (i BIGINT, g BIGINT, ref BOOLEAN, x FLOAT[" + d + "])");
+    try (var appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender(table)) {
+      int i = 0;
+      for (float[][] set : new float[][][] {r, e}) {
+        for (float[] v : set) {
+          appender
+              .beginRow()
+              .append((long) i)
+              .append((long) (group == null ? 0 : group[i]))
+              .append(set == r)
+              .append(v)
+              .endRow();
+          i++;
+        }
+      }
+    }
+  }
+
   private static void literal(StringBuilder sql, float[] v) {
     if (v == null) {
       sql.append("NULL");

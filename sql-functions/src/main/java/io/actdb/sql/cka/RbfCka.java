@@ -1,5 +1,7 @@
 package io.actdb.sql.cka;
 
+import io.actdb.sql.input.RowBlock;
+
 import io.actdb.sql.duckdb.AggregateFunction;
 import io.actdb.sql.duckdb.InputChunk;
 import io.actdb.sql.duckdb.ResultWriter;

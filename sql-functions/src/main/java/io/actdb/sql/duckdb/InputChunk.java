@@ -24,6 +24,11 @@ public final class InputChunk {
     this.functionName = functionName;
   }
 
+  /** Number of argument columns: tells the overloads of one function apart. */
+  public int columnCount() {
+    return Math.toIntExact(NativeDuckDB.chunkColumnCount(chunk));
+  }
+
   /** Number of rows in this chunk. */
   public int size() {
     return size;

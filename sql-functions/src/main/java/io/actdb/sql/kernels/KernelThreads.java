@@ -22,10 +22,10 @@ import java.util.function.IntConsumer;
  * calling in, not many callers at once with every pool thread busy (they then do their own tasks),
  * and a helper that starts after the job is done finds nothing to claim and returns.
  */
-final class KernelThreads {
+public final class KernelThreads {
 
   /** One thread per core: the kernels keep a core's FMA units busy, so more would only queue. */
-  static final int POOL_SIZE = Runtime.getRuntime().availableProcessors();
+  public static final int POOL_SIZE = Runtime.getRuntime().availableProcessors();
 
   /**
    * Spins of a thread waiting for the first stage before it yields its core instead. An x86 {@code
@@ -86,7 +86,7 @@ final class KernelThreads {
    * @throws RuntimeException or {@link Error} the first one a task threw (the tasks not yet started
    *     are then skipped)
    */
-  static void forEach(int threads, int count, IntConsumer task) {
+  public static void forEach(int threads, int count, IntConsumer task) {
     forEach(threads, count, task, 0, k -> {});
   }
 

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
- * Chooses the {@link GramKernels} implementation once per JVM.
+ * Chooses the {@link GramKernels} and {@link DistanceKernels} implementations once per JVM.
  *
  * <p>By default the Vector API implementation ({@link PanamaGramKernels}) is used when the {@code
  * jdk.incubator.vector} module is in the boot layer, and the plain-Java {@link ScalarGramKernels}
@@ -27,6 +27,9 @@ public final class Kernels {
   // this class is verified, and without the module its linking fails with NoClassDefFoundError.
   private static final String PANAMA_CLASS = Kernels.class.getPackageName() + ".PanamaGramKernels";
 
+  private static final String PANAMA_DISTANCES_CLASS =
+      Kernels.class.getPackageName() + ".PanamaDistanceKernels";
+
   private static final Logger LOG = Logger.getLogger(Kernels.class.getName());
 
   private Kernels() {}
@@ -42,13 +45,22 @@ public final class Kernels {
   }
 
   /**
+   * Returns the distance kernels chosen for this JVM (the same kind as {@link #get()}).
+   *
+   * @throws IllegalStateException as {@link #get()}
+   */
+  public static DistanceKernels distances() {
+    return chosen().distances();
+  }
+
+  /**
    * Returns the name of the implementation chosen for this JVM: {@code panama} or {@code scalar}.
    */
   public static String name() {
     return chosen().name();
   }
 
-  record Choice(String name, GramKernels kernels) {}
+  record Choice(String name, GramKernels kernels, DistanceKernels distances) {}
 
   private static Choice chosen() {
     if (Holder.FAILURE != null) {
@@ -82,20 +94,20 @@ public final class Kernels {
   /** Chooses for a value of {@value #PROPERTY} ({@code ""} when unset). */
   static Choice choose(String forced) {
     return switch (forced.trim().toLowerCase(Locale.ROOT)) {
-      case "scalar" -> new Choice("scalar", new ScalarGramKernels());
+      case "scalar" -> scalar();
       case "panama" -> {
         try {
-          yield new Choice("panama", loadPanama());
+          yield panama();
         } catch (UnsupportedOperationException e) {
           throw new IllegalStateException(PROPERTY + "=panama was set, but " + e.getMessage(), e);
         }
       }
       case "" -> {
         try {
-          yield new Choice("panama", loadPanama());
+          yield panama();
         } catch (UnsupportedOperationException e) {
           LOG.warning("actdb falls back to its slower scalar kernels: " + e.getMessage());
-          yield new Choice("scalar", new ScalarGramKernels());
+          yield scalar();
         }
       }
       default ->
@@ -104,12 +116,22 @@ public final class Kernels {
     };
   }
 
+  /** Scalar panels are as wide as one 512-bit vector of floats: any width works for them. */
+  private static Choice scalar() {
+    return new Choice("scalar", new ScalarGramKernels(), new ScalarDistanceKernels(16));
+  }
+
+  private static Choice panama() {
+    GramKernels gram = loadPanama(PANAMA_CLASS, GramKernels.class);
+    return new Choice("panama", gram, loadPanama(PANAMA_DISTANCES_CLASS, DistanceKernels.class));
+  }
+
   /**
    * Instantiates {@link PanamaGramKernels} reflectively, after checking that its module is there.
    *
    * @throws UnsupportedOperationException with the reason and the fix, when it cannot run here
    */
-  private static GramKernels loadPanama() {
+  private static <T> T loadPanama(String className, Class<T> type) {
     if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
       throw new UnsupportedOperationException(
           "the Java module "
@@ -119,14 +141,14 @@ public final class Kernels {
               + "' to the java command line");
     }
     try {
-      return (GramKernels) Class.forName(PANAMA_CLASS).getDeclaredConstructor().newInstance();
+      return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof UnsupportedOperationException u) {
         throw u; // the constructor's own reason, e.g. vectors too narrow on this CPU
       }
-      throw new IllegalStateException("cannot create " + PANAMA_CLASS, e.getCause());
+      throw new IllegalStateException("cannot create " + className, e.getCause());
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot create " + PANAMA_CLASS, e);
+      throw new IllegalStateException("cannot create " + className, e);
     }
   }
 }

@@ -294,11 +294,7 @@ public final class PanamaGramKernels implements GramKernels {
       for (int j0 = firstPanel * TJ; j0 < dim; j0 += TJ) {
         int panel = ((j0 / TJ) * passRows + rFirst) * TJ;
         int tile = stripRun + j0 - firstPanel * TJ;
-        if (VECTORS_PER_ROW == 4) {
-          tile6x4(sliver, panels, panel, kc, strip, tile, padded);
-        } else {
-          tile6x2(sliver, panels, panel, kc, strip, tile, padded);
-        }
+        FloatTiles.tile(sliver, panels, panel, kc, strip, tile, padded);
       }
     }
     addStrip(strip, runs, padded, i0, firstPanel * TJ, dim, gram);
@@ -324,146 +320,6 @@ public final class PanamaGramKernels implements GramKernels {
         }
       }
     }
-  }
-
-  /**
-   * The 32-register microkernel: a tile of 6 rows by 4 vectors (6 x 64 floats with AVX-512) of
-   * float32 sums over {@code kc} rows, kept in 24 registers for the whole run. Per row it loads 4
-   * panel vectors and broadcasts 6 sliver floats for 24 FMAs, so the FMA units, not the loads, set
-   * the pace; the 24 independent accumulator chains cover the FMA latency several times over. Tile
-   * row {@code ii} is stored at {@code out[outOff + ii * outStride]}.
-   */
-  private static void tile6x4(
-      float[] sliver, float[] panels, int panel, int kc, float[] out, int outOff, int outStride) {
-    final int l = FLOATS.length();
-    FloatVector c00 = FloatVector.zero(FLOATS), c01 = c00, c02 = c00, c03 = c00;
-    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-    FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
-    FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
-    for (int r = 0; r < kc; r++) {
-      int b = panel + r * TJ;
-      int a = r * TI;
-      FloatVector b0 = FloatVector.fromArray(FLOATS, panels, b);
-      FloatVector b1 = FloatVector.fromArray(FLOATS, panels, b + l);
-      FloatVector b2 = FloatVector.fromArray(FLOATS, panels, b + 2 * l);
-      FloatVector b3 = FloatVector.fromArray(FLOATS, panels, b + 3 * l);
-      FloatVector x = FloatVector.broadcast(FLOATS, sliver[a]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      c02 = x.fma(b2, c02);
-      c03 = x.fma(b3, c03);
-      x = FloatVector.broadcast(FLOATS, sliver[a + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      c12 = x.fma(b2, c12);
-      c13 = x.fma(b3, c13);
-      x = FloatVector.broadcast(FLOATS, sliver[a + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      c22 = x.fma(b2, c22);
-      c23 = x.fma(b3, c23);
-      x = FloatVector.broadcast(FLOATS, sliver[a + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-      c32 = x.fma(b2, c32);
-      c33 = x.fma(b3, c33);
-      x = FloatVector.broadcast(FLOATS, sliver[a + 4]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      c42 = x.fma(b2, c42);
-      c43 = x.fma(b3, c43);
-      x = FloatVector.broadcast(FLOATS, sliver[a + 5]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
-      c52 = x.fma(b2, c52);
-      c53 = x.fma(b3, c53);
-    }
-    int o = outOff;
-    c00.intoArray(out, o);
-    c01.intoArray(out, o + l);
-    c02.intoArray(out, o + 2 * l);
-    c03.intoArray(out, o + 3 * l);
-    o += outStride;
-    c10.intoArray(out, o);
-    c11.intoArray(out, o + l);
-    c12.intoArray(out, o + 2 * l);
-    c13.intoArray(out, o + 3 * l);
-    o += outStride;
-    c20.intoArray(out, o);
-    c21.intoArray(out, o + l);
-    c22.intoArray(out, o + 2 * l);
-    c23.intoArray(out, o + 3 * l);
-    o += outStride;
-    c30.intoArray(out, o);
-    c31.intoArray(out, o + l);
-    c32.intoArray(out, o + 2 * l);
-    c33.intoArray(out, o + 3 * l);
-    o += outStride;
-    c40.intoArray(out, o);
-    c41.intoArray(out, o + l);
-    c42.intoArray(out, o + 2 * l);
-    c43.intoArray(out, o + 3 * l);
-    o += outStride;
-    c50.intoArray(out, o);
-    c51.intoArray(out, o + l);
-    c52.intoArray(out, o + 2 * l);
-    c53.intoArray(out, o + 3 * l);
-  }
-
-  /** {@link #tile6x4} for 16-register machines (AVX2, SSE): a 6 x 2-vector tile. */
-  private static void tile6x2(
-      float[] sliver, float[] panels, int panel, int kc, float[] out, int outOff, int outStride) {
-    final int l = FLOATS.length();
-    FloatVector c00 = FloatVector.zero(FLOATS), c01 = c00;
-    FloatVector c10 = c00, c11 = c00;
-    FloatVector c20 = c00, c21 = c00;
-    FloatVector c30 = c00, c31 = c00;
-    FloatVector c40 = c00, c41 = c00;
-    FloatVector c50 = c00, c51 = c00;
-    for (int r = 0; r < kc; r++) {
-      int b = panel + r * TJ;
-      int a = r * TI;
-      FloatVector b0 = FloatVector.fromArray(FLOATS, panels, b);
-      FloatVector b1 = FloatVector.fromArray(FLOATS, panels, b + l);
-      FloatVector x = FloatVector.broadcast(FLOATS, sliver[a]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(FLOATS, sliver[a + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(FLOATS, sliver[a + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(FLOATS, sliver[a + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(FLOATS, sliver[a + 4]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(FLOATS, sliver[a + 5]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
-    }
-    int o = outOff;
-    c00.intoArray(out, o);
-    c01.intoArray(out, o + l);
-    o += outStride;
-    c10.intoArray(out, o);
-    c11.intoArray(out, o + l);
-    o += outStride;
-    c20.intoArray(out, o);
-    c21.intoArray(out, o + l);
-    o += outStride;
-    c30.intoArray(out, o);
-    c31.intoArray(out, o + l);
-    o += outStride;
-    c40.intoArray(out, o);
-    c41.intoArray(out, o + l);
-    o += outStride;
-    c50.intoArray(out, o);
-    c51.intoArray(out, o + l);
   }
 
   /**
@@ -607,7 +463,7 @@ public final class PanamaGramKernels implements GramKernels {
   }
 
   /**
-   * {@link #tile6x4} in float64: 6 rows by 4 vectors (6 x 32 doubles with AVX-512), 24 accumulators
+   * {@link FloatTiles#tile6x4} in float64: 6 rows by 4 vectors (6 x 32 doubles with AVX-512), 24 accumulators
    * in registers for all {@code kc} rows. Half the lanes of the float32 tile for the same registers
    * and the same FMA rate, so half its flops; the loads per FMA are the same. The FMA's one
    * rounding is the sum's, since a product of two widened floats is exact in float64.

@@ -1,16 +1,16 @@
-package io.actdb.sql.cka;
+package io.actdb.sql.input;
 
 import io.actdb.sql.duckdb.SqlFunctionException;
 import io.actdb.sql.duckdb.VectorColumn;
 
-/** Checks of one input row shared by the CKA aggregates. */
-final class RowBlock {
+/** Checks and copies of input rows, shared by every aggregate that takes vectors. */
+public final class RowBlock {
   private RowBlock() {}
 
   /**
    * Copies row {@code row} of {@code column} to {@code target[at ..]}, failing on NaN or ±Inf.
    */
-  static void copyFinite(VectorColumn column, int row, float[] target, int at, String argument) {
+  public static void copyFinite(VectorColumn column, int row, float[] target, int at, String argument) {
     float[] values = column.values();
     int from = column.offset(row);
     int dim = column.dim(row);
@@ -30,7 +30,7 @@ final class RowBlock {
   }
 
   /** Fails when a row's dimension differs from the group's. */
-  static void checkDim(int expected, int actual, String argument) {
+  public static void checkDim(int expected, int actual, String argument) {
     if (expected != actual) {
       throw new SqlFunctionException(
           "dimension mismatch: "
@@ -44,22 +44,22 @@ final class RowBlock {
   }
 
   /** Fails on an empty vector. */
-  static void checkNotEmpty(int dim, String argument) {
+  public static void checkNotEmpty(int dim, String argument) {
     if (dim == 0) throw new SqlFunctionException(argument + " is an empty vector");
   }
 
   /** The x and y dimensions of a group: fixed by its first row, checked against every later one. */
-  static class PairDims {
-    int dx = -1;
-    int dy = -1;
+  public static class PairDims {
+    public int dx = -1;
+    public int dy = -1;
 
     /** Accepts row {@code row}'s vectors, or fails on an empty or mismatched one. */
-    final void accept(VectorColumn x, VectorColumn y, int row) {
+    public final void accept(VectorColumn x, VectorColumn y, int row) {
       accept(x.dim(row), y.dim(row));
     }
 
     /** Accepts the dimensions of a row or of another state's rows. */
-    final void accept(int xDim, int yDim) {
+    public final void accept(int xDim, int yDim) {
       if (dx < 0) {
         checkNotEmpty(xDim, "x");
         checkNotEmpty(yDim, "y");

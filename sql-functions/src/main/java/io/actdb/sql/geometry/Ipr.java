@@ -1,0 +1,103 @@
+package io.actdb.sql.geometry;
+
+import io.actdb.sql.duckdb.AggregateFunction;
+import io.actdb.sql.duckdb.InputChunk;
+import io.actdb.sql.duckdb.ResultWriter;
+import io.actdb.sql.duckdb.SqlFunctionException;
+import io.actdb.sql.duckdb.SqlType;
+import java.util.List;
+
+/**
+ * {@code ipr(x, is_reference [, k])}: Improved Precision and Recall (Kynkäänniemi et al. 2019) with
+ * the semantics of the official code, on exact squared distances. A point's ball reaches its k-th
+ * nearest neighbour in its own set (itself excluded, duplicates counted); a point is inside the
+ * other set's manifold when it lies in one of that set's balls, boundary included. precision =
+ * share of E inside R's manifold, recall = share of R inside E's. k = 3 by default.
+ */
+public final class Ipr implements AggregateFunction<TwoSets> {
+
+  public static final int DEFAULT_K = 3;
+
+  static final SqlType RESULT =
+      new SqlType.Struct(
+          List.of(
+              new SqlType.Field("precision", SqlType.DOUBLE),
+              new SqlType.Field("recall", SqlType.DOUBLE),
+              new SqlType.Field("n_reference", SqlType.BIGINT),
+              new SqlType.Field("n_evaluation", SqlType.BIGINT)));
+
+  @Override
+  public String name() {
+    return "ipr";
+  }
+
+  @Override
+  public List<List<SqlType>> overloads() {
+    return List.of(
+        List.of(SqlType.ANY, SqlType.BOOLEAN), List.of(SqlType.ANY, SqlType.BOOLEAN, SqlType.BIGINT));
+  }
+
+  @Override
+  public SqlType returnType() {
+    return RESULT;
+  }
+
+  @Override
+  public TwoSets newState() {
+    return new TwoSets(1);
+  }
+
+  @Override
+  public void update(TwoSets state, InputChunk input, int[] rows, int count) {
+    updateWithK(state, input, rows, count, DEFAULT_K);
+  }
+
+  /** Shared with {@link Prdc}: rows, and k from column 2 when given. */
+  static void updateWithK(TwoSets state, InputChunk input, int[] rows, int count, int defaultK) {
+    if (input.columnCount() > 2) {
+      state.parameter(0, "k", input.longs(2), rows, count);
+      long k = (long) state.parameters[0];
+      if (k < 1 || k > 1_000_000) {
+        throw new SqlFunctionException("k must be between 1 and 1000000, got " + k);
+      }
+    } else {
+      state.parameterDefault(0, defaultK);
+    }
+    state.addRows(input, rows, count);
+  }
+
+  @Override
+  public void combine(TwoSets source, TwoSets target) {
+    target.addAll(source);
+  }
+
+  @Override
+  public void finalize(TwoSets state, ResultWriter out) {
+    if (state == null) state = newState();
+    int k = state.parameters[0] == 0 ? DEFAULT_K : (int) state.parameters[0];
+    int nR = state.reference.count();
+    int nE = state.evaluation.count();
+    Double precision = null;
+    Double recall = null;
+    boolean wantPrecision = nR > k && nE > 0;
+    boolean wantRecall = nE > k && nR > 0;
+    if (wantPrecision || wantRecall) {
+      PointSet[] sets = state.pointSets();
+      double[] radiiR = wantPrecision ? NearestNeighbours.kthSquaredRadii(sets[0], k) : null;
+      double[] radiiE = wantRecall ? NearestNeighbours.kthSquaredRadii(sets[1], k) : null;
+      Manifolds.Result m = Manifolds.compare(sets[1], sets[0], radiiR, radiiE, false, false);
+      if (wantPrecision) precision = share(m.eInR());
+      if (wantRecall) recall = share(m.rInE());
+    }
+    out.field(0).setDouble(precision);
+    out.field(1).setDouble(recall);
+    out.field(2).setLong(nR);
+    out.field(3).setLong(nE);
+  }
+
+  static double share(boolean[] flags) {
+    int n = 0;
+    for (boolean f : flags) if (f) n++;
+    return (double) n / flags.length;
+  }
+}

@@ -1,0 +1,93 @@
+package io.actdb.sql.geometry;
+
+import io.actdb.sql.duckdb.AggregateFunction;
+import io.actdb.sql.duckdb.InputChunk;
+import io.actdb.sql.duckdb.ResultWriter;
+import io.actdb.sql.duckdb.SqlType;
+import java.util.List;
+
+/**
+ * {@code prdc(x, is_reference [, k])}: precision, recall, density and coverage of Naeem et al. 2020
+ * (the clovaai {@code prdc} package): the k-NN balls of {@link Ipr}, but strict {@code <}
+ * comparisons, k = 5 by default, and two more measures: density = (1/k) · mean number of R balls
+ * holding an E point; coverage = share of R points whose own ball holds some E point.
+ */
+public final class Prdc implements AggregateFunction<TwoSets> {
+
+  public static final int DEFAULT_K = 5;
+
+  static final SqlType RESULT =
+      new SqlType.Struct(
+          List.of(
+              new SqlType.Field("precision", SqlType.DOUBLE),
+              new SqlType.Field("recall", SqlType.DOUBLE),
+              new SqlType.Field("density", SqlType.DOUBLE),
+              new SqlType.Field("coverage", SqlType.DOUBLE),
+              new SqlType.Field("n_reference", SqlType.BIGINT),
+              new SqlType.Field("n_evaluation", SqlType.BIGINT)));
+
+  @Override
+  public String name() {
+    return "prdc";
+  }
+
+  @Override
+  public List<List<SqlType>> overloads() {
+    return List.of(
+        List.of(SqlType.ANY, SqlType.BOOLEAN), List.of(SqlType.ANY, SqlType.BOOLEAN, SqlType.BIGINT));
+  }
+
+  @Override
+  public SqlType returnType() {
+    return RESULT;
+  }
+
+  @Override
+  public TwoSets newState() {
+    return new TwoSets(1);
+  }
+
+  @Override
+  public void update(TwoSets state, InputChunk input, int[] rows, int count) {
+    Ipr.updateWithK(state, input, rows, count, DEFAULT_K);
+  }
+
+  @Override
+  public void combine(TwoSets source, TwoSets target) {
+    target.addAll(source);
+  }
+
+  @Override
+  public void finalize(TwoSets state, ResultWriter out) {
+    if (state == null) state = newState();
+    int k = state.parameters[0] == 0 ? DEFAULT_K : (int) state.parameters[0];
+    int nR = state.reference.count();
+    int nE = state.evaluation.count();
+    Double precision = null;
+    Double recall = null;
+    Double density = null;
+    Double coverage = null;
+    boolean wantR = nR > k && nE > 0;
+    boolean wantE = nE > k && nR > 0;
+    if (wantR || wantE) {
+      PointSet[] sets = state.pointSets();
+      double[] radiiR = wantR ? NearestNeighbours.kthSquaredRadii(sets[0], k) : null;
+      double[] radiiE = wantE ? NearestNeighbours.kthSquaredRadii(sets[1], k) : null;
+      Manifolds.Result m = Manifolds.compare(sets[1], sets[0], radiiR, radiiE, true, true);
+      if (wantR) {
+        precision = Ipr.share(m.eInR());
+        long balls = 0;
+        for (long c : m.eBallCount()) balls += c;
+        density = (double) balls / ((double) k * nE);
+        coverage = Ipr.share(m.rCovered());
+      }
+      if (wantE) recall = Ipr.share(m.rInE());
+    }
+    out.field(0).setDouble(precision);
+    out.field(1).setDouble(recall);
+    out.field(2).setDouble(density);
+    out.field(3).setDouble(coverage);
+    out.field(4).setLong(nR);
+    out.field(5).setLong(nE);
+  }
+}

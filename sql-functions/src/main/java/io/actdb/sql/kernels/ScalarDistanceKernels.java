@@ -1,0 +1,56 @@
+package io.actdb.sql.kernels;
+
+/**
+ * Plain-Java {@link DistanceKernels}: the fallback where the Vector API cannot run, and the oracle
+ * {@link PanamaDistanceKernels} is tested against bit for bit.
+ */
+public final class ScalarDistanceKernels implements DistanceKernels {
+  private final int panelWidth;
+
+  /** Reads the panel width the Vector API twin uses, so either can read the other's packing. */
+  public ScalarDistanceKernels(int panelWidth) {
+    if (panelWidth < 1) throw new IllegalArgumentException("panel width " + panelWidth);
+    this.panelWidth = panelWidth;
+  }
+
+  @Override
+  public int panelWidth() {
+    return panelWidth;
+  }
+
+  @Override
+  public int rowGroup() {
+    return 1;
+  }
+
+  @Override
+  public void dots(
+      float[] a,
+      int aFirst,
+      int aCount,
+      float[] b,
+      int bFirst,
+      int bCount,
+      int dim,
+      float[] out,
+      int outStride) {
+    int w = panelWidth;
+    for (int i = 0; i < aCount; i++) {
+      int pa = aFirst + i;
+      int aBase = (pa / w) * dim * w + pa % w;
+      for (int j = 0; j < bCount; j++) {
+        int pb = bFirst + j;
+        int bBase = (pb / w) * dim * w + pb % w;
+        float total = 0f;
+        for (int c0 = 0; c0 < dim; c0 += RUN) {
+          float run = 0f;
+          for (int c = c0; c < Math.min(dim, c0 + RUN); c++) {
+            run = Math.fma(a[aBase + c * w], b[bBase + c * w], run);
+          }
+          total = c0 == 0 ? run : total + run;
+        }
+        out[i * outStride + j] = total;
+      }
+    }
+  }
+}
