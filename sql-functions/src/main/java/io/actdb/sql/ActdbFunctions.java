@@ -4,6 +4,7 @@ import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.cka.RbfCka;
 import io.actdb.sql.duckdb.AggregateBridge;
 import io.actdb.sql.duckdb.DuckDBConnections;
+import io.actdb.sql.geometry.GeomCa;
 import io.actdb.sql.geometry.Ipr;
 import io.actdb.sql.geometry.Prdc;
 import java.sql.Connection;
@@ -22,7 +23,9 @@ public final class ActdbFunctions {
             new AggregateBridge<>(new LinearCka(LinearCka.Estimator.DEBIASED)),
             new AggregateBridge<>(new RbfCka()),
             new AggregateBridge<>(new Ipr()),
-            new AggregateBridge<>(new Prdc()));
+            new AggregateBridge<>(new Prdc()),
+            new AggregateBridge<>(new GeomCa(false)),
+            new AggregateBridge<>(new GeomCa(true)));
   }
 
   /**
@@ -39,6 +42,6 @@ public final class ActdbFunctions {
 
   /** Names of the SQL functions {@link #register} adds. */
   public static List<String> functionNames() {
-    return List.of("cka", "cka_debiased", "cka_rbf", "ipr", "prdc");
+    return List.of("cka", "cka_debiased", "cka_rbf", "ipr", "prdc", "geomca", "geomca_redefined");
   }
 }

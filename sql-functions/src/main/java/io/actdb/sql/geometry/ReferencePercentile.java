@@ -1,0 +1,196 @@
+package io.actdb.sql.geometry;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * GeomCA's default ε: the 10th percentile, linearly interpolated as numpy's default, of the
+ * distances between all unordered pairs of distinct R points, zero distances (duplicates) left out.
+ *
+ * <p>Exact, and never n²: a first pass counts the fast squared distances in a histogram with
+ * buckets 2^-11 wide in relative terms, which brackets the two order statistics the interpolation
+ * needs; a finer pass narrows the bracket when many pairs fall in it; a last pass keeps the exact
+ * distances of the pairs in the bracket widened by twice the largest error bound, and counts those
+ * below it. Every pair whose exact value could be one of the two order statistics is among the
+ * kept ones, so the result is the exact-distance percentile whatever the row order.
+ */
+final class ReferencePercentile {
+  private ReferencePercentile() {}
+
+  static final double PERCENTILE = 10;
+
+  /** Binades the coarse histogram spans below the largest possible squared distance. */
+  private static final int BINADES = 48;
+
+  /** Mantissa bits of a coarse bucket key: buckets 2^-11 wide relative to their values. */
+  private static final int KEY_MANTISSA_BITS = 11;
+
+  private static final int KEY_SHIFT = 52 - KEY_MANTISSA_BITS;
+  private static final int COARSE_BUCKETS = BINADES << KEY_MANTISSA_BITS;
+  private static final int FINE_BUCKETS = 1 << 16;
+
+  /** The bracket is narrowed until at most this many pairs are expected in it. */
+  static final long MAX_CANDIDATES = 1 << 20;
+
+  /**
+   * The default ε of {@code r}, or null when it has no two distinct points.
+   */
+  static Double epsilon(PointSet r) {
+    if (r.count < 2) return null;
+    double maxBound = PointSet.boundFactor(r.dim) * 4 * r.maxNorm * r.maxNorm;
+    double top = 4 * r.maxNorm * r.maxNorm * 1.0001 + maxBound + Double.MIN_NORMAL;
+    long base = (Double.doubleToRawLongBits(top) >>> KEY_SHIFT) - COARSE_BUCKETS + 1;
+
+    // Pass 1: coarse histogram.
+    List<long[]> coarse =
+        PairScan.scan(
+            r,
+            r,
+            true,
+            () -> new long[COARSE_BUCKETS],
+            (h, t) -> {
+              for (int i = 0; i < t.aCount; i++) {
+                int gi = t.aFrom + i;
+                for (int j = Math.max(0, gi + 1 - t.bFrom); j < t.bCount; j++) {
+                  double a = t.approx(i, j);
+                  if (a <= t.bound(i, j) && t.exact(i, j) == 0) continue;
+                  h[key(a, base)]++;
+                }
+              }
+            },
+            null);
+    long[] hist = sum(coarse);
+    long n = 0;
+    for (long c : hist) n += c;
+    if (n == 0) return null;
+    double pos = PERCENTILE / 100 * (n - 1);
+    long m = (long) Math.floor(pos);
+    long m1 = Math.min(m + 1, n - 1);
+    int bLo = bucketOfRank(hist, m);
+    int bHi = bucketOfRank(hist, m1);
+    double lo = bLo == 0 ? Double.NEGATIVE_INFINITY : lowEdge(bLo, base);
+    double hi = lowEdge(bHi + 1, base);
+    long below = 0; // pairs certainly below lo - 2·maxBound, in rank terms
+    long expected = 0;
+    for (int b = 0; b < COARSE_BUCKETS; b++) {
+      if (lowEdge(b + 1, base) >= lo - 2 * maxBound && (b == 0 || lowEdge(b, base) <= hi + 2 * maxBound)) {
+        expected += hist[b];
+      }
+    }
+
+    // Pass 2 (only when the bracket holds too many pairs): a linear histogram inside it.
+    if (expected > MAX_CANDIDATES && Double.isFinite(lo)) {
+      final double fLo = lo;
+      final double width = (hi - lo) / FINE_BUCKETS;
+      List<long[]> fine =
+          PairScan.scan(
+              r,
+              r,
+              true,
+              () -> new long[FINE_BUCKETS + 2], // [0]: below lo, [last]: at or above hi
+              (h, t) -> {
+                for (int i = 0; i < t.aCount; i++) {
+                  int gi = t.aFrom + i;
+                  for (int j = Math.max(0, gi + 1 - t.bFrom); j < t.bCount; j++) {
+                    double a = t.approx(i, j);
+                    if (a <= t.bound(i, j) && t.exact(i, j) == 0) continue;
+                    int b;
+                    if (a < fLo) b = 0;
+                    else b = (int) Math.min(FINE_BUCKETS + 1, 1 + (long) ((a - fLo) / width));
+                    h[b]++;
+                  }
+                }
+              },
+              null);
+      long[] fh = sum(fine);
+      int fLoB = bucketOfRank(fh, m);
+      int fHiB = bucketOfRank(fh, m1);
+      if (fLoB >= 1 && fHiB <= FINE_BUCKETS) {
+        lo = fLo + (fLoB - 1) * width;
+        hi = fLo + fHiB * width;
+      }
+    }
+
+    // Pass 3: exact values in the bracket, widened by the largest error twice over.
+    final double keepFrom = lo - 2 * maxBound;
+    final double keepTo = hi + 2 * maxBound;
+    List<Collected> kept =
+        PairScan.scan(
+            r,
+            r,
+            true,
+            Collected::new,
+            (c, t) -> {
+              for (int i = 0; i < t.aCount; i++) {
+                int gi = t.aFrom + i;
+                for (int j = Math.max(0, gi + 1 - t.bFrom); j < t.bCount; j++) {
+                  double a = t.approx(i, j);
+                  boolean maybeZero = a <= t.bound(i, j);
+                  if (a < keepFrom) {
+                    if (!maybeZero || t.exact(i, j) != 0) c.below++;
+                  } else if (a <= keepTo) {
+                    double x = t.exact(i, j);
+                    if (x != 0) c.add(x);
+                  }
+                }
+              }
+            },
+            null);
+    below = 0;
+    int total = 0;
+    for (Collected c : kept) {
+      below += c.below;
+      total += c.size;
+    }
+    double[] values = new double[total];
+    int at = 0;
+    for (Collected c : kept) {
+      System.arraycopy(c.values, 0, values, at, c.size);
+      at += c.size;
+    }
+    Arrays.sort(values);
+    double vLo = Math.sqrt(values[(int) (m - below)]);
+    double vHi = Math.sqrt(values[(int) (m1 - below)]);
+    return vLo + (pos - m) * (vHi - vLo);
+  }
+
+  private static int key(double a, long base) {
+    if (!(a > 0)) return 0;
+    long k = (Double.doubleToRawLongBits(a) >>> KEY_SHIFT) - base;
+    return (int) Math.max(0, Math.min(COARSE_BUCKETS - 1, k));
+  }
+
+  /** Smallest value of coarse bucket {@code b >= 1}. */
+  private static double lowEdge(int b, long base) {
+    return Double.longBitsToDouble((b + base) << KEY_SHIFT);
+  }
+
+  private static int bucketOfRank(long[] hist, long rank) {
+    long seen = 0;
+    for (int b = 0; b < hist.length; b++) {
+      seen += hist[b];
+      if (seen > rank) return b;
+    }
+    return hist.length - 1;
+  }
+
+  private static long[] sum(List<long[]> parts) {
+    long[] total = new long[parts.get(0).length];
+    for (long[] p : parts) {
+      for (int b = 0; b < total.length; b++) total[b] += p[b];
+    }
+    return total;
+  }
+
+  /** One thread's exact values in the bracket, and its count below. */
+  static final class Collected {
+    long below;
+    double[] values = new double[1024];
+    int size;
+
+    void add(double v) {
+      if (size == values.length) values = Arrays.copyOf(values, size * 2);
+      values[size++] = v;
+    }
+  }
+}
