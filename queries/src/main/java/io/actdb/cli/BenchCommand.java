@@ -2,6 +2,7 @@ package io.actdb.cli;
 
 import io.actdb.sql.ActdbFunctions;
 import io.actdb.sql.cka.LinearCka;
+import io.actdb.sql.kernels.DistanceKernelBenchmark;
 import io.actdb.sql.kernels.GramKernelBenchmark;
 import io.actdb.sql.kernels.GramKernels;
 import io.actdb.sql.kernels.Kernels;
@@ -24,12 +25,12 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (name=value output).",
-    subcommands = {BenchCommand.Cka.class})
+    subcommands = {BenchCommand.Cka.class, BenchCommand.Ipr.class, BenchCommand.Geomca.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "Missing benchmark: use one of cka");
+        new picocli.CommandLine(this), "Missing benchmark: use one of cka, ipr, geomca");
   }
 
   /** {@code actdb bench cka}: cka and cka_debiased over an n × D table built in DuckDB. */
@@ -40,7 +41,7 @@ final class BenchCommand implements Runnable {
         "Times cka(x, y) and cka_debiased(x, y) over n rows of FLOAT[D] x FLOAT[D] in DuckDB,",
         "and the Gram kernel alone on the same shape and thread count."
       })
-  static final class Cka extends ActdbCommand {
+  static final class Cka extends Benchmark {
     @Option(names = "--n", description = "Rows (default: ${DEFAULT-VALUE}).")
     int n = 10_000;
 
@@ -160,14 +161,17 @@ final class BenchCommand implements Runnable {
         }
       }
     }
+  }
 
-    private static void exec(Connection c, String sql) throws SQLException {
+  /** Output and timing helpers shared by the benchmarks. */
+  abstract static class Benchmark extends ActdbCommand {
+    static void exec(Connection c, String sql) throws SQLException {
       try (Statement st = c.createStatement()) {
         st.execute(sql);
       }
     }
 
-    private static double value(Connection c, String sql) throws SQLException {
+    static double value(Connection c, String sql) throws SQLException {
       try (Statement st = c.createStatement();
           ResultSet rs = st.executeQuery(sql)) {
         rs.next();
@@ -175,15 +179,168 @@ final class BenchCommand implements Runnable {
       }
     }
 
-    private static double seconds(long start) {
+    static double seconds(long start) {
       return (System.nanoTime() - start) / 1e9;
     }
 
-    private void print(String name, Object value) {
+    void print(String name, Object value) {
       String text =
           value instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : String.valueOf(value);
       out().println(name + "=" + text);
       out().flush();
+    }
+
+    /** The distance kernel alone, on {@code dim}-d points, all cores, for a few seconds. */
+    void printDistanceKernel(int dim, Double sgemmGflops) {
+      Map<String, Object> k =
+          DistanceKernelBenchmark.run(2048, dim, Runtime.getRuntime().availableProcessors(), 5);
+      k.forEach(this::print);
+      if (sgemmGflops != null) {
+        print("sgemm_gflops", sgemmGflops);
+        print("distance_to_sgemm", (Double) k.get("distance_gflops") / sgemmGflops);
+      }
+    }
+
+    /**
+     * Creates {@code pts(i BIGINT, ref BOOLEAN, x FLOAT[dim])}: {@code nRef} then {@code nEval}
+     * standard Gaussian points, and returns them (R rows then E rows) for the NumPy yardstick.
+     */
+    static float[] buildSets(Connection c, int nRef, int nEval, int dim) throws SQLException {
+      exec(c, "CREATE OR REPLACE TABLE pts (i BIGINT, ref BOOLEAN, x FLOAT[" + dim + "])");
+      java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+      float[] all = new float[Math.multiplyExact(nRef + nEval, dim)];
+      float[] x = new float[dim];
+      try (var appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender("pts")) {
+        for (int i = 0; i < nRef + nEval; i++) {
+          for (int k = 0; k < dim; k++) x[k] = all[i * dim + k] = (float) random.nextGaussian();
+          appender.beginRow().append((long) i).append(i < nRef).append(x).endRow();
+        }
+      }
+      return all;
+    }
+  }
+
+  /** {@code actdb bench ipr}: ipr over R and E sets of Gaussian points, and NumPy on the same. */
+  @Command(
+      name = "ipr",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Times ipr(x, ref) over --n reference and --n evaluation points of FLOAT[D] in DuckDB,",
+        "the distance kernel alone, and (when python3 with numpy is there) the straightforward",
+        "NumPy IPR (full distance matrices + partition) on the same data."
+      })
+  static final class Ipr extends Benchmark {
+    @Option(names = "--n", description = "Points per set (default: ${DEFAULT-VALUE}).")
+    int n = 10_000;
+
+    @Option(names = "--dim", description = "Dimension (default: ${DEFAULT-VALUE}).")
+    int dim = 2048;
+
+    @Option(
+        names = "--threads",
+        description = "DuckDB threads (default: all cores); see docs/sql-functions.md on threads.")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--no-numpy", description = "Skip the NumPy yardstick.")
+    boolean noNumpy;
+
+    @Option(
+        names = "--sgemm-gflops",
+        description = "The machine's fp32 GEMM rate measured in this sitting; adds a ratio.")
+    Double sgemmGflops;
+
+    @Override
+    protected void execute() throws Exception {
+      if (n < 4 || dim < 1) throw new CommandFailure("bench ipr needs --n >= 4 and --dim >= 1");
+      print("benchmark", "ipr");
+      print("n_reference", n);
+      print("n_evaluation", n);
+      print("dim", dim);
+      print("threads", threads);
+      print("kernel", Kernels.name());
+      float[] data;
+      double seconds;
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+        ActdbFunctions.register(c);
+        long t0 = System.nanoTime();
+        data = buildSets(c, n, n, dim);
+        print("setup_seconds", seconds(t0));
+        exec(c, "SET threads = " + threads);
+        value(c, "SELECT ipr(x, ref).precision FROM pts WHERE i % 10 = 0"); // warm-up (JIT)
+        t0 = System.nanoTime();
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT r.precision, r.recall FROM (SELECT ipr(x, ref) AS r FROM pts)")) {
+          rs.next();
+          seconds = seconds(t0);
+          print("ipr_seconds", seconds);
+          print("precision", rs.getDouble(1));
+          print("recall", rs.getDouble(2));
+        }
+      }
+      printDistanceKernel(dim, sgemmGflops);
+      if (!noNumpy) {
+        Double numpy = NumpyYardstick.ipr(data, n, n, dim, 3, this::print);
+        if (numpy != null) print("ipr_speedup_vs_numpy", numpy / seconds);
+      }
+    }
+  }
+
+  /** {@code actdb bench geomca}: geomca over R and E sets of Gaussian points. */
+  @Command(
+      name = "geomca",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Times geomca(x, ref) (default epsilon) over --n reference and --n evaluation points of",
+        "FLOAT[D] in DuckDB, and the distance kernel alone."
+      })
+  static final class Geomca extends Benchmark {
+    @Option(names = "--n", description = "Points per set (default: ${DEFAULT-VALUE}).")
+    int n = 5_000;
+
+    @Option(
+        names = "--threads",
+        description = "DuckDB threads (default: all cores); see docs/sql-functions.md on threads.")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--dim", description = "Dimension (default: ${DEFAULT-VALUE}).")
+    int dim = 2048;
+
+    @Option(
+        names = "--sgemm-gflops",
+        description = "The machine's fp32 GEMM rate measured in this sitting; adds a ratio.")
+    Double sgemmGflops;
+
+    @Override
+    protected void execute() throws Exception {
+      if (n < 4 || dim < 1) throw new CommandFailure("bench geomca needs --n >= 4 and --dim >= 1");
+      print("benchmark", "geomca");
+      print("n_reference", n);
+      print("n_evaluation", n);
+      print("dim", dim);
+      print("kernel", Kernels.name());
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+        ActdbFunctions.register(c);
+        long t0 = System.nanoTime();
+        buildSets(c, n, n, dim);
+        print("setup_seconds", seconds(t0));
+        exec(c, "SET threads = " + threads);
+        value(c, "SELECT geomca(x, ref).precision FROM pts WHERE i % 10 = 0"); // warm-up (JIT)
+        t0 = System.nanoTime();
+        try (Statement st = c.createStatement();
+            ResultSet rs =
+                st.executeQuery(
+                    "SELECT g.precision, g.recall, g.epsilon, g.n_components, g.n_edges FROM"
+                        + " (SELECT geomca(x, ref) AS g FROM pts)")) {
+          rs.next();
+          print("geomca_seconds", seconds(t0));
+          print("precision", rs.getDouble(1));
+          print("recall", rs.getDouble(2));
+          print("epsilon", rs.getDouble(3));
+          print("n_components", rs.getLong(4));
+          print("n_edges", rs.getLong(5));
+        }
+      }
+      printDistanceKernel(dim, sgemmGflops);
     }
   }
 }

@@ -1,0 +1,91 @@
+package io.actdb.sql.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Vector API distance kernel against its scalar twin, bit for bit, at awkward sizes (partial
+ * slivers, partial panels, one or several runs of coordinates, a last run of one coordinate), and
+ * both against float64 dot products within {@link DistanceKernels#dotErrorFactor}.
+ */
+class DistanceKernelsTest {
+  private static final DistanceKernels PANAMA = new PanamaDistanceKernels();
+  private static final DistanceKernels SCALAR = new ScalarDistanceKernels(PANAMA.panelWidth());
+
+  @ParameterizedTest(name = "a {0} points, b {1} points, dim {2}, offsets {3}/{4}")
+  @CsvSource({
+    "1, 1, 1, 0, 0",
+    "5, 3, 7, 0, 0",
+    "6, 64, 256, 0, 0",
+    "7, 65, 257, 3, 64",
+    "13, 129, 513, 1, 128",
+    "192, 256, 300, 0, 256",
+    "191, 255, 1000, 5, 0",
+    "37, 100, 2049, 2, 64",
+  })
+  void panamaEqualsScalarBitForBit(int aCount, int bCount, int dim, int aFirst, int bFirst) {
+    SplittableRandom random = new SplittableRandom(aCount * 31L + bCount * 7L + dim);
+    int points = Math.max(aFirst + aCount, bFirst + bCount);
+    float[] rows = new float[points * dim];
+    for (int i = 0; i < rows.length; i++) {
+      // mixed magnitudes and signs, so rounding differences would show
+      rows[i] = (float) (random.nextGaussian() * Math.exp(random.nextGaussian()));
+    }
+    float[] packed = PANAMA.pack(rows, points, dim, new float[dim]);
+    assertEquals(packed.length, SCALAR.pack(rows, points, dim, new float[dim]).length);
+    int w = PANAMA.panelWidth();
+    int stride = ((bCount + w - 1) / w) * w;
+    int outRows = ((aCount + PANAMA.rowGroup() - 1) / PANAMA.rowGroup()) * PANAMA.rowGroup();
+    float[] fast = new float[outRows * stride];
+    float[] slow = new float[outRows * stride];
+    PANAMA.dots(packed, aFirst, aCount, packed, bFirst, bCount, dim, fast, stride);
+    SCALAR.dots(packed, aFirst, aCount, packed, bFirst, bCount, dim, slow, stride);
+    double factor = DistanceKernels.dotErrorFactor(dim);
+    for (int i = 0; i < aCount; i++) {
+      for (int j = 0; j < bCount; j++) {
+        int at = i * stride + j;
+        assertEquals(
+            Float.floatToRawIntBits(slow[at]),
+            Float.floatToRawIntBits(fast[at]),
+            "pair (" + i + ", " + j + "): scalar " + slow[at] + ", panama " + fast[at]);
+        double exact = 0;
+        double na = 0;
+        double nb = 0;
+        for (int c = 0; c < dim; c++) {
+          double x = rows[(aFirst + i) * dim + c];
+          double y = rows[(bFirst + j) * dim + c];
+          exact += x * y;
+          na += x * x;
+          nb += y * y;
+        }
+        double error = Math.abs(fast[at] - exact);
+        assertTrue(
+            error <= factor * Math.sqrt(na * nb) + 1e-30,
+            "pair (" + i + ", " + j + "): error " + error + " above the bound");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "dim {0}")
+  @CsvSource({"1", "255", "256", "257", "2048"})
+  void packingShiftsAndPadsWithZeros(int dim) {
+    int points = PANAMA.panelWidth() + 3;
+    float[] rows = new float[points * dim];
+    for (int i = 0; i < rows.length; i++) rows[i] = 1000 + i % 7;
+    float[] shift = new float[dim];
+    java.util.Arrays.fill(shift, 1000f);
+    float[] packed = PANAMA.pack(rows, points, dim, shift);
+    int w = PANAMA.panelWidth();
+    assertEquals(2 * w * dim, packed.length);
+    for (int p = 0; p < 2 * w; p++) {
+      for (int c = 0; c < dim; c++) {
+        float v = packed[(p / w) * dim * w + c * w + p % w];
+        assertEquals(p < points ? (float) ((p * dim + c) % 7) : 0f, v, "point " + p + " coord " + c);
+      }
+    }
+  }
+}
