@@ -36,8 +36,9 @@ final class EpsilonGraph {
                 boolean iRef = gi < nReference;
                 for (int j = Math.max(0, gi + 1 - t.bFrom); j < t.bCount; j++) {
                   double a = t.approx(i, j);
-                  if (a - t.bound(i, j) > limit) continue; // the common case: surely no edge
-                  int edge = Manifolds.decide(a, t.bound(i, j), limit, false);
+                  double bound = t.bound(i, j);
+                  if (a - bound > limit) continue; // the common case: surely no edge
+                  int edge = Manifolds.decide(a, bound, limit, false);
                   if (edge == Manifolds.MAYBE) {
                     edge = t.exact(i, j) <= limit ? Manifolds.YES : Manifolds.NO;
                   }

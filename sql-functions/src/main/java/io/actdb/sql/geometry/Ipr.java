@@ -1,9 +1,6 @@
 package io.actdb.sql.geometry;
 
-import io.actdb.sql.duckdb.AggregateFunction;
-import io.actdb.sql.duckdb.InputChunk;
 import io.actdb.sql.duckdb.ResultWriter;
-import io.actdb.sql.duckdb.SqlFunctionException;
 import io.actdb.sql.duckdb.SqlType;
 import java.util.List;
 
@@ -14,7 +11,7 @@ import java.util.List;
  * other set's manifold when it lies in one of that set's balls, boundary included. precision =
  * share of E inside R's manifold, recall = share of R inside E's. k = 3 by default.
  */
-public final class Ipr implements AggregateFunction<TwoSets> {
+public final class Ipr extends KnnBallAggregate {
 
   public static final int DEFAULT_K = 3;
 
@@ -26,55 +23,14 @@ public final class Ipr implements AggregateFunction<TwoSets> {
               new SqlType.Field("n_reference", SqlType.BIGINT),
               new SqlType.Field("n_evaluation", SqlType.BIGINT)));
 
-  @Override
-  public String name() {
-    return "ipr";
-  }
-
-  @Override
-  public List<List<SqlType>> overloads() {
-    return List.of(
-        List.of(SqlType.ANY, SqlType.BOOLEAN), List.of(SqlType.ANY, SqlType.BOOLEAN, SqlType.BIGINT));
-  }
-
-  @Override
-  public SqlType returnType() {
-    return RESULT;
-  }
-
-  @Override
-  public TwoSets newState() {
-    return new TwoSets(1);
-  }
-
-  @Override
-  public void update(TwoSets state, InputChunk input, int[] rows, int count) {
-    updateWithK(state, input, rows, count, DEFAULT_K);
-  }
-
-  /** Shared with {@link Prdc}: rows, and k from column 2 when given. */
-  static void updateWithK(TwoSets state, InputChunk input, int[] rows, int count, int defaultK) {
-    if (input.columnCount() > 2) {
-      state.parameter(0, "k", input.longs(2), rows, count);
-      long k = (long) state.parameters[0];
-      if (k < 1 || k > 1_000_000) {
-        throw new SqlFunctionException("k must be between 1 and 1000000, got " + k);
-      }
-    } else {
-      state.parameterDefault(0, defaultK);
-    }
-    state.addRows(input, rows, count);
-  }
-
-  @Override
-  public void combine(TwoSets source, TwoSets target) {
-    target.addAll(source);
+  public Ipr() {
+    super("ipr", DEFAULT_K, RESULT);
   }
 
   @Override
   public void finalize(TwoSets state, ResultWriter out) {
     if (state == null) state = newState();
-    int k = state.parameters[0] == 0 ? DEFAULT_K : (int) state.parameters[0];
+    int k = k(state);
     int nR = state.reference.count();
     int nE = state.evaluation.count();
     Double precision = null;
@@ -93,11 +49,5 @@ public final class Ipr implements AggregateFunction<TwoSets> {
     out.field(1).setDouble(recall);
     out.field(2).setLong(nR);
     out.field(3).setLong(nE);
-  }
-
-  static double share(boolean[] flags) {
-    int n = 0;
-    for (boolean f : flags) if (f) n++;
-    return (double) n / flags.length;
   }
 }

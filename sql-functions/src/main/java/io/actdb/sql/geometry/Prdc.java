@@ -1,7 +1,5 @@
 package io.actdb.sql.geometry;
 
-import io.actdb.sql.duckdb.AggregateFunction;
-import io.actdb.sql.duckdb.InputChunk;
 import io.actdb.sql.duckdb.ResultWriter;
 import io.actdb.sql.duckdb.SqlType;
 import java.util.List;
@@ -12,7 +10,7 @@ import java.util.List;
  * comparisons, k = 5 by default, and two more measures: density = (1/k) · mean number of R balls
  * holding an E point; coverage = share of R points whose own ball holds some E point.
  */
-public final class Prdc implements AggregateFunction<TwoSets> {
+public final class Prdc extends KnnBallAggregate {
 
   public static final int DEFAULT_K = 5;
 
@@ -26,41 +24,14 @@ public final class Prdc implements AggregateFunction<TwoSets> {
               new SqlType.Field("n_reference", SqlType.BIGINT),
               new SqlType.Field("n_evaluation", SqlType.BIGINT)));
 
-  @Override
-  public String name() {
-    return "prdc";
-  }
-
-  @Override
-  public List<List<SqlType>> overloads() {
-    return List.of(
-        List.of(SqlType.ANY, SqlType.BOOLEAN), List.of(SqlType.ANY, SqlType.BOOLEAN, SqlType.BIGINT));
-  }
-
-  @Override
-  public SqlType returnType() {
-    return RESULT;
-  }
-
-  @Override
-  public TwoSets newState() {
-    return new TwoSets(1);
-  }
-
-  @Override
-  public void update(TwoSets state, InputChunk input, int[] rows, int count) {
-    Ipr.updateWithK(state, input, rows, count, DEFAULT_K);
-  }
-
-  @Override
-  public void combine(TwoSets source, TwoSets target) {
-    target.addAll(source);
+  public Prdc() {
+    super("prdc", DEFAULT_K, RESULT);
   }
 
   @Override
   public void finalize(TwoSets state, ResultWriter out) {
     if (state == null) state = newState();
-    int k = state.parameters[0] == 0 ? DEFAULT_K : (int) state.parameters[0];
+    int k = k(state);
     int nR = state.reference.count();
     int nE = state.evaluation.count();
     Double precision = null;
@@ -75,13 +46,13 @@ public final class Prdc implements AggregateFunction<TwoSets> {
       double[] radiiE = wantE ? NearestNeighbours.kthSquaredRadii(sets[1], k) : null;
       Manifolds.Result m = Manifolds.compare(sets[1], sets[0], radiiR, radiiE, true, true);
       if (wantR) {
-        precision = Ipr.share(m.eInR());
+        precision = share(m.eInR());
         long balls = 0;
         for (long c : m.eBallCount()) balls += c;
         density = (double) balls / ((double) k * nE);
-        coverage = Ipr.share(m.rCovered());
+        coverage = share(m.rCovered());
       }
-      if (wantE) recall = Ipr.share(m.rInE());
+      if (wantE) recall = share(m.rInE());
     }
     out.field(0).setDouble(precision);
     out.field(1).setDouble(recall);
