@@ -1,0 +1,117 @@
+package io.actdb.storage;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+
+/**
+ * Reads one layer file batch by batch: {@link #nextBatch()}, then {@link #sampleId(int)} and
+ * {@link #copyVector(int, float[], int)} for the rows of the batch. Not thread-safe.
+ */
+public final class LayerReader implements AutoCloseable {
+  private final Path file;
+  private final int dim;
+  private final BufferAllocator allocator;
+  private final FileChannel channel;
+  private final ArrowFileReader reader;
+  private final List<ArrowBlock> blocks;
+  private int nextBlock;
+  private int rowsInBatch;
+
+  private LayerReader(Path file, int dim, BufferAllocator allocator, FileChannel channel, ArrowFileReader reader)
+      throws IOException {
+    this.file = file;
+    this.dim = dim;
+    this.allocator = allocator;
+    this.channel = channel;
+    this.reader = reader;
+    this.blocks = reader.getRecordBlocks();
+  }
+
+  static LayerReader open(Path file, LayerEntry entry, BufferAllocator parent) throws StoreException {
+    BufferAllocator allocator = parent.newChildAllocator("read " + file.getFileName(), 0, Long.MAX_VALUE);
+    FileChannel channel = null;
+    ArrowFileReader reader = null;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ);
+      reader = new ArrowFileReader(channel, allocator);
+      String mismatch = StoreSchemas.activationsMismatch(reader.getVectorSchemaRoot().getSchema(), entry.dim());
+      if (mismatch != null) throw new StoreException(file + ": " + mismatch);
+      return new LayerReader(file, entry.dim(), allocator, channel, reader);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(reader, channel, allocator);
+      if (e instanceof StoreException s) throw s;
+      throw new StoreException(file + ": not a readable Arrow file (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable... resources) {
+    for (AutoCloseable r : resources) {
+      if (r == null) continue;
+      try {
+        r.close();
+      } catch (Exception ignored) {
+        // already failing; the first error is the one reported
+      }
+    }
+  }
+
+  public int dim() {
+    return dim;
+  }
+
+  /** Loads the next record batch; false at the end. */
+  public boolean nextBatch() throws StoreException {
+    if (nextBlock >= blocks.size()) return false;
+    try {
+      reader.loadRecordBatch(blocks.get(nextBlock++));
+    } catch (IOException | RuntimeException e) {
+      throw new StoreException(file + ": record batch " + (nextBlock - 1) + " cannot be read (" + e.getMessage() + ")", e);
+    }
+    rowsInBatch = root().getRowCount();
+    return true;
+  }
+
+  private VectorSchemaRoot root() throws StoreException {
+    try {
+      return reader.getVectorSchemaRoot();
+    } catch (IOException e) {
+      throw new StoreException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Rows in the current batch. */
+  public int batchRows() {
+    return rowsInBatch;
+  }
+
+  public long sampleId(int row) throws StoreException {
+    return ((BigIntVector) root().getVector(0)).get(row);
+  }
+
+  /** Copies row {@code row}'s vector to {@code out[offset .. offset+dim)}. */
+  public void copyVector(int row, float[] out, int offset) throws StoreException {
+    FixedSizeListVector vectors = (FixedSizeListVector) root().getVector(1);
+    Float4Vector values = (Float4Vector) vectors.getDataVector();
+    MemorySegment data =
+        MemorySegment.ofAddress(values.getDataBuffer().memoryAddress())
+            .reinterpret((long) rowsInBatch * dim * Float.BYTES);
+    MemorySegment.copy(data, ValueLayout.JAVA_FLOAT, (long) row * dim * Float.BYTES, out, offset, dim);
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(reader, channel, allocator);
+  }
+}

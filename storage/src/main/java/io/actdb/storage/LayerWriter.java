@@ -1,0 +1,197 @@
+package io.actdb.storage;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+
+/**
+ * Streams one layer's activations into a temporary Arrow file, one record batch at a time, so
+ * memory stays bounded by one batch whatever the number of rows. Nothing is visible in the
+ * store until {@link #commit()}; {@link #close()} without a commit deletes the temporary file.
+ * Not thread-safe.
+ */
+public final class LayerWriter implements AutoCloseable {
+  /** Batch size target: batches of at most 2048 rows (DuckDB's vector size) and about 8 MiB. */
+  static final int MAX_BATCH_ROWS = 2048;
+
+  static final long BATCH_BYTES = 8L << 20;
+
+  private final StoreWriter store;
+  private final String model;
+  private final String layer;
+  private final int dim;
+  private final String pooling;
+  private final Path temp;
+  private final String relativeFile;
+  private final BufferAllocator allocator;
+  private final FileChannel channel;
+  private final VectorSchemaRoot root;
+  private final BigIntVector ids;
+  private final FixedSizeListVector vectors;
+  private final Float4Vector values;
+  private final ArrowFileWriter writer;
+  private final int batchRows;
+  private int filled;
+  private long rows;
+  private boolean finished;
+
+  LayerWriter(
+      StoreWriter store,
+      String model,
+      String layer,
+      int dim,
+      String pooling,
+      Path temp,
+      String relativeFile,
+      BufferAllocator parent)
+      throws IOException {
+    this.store = store;
+    this.model = model;
+    this.layer = layer;
+    this.dim = dim;
+    this.pooling = pooling;
+    this.temp = temp;
+    this.relativeFile = relativeFile;
+    this.batchRows = (int) Math.max(1, Math.min(MAX_BATCH_ROWS, BATCH_BYTES / (4L * dim)));
+    Files.createDirectories(temp.getParent());
+    this.allocator = parent.newChildAllocator("layer " + model + "/" + layer, 0, Long.MAX_VALUE);
+    VectorSchemaRoot createdRoot = null;
+    FileChannel createdChannel = null;
+    try {
+      createdChannel =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE);
+      createdRoot = VectorSchemaRoot.create(StoreSchemas.activations(dim), allocator);
+      this.ids = (BigIntVector) createdRoot.getVector(0);
+      this.vectors = (FixedSizeListVector) createdRoot.getVector(1);
+      this.values = (Float4Vector) vectors.getDataVector();
+      ids.allocateNew(batchRows);
+      vectors.setInitialCapacity(batchRows);
+      vectors.allocateNew();
+      // Every row and every element is valid: set the validity bitmaps once.
+      fillValidity(vectors, batchRows);
+      fillValidity(values, (long) batchRows * dim);
+      this.writer = new ArrowFileWriter(createdRoot, null, createdChannel);
+      writer.start();
+    } catch (IOException | RuntimeException e) {
+      if (createdRoot != null) createdRoot.close();
+      if (createdChannel != null) createdChannel.close();
+      allocator.close();
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    this.channel = createdChannel;
+    this.root = createdRoot;
+  }
+
+  private static void fillValidity(org.apache.arrow.vector.FieldVector v, long count) {
+    var validity = v.getValidityBuffer();
+    long bytes = (count + 7) / 8;
+    if (validity.capacity() < bytes) throw new IllegalStateException("validity buffer too small");
+    validity.setOne(0, bytes);
+  }
+
+  /** The vector length this writer expects. */
+  public int dim() {
+    return dim;
+  }
+
+  /** Rows appended so far. */
+  public long rows() {
+    return rows;
+  }
+
+  /** Appends one row: {@code dim} floats of {@code vector} starting at {@code offset}. */
+  public void append(long sampleId, float[] vector, int offset) throws IOException {
+    if (finished) throw new IllegalStateException("layer " + model + "/" + layer + " is closed");
+    if (offset < 0 || vector.length - offset < dim) {
+      throw new IllegalArgumentException(
+          "layer " + model + "/" + layer + " has dim " + dim + " but got a vector of "
+              + (vector.length - offset) + " floats");
+    }
+    ids.set(filled, sampleId);
+    MemorySegment data =
+        MemorySegment.ofAddress(values.getDataBuffer().memoryAddress())
+            .reinterpret((long) batchRows * dim * Float.BYTES);
+    MemorySegment.copy(vector, offset, data, ValueLayout.JAVA_FLOAT, (long) filled * dim * Float.BYTES, dim);
+    filled++;
+    rows++;
+    if (filled == batchRows) flush();
+  }
+
+  /** Appends {@code count} rows: ids {@code sampleIds[0..count)}, vectors row-major in {@code rowsData}. */
+  public void append(long[] sampleIds, float[] rowsData, int count) throws IOException {
+    if ((long) count * dim > rowsData.length || count > sampleIds.length) {
+      throw new IllegalArgumentException(
+          "layer " + model + "/" + layer + ": " + count + " rows of dim " + dim + " need "
+              + (long) count * dim + " floats, got " + rowsData.length);
+    }
+    for (int r = 0; r < count; r++) append(sampleIds[r], rowsData, r * dim);
+  }
+
+  private void flush() throws IOException {
+    if (filled == 0) return;
+    ids.setValueCount(filled);
+    vectors.setValueCount(filled);
+    values.setValueCount(filled * dim);
+    root.setRowCount(filled);
+    writer.writeBatch();
+    filled = 0;
+  }
+
+  /**
+   * Finishes the file, makes it durable and publishes it: from now on the store shows this layer
+   * (replacing an earlier version of it).
+   *
+   * @return the manifest entry published
+   */
+  public LayerEntry commit() throws IOException {
+    if (finished) throw new IllegalStateException("layer " + model + "/" + layer + " is closed");
+    flush();
+    writer.end();
+    channel.force(true);
+    long bytes = channel.size();
+    release();
+    return store.publishLayer(
+        new LayerEntry(model, layer, dim, "float32", pooling, rows, relativeFile, bytes), temp);
+  }
+
+  /** Abandons the layer unless committed: the store stays as it was. */
+  @Override
+  public void close() throws IOException {
+    if (finished) return;
+    release();
+    Files.deleteIfExists(temp);
+    store.layerAbandoned(this);
+  }
+
+  private void release() throws IOException {
+    finished = true;
+    try {
+      writer.close();
+    } finally {
+      try {
+        root.close();
+      } finally {
+        try {
+          channel.close();
+        } finally {
+          allocator.close();
+        }
+      }
+    }
+  }
+}

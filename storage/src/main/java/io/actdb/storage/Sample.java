@@ -1,0 +1,12 @@
+package io.actdb.storage;
+
+/**
+ * One input sample, a row of the store's {@code samples} table.
+ *
+ * @param id the stable {@code sample_id} that activation rows refer to
+ * @param split e.g. {@code train} or {@code test}; may be null
+ * @param label class index; may be null
+ * @param labelName class name; may be null
+ * @param source where the sample came from (file and index, path, ...); may be null
+ */
+public record Sample(long id, String split, Integer label, String labelName, String source) {}

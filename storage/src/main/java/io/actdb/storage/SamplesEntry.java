@@ -1,0 +1,15 @@
+package io.actdb.storage;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The published samples file, as the manifest records it.
+ *
+ * @param rows number of samples
+ * @param file path relative to the store directory
+ * @param bytes size of the file when it was published
+ */
+public record SamplesEntry(
+    @JsonProperty("rows") long rows,
+    @JsonProperty("file") String file,
+    @JsonProperty("bytes") long bytes) {}
