@@ -1,0 +1,102 @@
+package io.actdb.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills (SIGKILL) a writer process at random moments and checks that the store it leaves
+ * opens and shows exactly the published state: every layer the manifest names reads in full
+ * with the right values and row count, the samples too, and no other layer appears.
+ */
+class KilledWriterTest {
+  @TempDir Path dir;
+
+  @Test
+  void aKilledWriterLeavesAStoreThatTellsTheTruth() throws Exception {
+    Random random = new Random(42);
+    Set<Long> generationsSeen = new HashSet<>();
+    int kills = 12;
+    int midWrite = 0;
+    for (int k = 0; k < kills; k++) {
+      Process victim = start();
+      // Let it get going (JVM start-up), then kill at a random moment of its writing.
+      Thread.sleep(600 + random.nextInt(900));
+      victim.destroyForcibly();
+      assertTrue(victim.waitFor(30, TimeUnit.SECONDS));
+      try (Stream<Path> files = Files.walk(dir)) {
+        if (files.anyMatch(p -> p.toString().endsWith(".tmp"))) midWrite++;
+      }
+      if (!Files.exists(dir.resolve(Manifest.FILE_NAME))) continue; // killed before any publication
+      generationsSeen.add(verify());
+    }
+    // The kills did land at different points: several distinct published states were checked.
+    assertTrue(generationsSeen.size() >= 3, "states checked: " + generationsSeen);
+    // ... and some in the middle of writing a file (a temporary file was left behind).
+    System.out.println("kills: " + kills + ", mid-write: " + midWrite + ", states: " + generationsSeen);
+    assertTrue(midWrite >= 1, "kills that hit a write: " + midWrite + " of " + kills);
+    // Leftovers of the killed writers go when the next writer opens.
+    StoreWriter.open(dir).close();
+    verify();
+    try (Stream<Path> files = Files.walk(dir)) {
+      List<Path> temps = files.filter(p -> p.toString().endsWith(".tmp")).toList();
+      assertEquals(List.of(), temps);
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      long arrow = files.filter(p -> p.toString().endsWith(".arrow")).count();
+      Store store = Store.open(dir);
+      assertEquals(store.layers().size() + 1, arrow, "files other than the published ones remain");
+    }
+  }
+
+  private Process start() throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return new ProcessBuilder(
+            java,
+            "-Xmx256m",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            KillVictim.class.getName(),
+            dir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  /** Checks everything the manifest names; returns its generation. */
+  private long verify() throws IOException {
+    Store store = Store.open(dir);
+    try (BufferAllocator allocator = new RootAllocator()) {
+      assertEquals(List.of(), store.check(allocator));
+      for (LayerEntry e : store.layers()) {
+        int g = Integer.parseInt(e.layer().substring(1));
+        assertEquals("m" + (g % 3), e.model());
+        assertEquals(KillVictim.rowsOf(g), e.rows(), e.qualifiedName());
+        List<Long> ids = StoreTest.readAndCheck(store, e.model(), e.layer(), g, allocator);
+        assertEquals(e.rows(), ids.size(), e.qualifiedName());
+      }
+      if (!store.layers().isEmpty()) {
+        // samples are published before the layer that uses them
+        long maxRows = store.layers().stream().mapToLong(LayerEntry::rows).max().orElse(0);
+        assertTrue(store.samples(allocator).size() >= maxRows);
+      }
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+    return store.manifest().generation();
+  }
+}
