@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
     description = "Embedded analytics database for neural-network activations (DuckDB + CKA).",
     subcommands = {
       SqlCommand.class,
+      InfoCommand.class,
+      ImportCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,

@@ -1,5 +1,6 @@
 package io.actdb.cli;
 
+import io.actdb.storage.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -47,6 +48,8 @@ abstract class ActdbCommand implements Callable<Integer> {
       throw e;
     } catch (CommandFailure | SQLException e) {
       err().println(e.getMessage());
+    } catch (StoreException e) {
+      err().println("actdb: " + e.getMessage());
     } catch (IOException | UncheckedIOException e) {
       err().println("actdb: " + e);
     } catch (Exception e) {

@@ -180,6 +180,20 @@ public final class StoreWriter implements AutoCloseable {
    * @throws StoreException if an id is given twice with different metadata
    */
   public int addSamples(Collection<Sample> samples) throws IOException {
+    return addSamples(samples, false);
+  }
+
+  /**
+   * Adds the samples whose ids the store does not have yet, leaving the others as they are
+   * (their metadata may differ): how imported layers bring their samples.
+   *
+   * @return how many samples were new
+   */
+  public int addMissingSamples(Collection<Sample> samples) throws IOException {
+    return addSamples(samples, true);
+  }
+
+  private int addSamples(Collection<Sample> samples, boolean keepExisting) throws IOException {
     checkOpen();
     TreeMap<Long, Sample> merged = new TreeMap<>();
     for (Sample s : Store.readSamples(dir, manifest, allocator)) merged.put(s.id(), s);
@@ -189,7 +203,7 @@ public final class StoreWriter implements AutoCloseable {
       if (existing == null) {
         merged.put(s.id(), s);
         added++;
-      } else if (!existing.equals(s)) {
+      } else if (!keepExisting && !existing.equals(s)) {
         throw new StoreException(
             dir + ": sample_id " + s.id() + " is already in the store as " + existing
                 + "; refusing to replace it with " + s);

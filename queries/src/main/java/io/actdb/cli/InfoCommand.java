@@ -1,0 +1,75 @@
+package io.actdb.cli;
+
+import io.actdb.storage.LayerEntry;
+import io.actdb.storage.Manifest;
+import io.actdb.storage.Store;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code actdb info <store>}: what a store holds, and whether its files are sound. */
+@Command(
+    name = "info",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a store's models, layers, dims and row counts, and check its files.",
+      "Exit status 1 when a file is missing, truncated or does not match the manifest.",
+    })
+final class InfoCommand extends ActdbCommand {
+  @Parameters(paramLabel = "<store>", description = "Store directory.")
+  Path store;
+
+  @Override
+  protected void execute() throws Exception {
+    Store s = Store.open(store);
+    Manifest m = s.manifest();
+    out().printf("store    %s%n", s.directory());
+    out().printf("format   %s %d, generation %d%n", m.format(), m.formatVersion(), m.generation());
+    out().printf(
+        "samples  %s%n", m.samples() == null ? "none" : m.samples().rows() + " (" + m.samples().file() + ")");
+    out().printf("models   %d, layers %d%n%n", m.models().size(), m.layers().size());
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"model", "layer", "dim", "rows", "pooling", "MiB"});
+    for (LayerEntry e : m.layers()) {
+      rows.add(
+          new String[] {
+            e.model(),
+            e.layer(),
+            Integer.toString(e.dim()),
+            Long.toString(e.rows()),
+            e.pooling(),
+            String.format("%.1f", e.bytes() / (1024.0 * 1024.0))
+          });
+    }
+    if (!m.layers().isEmpty()) printAligned(rows);
+    List<String> problems;
+    try (BufferAllocator allocator = new RootAllocator()) {
+      problems = s.check(allocator);
+    }
+    if (!problems.isEmpty()) {
+      out().flush();
+      err().println("problems:");
+      for (String p : problems) err().println("  " + p);
+      throw new CommandFailure(problems.size() + " damaged file(s); the other layers stay readable");
+    }
+  }
+
+  private void printAligned(List<String[]> rows) {
+    int columns = rows.get(0).length;
+    int[] width = new int[columns];
+    for (String[] r : rows) for (int c = 0; c < columns; c++) width[c] = Math.max(width[c], r[c].length());
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int c = 0; c < columns; c++) {
+        boolean number = c >= 2 && c != 4;
+        String cell = number ? " ".repeat(width[c] - r[c].length()) + r[c] : r[c] + " ".repeat(width[c] - r[c].length());
+        line.append(cell).append(c + 1 < columns ? "  " : "");
+      }
+      out().println(line.toString().stripTrailing());
+    }
+  }
+}
