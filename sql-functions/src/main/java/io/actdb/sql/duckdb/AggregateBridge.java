@@ -153,7 +153,7 @@ public final class AggregateBridge<S> {
 
   /** Number of Java aggregate states alive in this JVM (all functions); for leak checks. */
   public static int liveStates() {
-    return StateTable.live();
+    return StateTable.AGGREGATE_STATES.live();
   }
 
   // ---------------------------------------------------------------- upcalls
@@ -179,9 +179,9 @@ public final class AggregateBridge<S> {
   private S stateFor(MemorySegment statePointers, long index) {
     MemorySegment state = statePointers.getAtIndex(ADDRESS, index).reinterpret(STATE_BYTES);
     long handle = state.get(JAVA_LONG, 0);
-    if (handle != 0) return (S) StateTable.get(handle);
+    if (handle != 0) return (S) StateTable.AGGREGATE_STATES.get(handle);
     S created = function.newState();
-    state.set(JAVA_LONG, 0, StateTable.add(created));
+    state.set(JAVA_LONG, 0, StateTable.AGGREGATE_STATES.add(created));
     return created;
   }
 
@@ -231,7 +231,7 @@ public final class AggregateBridge<S> {
       for (long i = 0; i < count; i++) {
         long handle = handleAt(sources, i);
         if (handle == 0) continue;
-        function.combine((S) StateTable.get(handle), stateFor(targets, i));
+        function.combine((S) StateTable.AGGREGATE_STATES.get(handle), stateFor(targets, i));
       }
     } catch (Throwable t) {
       reportError(info, function.name(), t);
@@ -247,7 +247,7 @@ public final class AggregateBridge<S> {
       for (long i = 0; i < count; i++) {
         long handle = handleAt(sources, i);
         out.moveTo(offset + i);
-        function.finalize(handle == 0 ? null : (S) StateTable.get(handle), out);
+        function.finalize(handle == 0 ? null : (S) StateTable.AGGREGATE_STATES.get(handle), out);
       }
     } catch (Throwable t) {
       reportError(info, function.name(), t);
@@ -261,7 +261,7 @@ public final class AggregateBridge<S> {
         MemorySegment state = pointers.getAtIndex(ADDRESS, i).reinterpret(STATE_BYTES);
         long handle = state.get(JAVA_LONG, 0);
         if (handle != 0) {
-          StateTable.remove(handle);
+          StateTable.AGGREGATE_STATES.remove(handle);
           state.set(JAVA_LONG, 0, 0L);
         }
       }

@@ -11,7 +11,7 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * Reaches the C API {@code duckdb_connection} behind a DuckDB JDBC connection, and registers
- * aggregate bridges on it.
+ * aggregate and table function bridges on it.
  *
  * <p>The DuckDB JDBC driver keeps, in the package-private field {@code DuckDBConnection.connRef},
  * a direct buffer whose address is a native {@code ConnectionHolder { shared_ptr<DuckDB> db;
@@ -76,22 +76,8 @@ public final class DuckDBConnections {
    */
   public static synchronized void register(Connection connection, List<AggregateBridge<?>> bridges)
       throws SQLException {
-    checkDriverVersion(driverVersion());
-    DuckDBConnection duck;
-    try {
-      duck = connection.unwrap(DuckDBConnection.class);
-    } catch (SQLException e) {
-      throw new SQLException("actdb functions need a DuckDB JDBC connection, got " + connection, e);
-    }
-    if (duck.isClosed()) throw new SQLException("the DuckDB connection is closed");
-    java.util.Set<String> existing = new java.util.HashSet<>();
-    try (var st = duck.createStatement();
-        var rs =
-            st.executeQuery(
-                "SELECT DISTINCT function_name FROM duckdb_functions()"
-                    + " WHERE function_type = 'aggregate'")) {
-      while (rs.next()) existing.add(rs.getString(1));
-    }
+    DuckDBConnection duck = duckConnection(connection);
+    java.util.Set<String> existing = existingFunctions(duck, "aggregate");
     MemorySegment nativeConnection = nativeConnection(duck);
     for (AggregateBridge<?> bridge : bridges) {
       String name = bridge.function().name();
@@ -100,6 +86,57 @@ public final class DuckDBConnections {
         throw new SQLException("DuckDB refused to register the aggregate function " + name);
       }
     }
+  }
+
+  /**
+   * Registers table functions on the database behind {@code connection}, skipping the ones whose
+   * names the database already knows as table functions. Table functions belong to the database:
+   * other connections to it see them too, with the {@link TableFunction} objects given here.
+   */
+  public static synchronized void registerTableFunctions(
+      Connection connection, List<TableFunctionBridge> bridges) throws SQLException {
+    DuckDBConnection duck = duckConnection(connection);
+    java.util.Set<String> existing = existingFunctions(duck, "table");
+    MemorySegment nativeConnection = nativeConnection(duck);
+    for (TableFunctionBridge bridge : bridges) {
+      String name = bridge.function().name();
+      if (existing.contains(name)) continue;
+      if (!bridge.register(nativeConnection)) {
+        throw new SQLException("DuckDB refused to register the table function " + name);
+      }
+    }
+  }
+
+  /** {@link #registerTableFunctions} for one function. */
+  public static void registerTableFunction(Connection connection, TableFunctionBridge bridge)
+      throws SQLException {
+    registerTableFunctions(connection, List.of(bridge));
+  }
+
+  private static DuckDBConnection duckConnection(Connection connection) throws SQLException {
+    checkDriverVersion(driverVersion());
+    DuckDBConnection duck;
+    try {
+      duck = connection.unwrap(DuckDBConnection.class);
+    } catch (SQLException e) {
+      throw new SQLException("actdb functions need a DuckDB JDBC connection, got " + connection, e);
+    }
+    if (duck.isClosed()) throw new SQLException("the DuckDB connection is closed");
+    return duck;
+  }
+
+  private static java.util.Set<String> existingFunctions(DuckDBConnection duck, String type)
+      throws SQLException {
+    java.util.Set<String> existing = new java.util.HashSet<>();
+    try (var st =
+        duck.prepareStatement(
+            "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = ?")) {
+      st.setString(1, type);
+      try (var rs = st.executeQuery()) {
+        while (rs.next()) existing.add(rs.getString(1));
+      }
+    }
+    return existing;
   }
 
   private static MemorySegment nativeConnection(DuckDBConnection connection) throws SQLException {

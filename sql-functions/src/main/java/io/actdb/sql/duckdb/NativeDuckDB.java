@@ -40,6 +40,14 @@ final class NativeDuckDB {
     }
   }
 
+  static MemorySegment createArrayType(MemorySegment child, long size) {
+    try {
+      return (MemorySegment) DuckDBCApi.duckdb_create_array_type.invokeExact(child, size);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   static MemorySegment createStructType(MemorySegment[] types, String[] names) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment typeArray = arena.allocate(ValueLayout.ADDRESS, types.length);
@@ -111,6 +119,42 @@ final class NativeDuckDB {
   static long chunkColumnCount(MemorySegment chunk) {
     try {
       return (long) DuckDBCApi.duckdb_data_chunk_get_column_count.invokeExact(chunk);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void setChunkSize(MemorySegment chunk, long size) {
+    try {
+      DuckDBCApi.duckdb_data_chunk_set_size.invokeExact(chunk, size);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** DuckDB's vector size (rows per chunk, 2048 by default); fixed for the library build. */
+  static long vectorSize() {
+    try {
+      return (long) DuckDBCApi.duckdb_vector_size.invokeExact();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** Copies {@code length} bytes at {@code utf8} into row {@code row} of a VARCHAR vector. */
+  static void assignString(MemorySegment vector, long row, MemorySegment utf8, long length) {
+    try {
+      DuckDBCApi.duckdb_vector_assign_string_element_len.invokeExact(vector, row, utf8, length);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** Makes the validity mask writable (all rows valid if there was none) and returns it. */
+  static MemorySegment writableValidity(MemorySegment vector) {
+    try {
+      DuckDBCApi.duckdb_vector_ensure_validity_writable.invokeExact(vector);
+      return unbounded((MemorySegment) DuckDBCApi.duckdb_vector_get_validity.invokeExact(vector));
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -326,6 +370,270 @@ final class NativeDuckDB {
     try {
       return (int) DuckDBCApi.duckdb_register_aggregate_function_set.invokeExact(connection, set)
           == DuckDBCApi.DUCKDB_SUCCESS;
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // ---------------------------------------------------------------- values
+  /** A VARCHAR parameter value as a Java string, or null for SQL NULL. Destroys the value. */
+  static String takeVarchar(MemorySegment value) {
+    try {
+      if ((boolean) DuckDBCApi.duckdb_is_null_value.invokeExact(value)) return null;
+      MemorySegment chars = (MemorySegment) DuckDBCApi.duckdb_get_varchar.invokeExact(value);
+      try {
+        return unbounded(chars).getString(0);
+      } finally {
+        DuckDBCApi.duckdb_free.invokeExact(chars);
+      }
+    } catch (Throwable t) {
+      throw rethrow(t);
+    } finally {
+      destroyValue(value);
+    }
+  }
+
+  /** A BIGINT parameter value, or null for SQL NULL. Destroys the value. */
+  static Long takeInt64(MemorySegment value) {
+    try {
+      if ((boolean) DuckDBCApi.duckdb_is_null_value.invokeExact(value)) return null;
+      return (long) DuckDBCApi.duckdb_get_int64.invokeExact(value);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    } finally {
+      destroyValue(value);
+    }
+  }
+
+  static void destroyValue(MemorySegment value) {
+    if (value.address() == 0) return;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
+      holder.set(ValueLayout.ADDRESS, 0, value);
+      DuckDBCApi.duckdb_destroy_value.invokeExact(holder);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // ---------------------------------------------------------------- table functions
+  static MemorySegment createTableFunction() {
+    try {
+      return (MemorySegment) DuckDBCApi.duckdb_create_table_function.invokeExact();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void destroyTableFunction(MemorySegment function) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
+      holder.set(ValueLayout.ADDRESS, 0, function);
+      DuckDBCApi.duckdb_destroy_table_function.invokeExact(holder);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void setTableFunctionName(MemorySegment function, String name) {
+    try (Arena arena = Arena.ofConfined()) {
+      // DuckDB copies the name into a std::string.
+      DuckDBCApi.duckdb_table_function_set_name.invokeExact(function, arena.allocateFrom(name));
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void addTableFunctionParameter(MemorySegment function, MemorySegment type) {
+    try {
+      DuckDBCApi.duckdb_table_function_add_parameter.invokeExact(function, type);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** Stores a handle as the function's extra info; DuckDB calls {@code destroy} when it drops the function. */
+  static void setTableFunctionExtraInfo(MemorySegment function, long handle, MemorySegment destroy) {
+    try {
+      DuckDBCApi.duckdb_table_function_set_extra_info.invokeExact(
+          function, MemorySegment.ofAddress(handle), destroy);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void setTableFunctionCallbacks(
+      MemorySegment function,
+      MemorySegment bind,
+      MemorySegment init,
+      MemorySegment localInit,
+      MemorySegment scan) {
+    try {
+      DuckDBCApi.duckdb_table_function_set_bind.invokeExact(function, bind);
+      DuckDBCApi.duckdb_table_function_set_init.invokeExact(function, init);
+      DuckDBCApi.duckdb_table_function_set_local_init.invokeExact(function, localInit);
+      DuckDBCApi.duckdb_table_function_set_function.invokeExact(function, scan);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void setProjectionPushdown(MemorySegment function, boolean pushdown) {
+    try {
+      DuckDBCApi.duckdb_table_function_supports_projection_pushdown.invokeExact(function, pushdown);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static boolean registerTableFunction(MemorySegment connection, MemorySegment function) {
+    try {
+      return (int) DuckDBCApi.duckdb_register_table_function.invokeExact(connection, function)
+          == DuckDBCApi.DUCKDB_SUCCESS;
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // bind
+  /** The handle stored by {@link #setTableFunctionExtraInfo}. */
+  static long bindExtraInfo(MemorySegment info) {
+    try {
+      return ((MemorySegment) DuckDBCApi.duckdb_bind_get_extra_info.invokeExact(info)).address();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void bindAddResultColumn(MemorySegment info, String name, MemorySegment type) {
+    try (Arena arena = Arena.ofConfined()) {
+      DuckDBCApi.duckdb_bind_add_result_column.invokeExact(info, arena.allocateFrom(name), type);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static long bindParameterCount(MemorySegment info) {
+    try {
+      return (long) DuckDBCApi.duckdb_bind_get_parameter_count.invokeExact(info);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** Parameter {@code index}; the caller destroys the value (see {@link #takeVarchar}). */
+  static MemorySegment bindParameter(MemorySegment info, long index) {
+    try {
+      return (MemorySegment) DuckDBCApi.duckdb_bind_get_parameter.invokeExact(info, index);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void bindSetBindData(MemorySegment info, long handle, MemorySegment destroy) {
+    try {
+      DuckDBCApi.duckdb_bind_set_bind_data.invokeExact(
+          info, MemorySegment.ofAddress(handle), destroy);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void bindSetCardinality(MemorySegment info, long rows, boolean exact) {
+    try {
+      DuckDBCApi.duckdb_bind_set_cardinality.invokeExact(info, rows, exact);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void bindSetError(MemorySegment info, String message) {
+    try (Arena arena = Arena.ofConfined()) {
+      // DuckDB copies the message into a std::string.
+      DuckDBCApi.duckdb_bind_set_error.invokeExact(info, arena.allocateFrom(message));
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // init
+  /** The handle stored by {@link #bindSetBindData}. */
+  static long initBindData(MemorySegment info) {
+    try {
+      return ((MemorySegment) DuckDBCApi.duckdb_init_get_bind_data.invokeExact(info)).address();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void initSetInitData(MemorySegment info, long handle, MemorySegment destroy) {
+    try {
+      DuckDBCApi.duckdb_init_set_init_data.invokeExact(
+          info, MemorySegment.ofAddress(handle), destroy);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** The bind-time column indexes the query needs, in output chunk order. */
+  static long[] initProjection(MemorySegment info) {
+    try {
+      int n = Math.toIntExact((long) DuckDBCApi.duckdb_init_get_column_count.invokeExact(info));
+      long[] columns = new long[n];
+      for (int i = 0; i < n; i++) {
+        columns[i] = (long) DuckDBCApi.duckdb_init_get_column_index.invokeExact(info, (long) i);
+      }
+      return columns;
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void initSetMaxThreads(MemorySegment info, long threads) {
+    try {
+      DuckDBCApi.duckdb_init_set_max_threads.invokeExact(info, threads);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void initSetError(MemorySegment info, String message) {
+    try (Arena arena = Arena.ofConfined()) {
+      DuckDBCApi.duckdb_init_set_error.invokeExact(info, arena.allocateFrom(message));
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  // execution
+  static long functionInitData(MemorySegment info) {
+    try {
+      return ((MemorySegment) DuckDBCApi.duckdb_function_get_init_data.invokeExact(info)).address();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static long functionLocalInitData(MemorySegment info) {
+    try {
+      return ((MemorySegment) DuckDBCApi.duckdb_function_get_local_init_data.invokeExact(info))
+          .address();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static long functionBindData(MemorySegment info) {
+    try {
+      return ((MemorySegment) DuckDBCApi.duckdb_function_get_bind_data.invokeExact(info)).address();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static void functionSetError(MemorySegment info, String message) {
+    try (Arena arena = Arena.ofConfined()) {
+      DuckDBCApi.duckdb_function_set_error.invokeExact(info, arena.allocateFrom(message));
     } catch (Throwable t) {
       throw rethrow(t);
     }

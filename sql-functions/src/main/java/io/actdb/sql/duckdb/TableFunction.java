@@ -1,0 +1,31 @@
+package io.actdb.sql.duckdb;
+
+import java.util.List;
+
+/**
+ * A SQL table function implemented in Java and run by DuckDB through {@link TableFunctionBridge},
+ * e.g. {@code read_arrow_file(path)}.
+ *
+ * <p>A query goes through three stages, each with its own object: {@link #bind} (once per query
+ * plan, on the client thread) returns a {@link BoundScan} that fixes the result columns; {@link
+ * BoundScan#start} (once per execution) returns the shared {@link ScanTask}; each DuckDB worker
+ * thread then pulls chunks from its own {@link TableScanner}. DuckDB closes each object when it
+ * drops the matching native state.
+ */
+public interface TableFunction {
+
+  /** SQL name, e.g. {@code read_arrow_file}. */
+  String name();
+
+  /** Positional parameter types; {@link SqlType#VARCHAR} and {@link SqlType#BIGINT} are supported. */
+  List<SqlType> parameters();
+
+  /**
+   * Binds one call: checks the arguments and fixes the result columns.
+   *
+   * @param arguments one per parameter: a {@link String} for VARCHAR, a {@link Long} for BIGINT,
+   *     null for SQL NULL
+   * @throws SqlFunctionException for bad arguments; the query fails with that message
+   */
+  BoundScan bind(List<Object> arguments);
+}
