@@ -1,0 +1,76 @@
+package io.actdb.sql.store;
+
+import io.actdb.sql.duckdb.BoundScan;
+import io.actdb.sql.duckdb.SqlColumn;
+import io.actdb.sql.duckdb.SqlFunctionException;
+import io.actdb.sql.duckdb.SqlType;
+import io.actdb.sql.duckdb.TableFunction;
+import io.actdb.storage.LayerEntry;
+import io.actdb.storage.Store;
+import io.actdb.storage.StoreSchemas;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * {@code layer(model, layer)}: one layer of the store a connection was opened on, as {@code
+ * (sample_id BIGINT, vec FLOAT[d])} with its fixed dimension. Binding uses the manifest only;
+ * the layer's file is opened (and checked) when the query runs, so a damaged file fails only
+ * the queries that read it.
+ */
+final class LayerTable implements TableFunction {
+  static final String NAME = "layer";
+
+  private final Store store;
+
+  LayerTable(Store store) {
+    this.store = store;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<SqlType> parameters() {
+    return List.of(SqlType.VARCHAR, SqlType.VARCHAR);
+  }
+
+  @Override
+  public BoundScan bind(List<Object> arguments) {
+    String model = (String) arguments.get(0);
+    String layer = (String) arguments.get(1);
+    if (model == null || layer == null) throw new SqlFunctionException("model and layer must not be NULL");
+    LayerEntry entry =
+        store
+            .manifest()
+            .layer(model, layer)
+            .orElseThrow(
+                () ->
+                    new SqlFunctionException(
+                        "no layer "
+                            + model
+                            + "/"
+                            + layer
+                            + " in the store "
+                            + store.directory()
+                            + " (it has: "
+                            + (store.layers().isEmpty()
+                                ? "no layers"
+                                : store.layers().stream()
+                                    .map(LayerEntry::qualifiedName)
+                                    .collect(Collectors.joining(", ")))
+                            + ")"));
+    return columnsOf(entry);
+  }
+
+  ArrowFileScan columnsOf(LayerEntry entry) {
+    return ArrowFileScan.of(
+            store.fileOf(entry),
+            List.of(
+                new SqlColumn(StoreSchemas.SAMPLE_ID, SqlType.BIGINT),
+                new SqlColumn(StoreSchemas.VEC, SqlType.floatArray(entry.dim()))),
+            "layer " + entry.qualifiedName())
+        .withCardinality(entry.rows());
+  }
+}

@@ -1,0 +1,129 @@
+package io.actdb.sql.store;
+
+import io.actdb.sql.ActdbFunctions;
+import io.actdb.sql.duckdb.DuckDBConnections;
+import io.actdb.sql.duckdb.TableFunctionBridge;
+import io.actdb.storage.LayerEntry;
+import io.actdb.storage.Store;
+import io.actdb.storage.StoreException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Connections on a store: DuckDB with the actdb functions, the table function {@code
+ * layer(model, layer)} and the temporary views
+ *
+ * <ul>
+ *   <li>{@code samples}: the store's samples file, scanned in place;
+ *   <li>{@code layers}: model, layer, dim, rows, pooling, file (from the manifest);
+ *   <li>{@code activations}: model, layer, sample_id, vec {@code FLOAT[]}: every layer, one
+ *       {@code UNION ALL} branch per layer with constant model and layer columns, so that DuckDB
+ *       drops the branches a {@code WHERE model = ... AND layer = ...} excludes and reads only
+ *       that layer's file.
+ * </ul>
+ *
+ * The views show the store as it was when attached (its manifest then); attach again to see
+ * layers published later.
+ */
+public final class StoreConnections {
+  private StoreConnections() {}
+
+  /**
+   * A new in-memory DuckDB connection with the actdb functions and, unless {@code store} is
+   * null, the store's views.
+   */
+  public static Connection open(Path store) throws SQLException {
+    Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+    try {
+      ActdbFunctions.register(connection);
+      if (store != null) attach(connection, store);
+      return connection;
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** Registers {@code layer(...)} for the store at {@code dir} and (re)creates the views. */
+  public static Store attach(Connection connection, Path dir) throws SQLException {
+    Store store;
+    try {
+      store = Store.open(dir);
+    } catch (StoreException e) {
+      throw new SQLException(e.getMessage(), e);
+    }
+    try (Statement st = connection.createStatement()) {
+      // The layer function is bound to one store, and DuckDB cannot replace a function.
+      try (var rs =
+          st.executeQuery(
+              "SELECT count(*) FROM duckdb_functions() WHERE function_name = '" + LayerTable.NAME + "'")) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          throw new SQLException(
+              "this database has a store attached already (or a function named "
+                  + LayerTable.NAME + "); open a new connection for " + store.directory());
+        }
+      }
+      DuckDBConnections.registerTableFunctions(
+          connection, List.of(new TableFunctionBridge(new LayerTable(store))));
+      st.execute("CREATE OR REPLACE TEMP VIEW samples AS " + samplesQuery(store));
+      st.execute("CREATE OR REPLACE TEMP VIEW layers AS " + layersQuery(store));
+      st.execute("CREATE OR REPLACE TEMP VIEW activations AS " + activationsQuery(store));
+    }
+    return store;
+  }
+
+  static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  private static String samplesQuery(Store store) {
+    Path file = store.samplesFile();
+    if (file == null) {
+      return "SELECT NULL::BIGINT AS sample_id, NULL::VARCHAR AS split, NULL::INTEGER AS label,"
+          + " NULL::VARCHAR AS label_name, NULL::VARCHAR AS source WHERE false";
+    }
+    return "SELECT * FROM read_arrow_file(" + literal(file.toString()) + ")";
+  }
+
+  private static String layersQuery(Store store) {
+    StringBuilder sql = new StringBuilder();
+    for (LayerEntry e : store.layers()) {
+      sql.append(sql.isEmpty() ? "SELECT * FROM (VALUES " : ", ")
+          .append('(')
+          .append(literal(e.model())).append(", ")
+          .append(literal(e.layer())).append(", ")
+          .append(e.dim()).append(", ")
+          .append(e.rows()).append("::BIGINT, ")
+          .append(literal(e.pooling() == null ? "" : e.pooling())).append(", ")
+          .append(literal(store.fileOf(e).toString()))
+          .append(')');
+    }
+    if (sql.isEmpty()) {
+      return "SELECT NULL::VARCHAR AS model, NULL::VARCHAR AS layer, NULL::INTEGER AS dim,"
+          + " NULL::BIGINT AS rows, NULL::VARCHAR AS pooling, NULL::VARCHAR AS file WHERE false";
+    }
+    return sql.append(") t(model, layer, dim, rows, pooling, file)").toString();
+  }
+
+  private static String activationsQuery(Store store) {
+    StringBuilder sql = new StringBuilder();
+    for (LayerEntry e : store.layers()) {
+      if (!sql.isEmpty()) sql.append("\nUNION ALL ");
+      sql.append("SELECT ")
+          .append(literal(e.model())).append(" AS model, ")
+          .append(literal(e.layer())).append(" AS layer, sample_id, vec::FLOAT[] AS vec FROM ")
+          .append(LayerTable.NAME).append('(')
+          .append(literal(e.model())).append(", ").append(literal(e.layer())).append(')');
+    }
+    if (sql.isEmpty()) {
+      return "SELECT NULL::VARCHAR AS model, NULL::VARCHAR AS layer, NULL::BIGINT AS sample_id,"
+          + " NULL::FLOAT[] AS vec WHERE false";
+    }
+    return sql.toString();
+  }
+}
