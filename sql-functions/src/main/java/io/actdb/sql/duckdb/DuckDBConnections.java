@@ -58,8 +58,13 @@ public final class DuckDBConnections {
         if (java.nio.file.Files.isRegularFile(jar)) {
           try (var file = new java.util.jar.JarFile(jar.toFile())) {
             var manifest = file.getManifest();
+            // A jar that bundles the driver (actdb-jdbc-all.jar) records its version apart.
             String v =
-                manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-Version");
+                manifest == null
+                    ? null
+                    : java.util.Objects.requireNonNullElse(
+                        manifest.getMainAttributes().getValue("DuckDB-JDBC-Version"),
+                        manifest.getMainAttributes().getValue("Bundle-Version"));
             if (v != null) return v;
           }
         }

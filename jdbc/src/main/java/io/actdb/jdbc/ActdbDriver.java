@@ -1,0 +1,67 @@
+package io.actdb.jdbc;
+
+import io.actdb.sql.store.StoreConnections;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * JDBC driver for {@code jdbc:actdb:<store-dir>}: a DuckDB connection with the actdb functions
+ * registered and the store's views ({@code samples}, {@code layers}, {@code activations}) in
+ * place. {@code jdbc:actdb:} without a directory gives an in-memory database with the functions
+ * only. Found by {@link java.util.ServiceLoader} ({@code META-INF/services/java.sql.Driver}).
+ */
+public final class ActdbDriver implements Driver {
+  public static final String PREFIX = "jdbc:actdb:";
+
+  static {
+    try {
+      DriverManager.registerDriver(new ActdbDriver());
+    } catch (SQLException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @Override
+  public boolean acceptsURL(String url) {
+    return url != null && url.startsWith(PREFIX);
+  }
+
+  @Override
+  public Connection connect(String url, Properties info) throws SQLException {
+    if (!acceptsURL(url)) return null; // the JDBC contract: not ours, let another driver try
+    String location = url.substring(PREFIX.length()).strip();
+    return StoreConnections.open(location.isEmpty() ? null : Path.of(location));
+  }
+
+  @Override
+  public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+    return new DriverPropertyInfo[0];
+  }
+
+  @Override
+  public int getMajorVersion() {
+    return 0;
+  }
+
+  @Override
+  public int getMinorVersion() {
+    return 1;
+  }
+
+  @Override
+  public boolean jdbcCompliant() {
+    return false; // DuckDB's driver is not either
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    throw new SQLFeatureNotSupportedException("actdb uses java.util.logging per class");
+  }
+}

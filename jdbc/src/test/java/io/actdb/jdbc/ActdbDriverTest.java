@@ -1,0 +1,67 @@
+package io.actdb.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The driver in-process: service loading, URLs, the store's views and functions. */
+class ActdbDriverTest {
+  @TempDir Path dir;
+
+  private static double value(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      assertTrue(rs.next());
+      return rs.getDouble(1);
+    }
+  }
+
+  @Test
+  void foundByServiceLoading() {
+    boolean found = false;
+    for (Driver d : ServiceLoader.load(Driver.class)) found |= d instanceof ActdbDriver;
+    assertTrue(found, "META-INF/services/java.sql.Driver does not list ActdbDriver");
+  }
+
+  @Test
+  void connectsToAStoreWithViewsAndFunctions() throws Exception {
+    float[][][] data = TestStores.write(dir);
+    try (Connection c = DriverManager.getConnection("jdbc:actdb:" + dir)) {
+      assertEquals(3, value(c, "SELECT count(*) FROM layers"));
+      assertEquals(TestStores.ROWS, value(c, "SELECT count(*) FROM samples"));
+      assertEquals(1.0, value(c, "SELECT cka(a.vec, b.vec) FROM layer('net', 'a') a JOIN layer('net', 'b') b USING (sample_id)"), 1e-9);
+      assertEquals(
+          TestStores.linearCka(data[0], data[1]),
+          value(c, "SELECT cka(a.vec, c.vec) FROM activations a JOIN activations c USING (sample_id)"
+              + " WHERE a.layer = 'a' AND c.layer = 'c'"),
+          1e-9);
+    }
+  }
+
+  @Test
+  void urlsAndErrors() throws Exception {
+    Driver driver = DriverManager.getDriver("jdbc:actdb:");
+    assertInstanceOf(ActdbDriver.class, driver);
+    assertFalse(driver.acceptsURL("jdbc:duckdb:"));
+    assertEquals(null, driver.connect("jdbc:duckdb:", new java.util.Properties()));
+    try (Connection c = DriverManager.getConnection("jdbc:actdb:")) {
+      // no store: functions only
+      assertEquals(1.0, value(c, "SELECT cka([i, i * i]::FLOAT[2], [2 * i, 2 * i * i]::FLOAT[2]) FROM range(5) t(i)"), 1e-9);
+    }
+    SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection("jdbc:actdb:" + dir.resolve("none")));
+    assertTrue(e.getMessage().contains("no such store directory"), e.getMessage());
+  }
+}
