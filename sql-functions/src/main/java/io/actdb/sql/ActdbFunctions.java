@@ -4,9 +4,11 @@ import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.cka.RbfCka;
 import io.actdb.sql.duckdb.AggregateBridge;
 import io.actdb.sql.duckdb.DuckDBConnections;
+import io.actdb.sql.duckdb.TableFunctionBridge;
 import io.actdb.sql.geometry.GeomCa;
 import io.actdb.sql.geometry.Ipr;
 import io.actdb.sql.geometry.Prdc;
+import io.actdb.sql.store.ReadArrowFile;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -26,10 +28,13 @@ public final class ActdbFunctions {
             new AggregateBridge<>(new Prdc()),
             new AggregateBridge<>(new GeomCa(false)),
             new AggregateBridge<>(new GeomCa(true)));
+
+    static final List<TableFunctionBridge> TABLES =
+        List.of(new TableFunctionBridge(new ReadArrowFile()));
   }
 
   /**
-   * Registers all actdb functions (cka, cka_debiased, cka_rbf, ...) in the database behind
+   * Registers all actdb functions (cka, cka_debiased, cka_rbf, ..., read_arrow_file) in the database behind
    * {@code connection}. Calling it again for the same database is harmless.
    *
    * @throws SQLException if the connection is not a DuckDB connection of the pinned driver
@@ -38,10 +43,19 @@ public final class ActdbFunctions {
   public static void register(Connection connection) throws SQLException {
     DuckDBConnections.checkDriverVersion(DuckDBConnections.driverVersion());
     DuckDBConnections.register(connection, Bridges.ALL);
+    DuckDBConnections.registerTableFunctions(connection, Bridges.TABLES);
   }
 
   /** Names of the SQL functions {@link #register} adds. */
   public static List<String> functionNames() {
-    return List.of("cka", "cka_debiased", "cka_rbf", "ipr", "prdc", "geomca", "geomca_redefined");
+    return List.of(
+        "cka",
+        "cka_debiased",
+        "cka_rbf",
+        "ipr",
+        "prdc",
+        "geomca",
+        "geomca_redefined",
+        "read_arrow_file");
   }
 }

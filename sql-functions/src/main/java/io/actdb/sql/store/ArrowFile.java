@@ -1,0 +1,232 @@
+package io.actdb.sql.store;
+
+import io.actdb.sql.duckdb.SqlFunctionException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.InvalidArrowFileException;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * An Arrow IPC file as the store scans see it: where it is, how errors name it, and readers over
+ * it. Every reader and every byte of Arrow memory is counted, for leak checks.
+ */
+record ArrowFile(Path path, String label) {
+  private static final RootAllocator ROOT = new RootAllocator();
+  private static final AtomicInteger OPEN_READERS = new AtomicInteger();
+
+  static int openReaders() {
+    return OPEN_READERS.get();
+  }
+
+  static long allocatedBytes() {
+    return ROOT.getAllocatedMemory();
+  }
+
+  /** A failure as users read it: what is scanned, which file, what went wrong. */
+  SqlFunctionException error(String problem) {
+    String where = label.equals(path.toString()) ? path.toString() : label + " (" + path + ")";
+    return new SqlFunctionException(where + ": " + problem);
+  }
+
+  /**
+   * Opens the file on a new child allocator and reads its footer (schema and record batch
+   * blocks). Closing the reader closes the channel, the loaded batch and the allocator.
+   *
+   * @throws SqlFunctionException naming the file and the problem
+   */
+  Reader open(String purpose) {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw error("no such file");
+    } catch (AccessDeniedException e) {
+      throw error("permission denied");
+    } catch (IOException | RuntimeException e) {
+      throw error("cannot open the file: " + e.getMessage());
+    }
+    BufferAllocator allocator = ROOT.newChildAllocator(purpose + " " + label, 0, Long.MAX_VALUE);
+    OPEN_READERS.incrementAndGet();
+    Reader reader = new Reader(channel, allocator, new ArrowFileReader(channel, allocator));
+    try {
+      reader.readFooter();
+      return reader;
+    } catch (RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  /**
+   * An open file whose footer was read, with its own child allocator. One thread at a time.
+   *
+   * <p>{@link ArrowFileReader} reads the footer and owns the {@link VectorSchemaRoot}; record
+   * batches are loaded here rather than through it, so that every buffer has an owner on every
+   * path (Arrow's own loader leaks its read buffer when a batch's metadata is damaged).
+   */
+  final class Reader implements AutoCloseable {
+    private final FileChannel channel;
+    private final BufferAllocator allocator;
+    private final ArrowFileReader arrow;
+    private VectorLoader loader;
+    private List<ArrowBlock> blocks;
+    private Schema schema;
+    private boolean closed;
+
+    private Reader(FileChannel channel, BufferAllocator allocator, ArrowFileReader arrow) {
+      this.channel = channel;
+      this.allocator = allocator;
+      this.arrow = arrow;
+    }
+
+    private void readFooter() {
+      long size;
+      try {
+        blocks = arrow.getRecordBlocks();
+        schema = arrow.getVectorSchemaRoot().getSchema();
+        size = channel.size();
+      } catch (InvalidArrowFileException e) {
+        String why =
+            e.getMessage() != null && e.getMessage().startsWith("missing Magic number")
+                ? "it does not end with the ARROW1 magic"
+                : e.getMessage();
+        throw error("not an Arrow IPC file, or truncated: no valid footer (" + why + ")");
+      } catch (IOException e) {
+        throw error("cannot read the file: " + e.getMessage());
+      } catch (RuntimeException e) {
+        throw error("unreadable Arrow file footer, damaged or truncated? (" + e + ")");
+      }
+      for (int b = 0; b < blocks.size(); b++) {
+        ArrowBlock block = blocks.get(b);
+        if (block.getOffset() < 0
+            || block.getMetadataLength() < 8
+            || block.getBodyLength() < 0
+            || block.getOffset() + block.getMetadataLength() + block.getBodyLength() > size) {
+          throw error(
+              "the footer lists " + batch(b) + " beyond the end of the file (damaged or truncated?)");
+        }
+      }
+    }
+
+    /** The root the batches load into; replaced contents on every {@link #load}. */
+    VectorSchemaRoot root() {
+      try {
+        return arrow.getVectorSchemaRoot();
+      } catch (IOException e) {
+        throw error("cannot read the file: " + e.getMessage()); // footer was read: unreachable
+      }
+    }
+
+    /**
+     * Loads record batch {@code b} into {@link #root()}.
+     *
+     * @throws SqlFunctionException naming the batch and the problem
+     */
+    void load(int b) {
+      ArrowBlock block = blocks.get(b);
+      try {
+        channel.position(block.getOffset());
+        MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
+        if (message == null || message.headerType() != MessageHeader.RecordBatch) {
+          throw new IOException("no record batch header at offset " + block.getOffset());
+        }
+        long bodyLength = message.getMessageBodyLength();
+        if (bodyLength < 0 || bodyLength > block.getBodyLength()) {
+          throw new IOException(
+              "the header's body length " + bodyLength + " exceeds the footer's " + block.getBodyLength());
+        }
+        channel.position(block.getOffset() + block.getMetadataLength());
+        ArrowBuf body = allocator.buffer(bodyLength);
+        ArrowRecordBatch batch;
+        try {
+          if (new ReadChannel(channel).readFully(body, bodyLength) != bodyLength) {
+            throw new IOException("the file ends inside the batch");
+          }
+          // Takes over the body: the batch holds slices of it, and releases it on success.
+          batch = MessageSerializer.deserializeRecordBatch(message, body);
+        } catch (IOException | RuntimeException e) {
+          body.close();
+          throw e;
+        }
+        try (batch) {
+          if (loader == null) loader = new VectorLoader(root());
+          loader.load(batch);
+        }
+      } catch (IOException | RuntimeException e) {
+        throw error(batch(b) + " failed to load (" + e + ")");
+      }
+    }
+
+    Schema schema() {
+      return schema;
+    }
+
+    /** The record batches listed in the footer, in file order. */
+    List<ArrowBlock> blocks() {
+      return blocks;
+    }
+
+    /** Sum of the record batches' lengths, from their message headers (bodies are not read). */
+    long rowCount() {
+      long total = 0;
+      for (int b = 0; b < blocks.size(); b++) {
+        try {
+          // ArrowFileReader seeks before each batch it loads, so moving the channel is harmless.
+          channel.position(blocks.get(b).getOffset());
+          MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
+          if (message == null || message.headerType() != MessageHeader.RecordBatch) {
+            throw error(batch(b) + " has no record batch header");
+          }
+          total += ((RecordBatch) message.getMessage().header(new RecordBatch())).length();
+        } catch (IOException | RuntimeException e) {
+          if (e instanceof SqlFunctionException s) throw s;
+          throw error(batch(b) + ": unreadable header (" + e + ")");
+        }
+      }
+      return total;
+    }
+
+    /** How messages name batch {@code b}. */
+    String batch(int b) {
+      return "record batch " + b + " of " + blocks.size();
+    }
+
+    @Override
+    public void close() {
+      if (closed) return;
+      closed = true;
+      try {
+        arrow.close(); // frees the loaded batch, closes the channel
+      } catch (IOException | RuntimeException e) {
+        throw error("cannot close the file: " + e.getMessage());
+      } finally {
+        try {
+          channel.close();
+        } catch (IOException ignored) {
+          // already closed by the reader
+        }
+        OPEN_READERS.decrementAndGet();
+        allocator.close(); // fails loudly if a buffer leaked
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.actdb.sql.store;
+
+import io.actdb.sql.duckdb.OutputChunk;
+import io.actdb.sql.duckdb.SqlFunctionException;
+import io.actdb.sql.duckdb.TableScanner;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * One DuckDB thread's part of an {@link ArrowScanTask}: its own reader over the file, the record
+ * batch it has loaded, and how far it has emitted it.
+ */
+final class ArrowFileScanner implements TableScanner {
+  private final ArrowScanTask task;
+  private final ArrowFile.Reader reader;
+  private ColumnCopy[] columns;
+  private String[] names;
+  private int block = -1;
+  private int batchRows;
+  private int emitted;
+
+  ArrowFileScanner(ArrowScanTask task) {
+    this.task = task;
+    this.reader = task.file.open("scan of");
+    try {
+      if (!reader.blocks().equals(task.blocks)) {
+        throw task.file.error("the file changed while the query was scanning it");
+      }
+    } catch (RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public int fill(OutputChunk out) {
+    while (emitted >= batchRows) {
+      int next = task.claimBlock();
+      if (next < 0) return 0;
+      load(next);
+    }
+    int rows = Math.min(out.capacity(), batchRows - emitted);
+    for (int c = 0; c < out.columnCount(); c++) {
+      try {
+        columns[c].copy(emitted, rows, out.column(c));
+      } catch (SqlFunctionException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw task.file.error(
+            reader.batch(block) + ", column " + names[c] + ": cannot read (" + e + ")");
+      }
+    }
+    emitted += rows;
+    return rows;
+  }
+
+  private void load(int b) {
+    block = b;
+    try {
+      reader.load(b);
+      VectorSchemaRoot root = reader.root();
+      columns = new ColumnCopy[task.fieldIndexes.length];
+      names = new String[columns.length];
+      for (int c = 0; c < columns.length; c++) {
+        FieldVector vector = root.getVector(task.fieldIndexes[c]);
+        columns[c] = new ColumnCopy(vector, task.types[c]);
+        names[c] = vector.getName();
+      }
+      batchRows = root.getRowCount();
+      emitted = 0;
+    } catch (RuntimeException e) {
+      batchRows = 0;
+      emitted = 0;
+      if (e instanceof SqlFunctionException) throw e;
+      throw task.file.error(reader.batch(b) + " failed to load (" + e + ")");
+    }
+    task.scan.recordScanThread();
+  }
+
+  @Override
+  public void close() {
+    reader.close();
+  }
+}
