@@ -11,16 +11,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorLoader;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.InvalidArrowFileException;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -79,15 +75,16 @@ record ArrowFile(Path path, String label) {
   /**
    * An open file whose footer was read, with its own child allocator. One thread at a time.
    *
-   * <p>{@link ArrowFileReader} reads the footer and owns the {@link VectorSchemaRoot}; record
-   * batches are loaded here rather than through it, so that every buffer has an owner on every
-   * path (Arrow's own loader leaks its read buffer when a batch's metadata is damaged).
+   * <p>{@link ArrowFileReader} reads the footer; record batches load through a {@link
+   * ProjectedBatchLoader} instead, which reads only the projected columns, and gives every buffer
+   * an owner on every path (Arrow's own loader leaks its read buffer when a batch's metadata is
+   * damaged).
    */
   final class Reader implements AutoCloseable {
     private final FileChannel channel;
     private final BufferAllocator allocator;
     private final ArrowFileReader arrow;
-    private VectorLoader loader;
+    private ProjectedBatchLoader projection;
     private List<ArrowBlock> blocks;
     private Schema schema;
     private boolean closed;
@@ -127,50 +124,25 @@ record ArrowFile(Path path, String label) {
       }
     }
 
-    /** The root the batches load into; replaced contents on every {@link #load}. */
-    VectorSchemaRoot root() {
-      try {
-        return arrow.getVectorSchemaRoot();
-      } catch (IOException e) {
-        throw error("cannot read the file: " + e.getMessage()); // footer was read: unreachable
-      }
+    /**
+     * A loader of file fields {@code fields} (indexes into {@link #schema()}), closed with this
+     * reader.
+     */
+    ProjectedBatchLoader projection(int[] fields) {
+      if (projection != null) throw new IllegalStateException("one projection per reader");
+      projection = new ProjectedBatchLoader(channel, allocator, schema, fields);
+      return projection;
     }
 
     /**
-     * Loads record batch {@code b} into {@link #root()}.
+     * Loads record batch {@code b} through {@link #projection}.
      *
+     * @return its row count
      * @throws SqlFunctionException naming the batch and the problem
      */
-    void load(int b) {
-      ArrowBlock block = blocks.get(b);
+    int load(int b) {
       try {
-        channel.position(block.getOffset());
-        MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
-        if (message == null || message.headerType() != MessageHeader.RecordBatch) {
-          throw new IOException("no record batch header at offset " + block.getOffset());
-        }
-        long bodyLength = message.getMessageBodyLength();
-        if (bodyLength < 0 || bodyLength > block.getBodyLength()) {
-          throw new IOException(
-              "the header's body length " + bodyLength + " exceeds the footer's " + block.getBodyLength());
-        }
-        channel.position(block.getOffset() + block.getMetadataLength());
-        ArrowBuf body = allocator.buffer(bodyLength);
-        ArrowRecordBatch batch;
-        try {
-          if (new ReadChannel(channel).readFully(body, bodyLength) != bodyLength) {
-            throw new IOException("the file ends inside the batch");
-          }
-          // Takes over the body: the batch holds slices of it, and releases it on success.
-          batch = MessageSerializer.deserializeRecordBatch(message, body);
-        } catch (IOException | RuntimeException e) {
-          body.close();
-          throw e;
-        }
-        try (batch) {
-          if (loader == null) loader = new VectorLoader(root());
-          loader.load(batch);
-        }
+        return projection.load(blocks.get(b));
       } catch (IOException | RuntimeException e) {
         throw error(batch(b) + " failed to load (" + e + ")");
       }
@@ -215,7 +187,8 @@ record ArrowFile(Path path, String label) {
       if (closed) return;
       closed = true;
       try {
-        arrow.close(); // frees the loaded batch, closes the channel
+        if (projection != null) projection.close();
+        arrow.close(); // closes the channel
       } catch (IOException | RuntimeException e) {
         throw error("cannot close the file: " + e.getMessage());
       } finally {

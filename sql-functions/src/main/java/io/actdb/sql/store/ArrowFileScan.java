@@ -33,9 +33,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * columns (by name; other columns of the file are ignored), only when a query starts scanning it,
  * so a broken file fails only the queries that read it. Each execution reads the footer's list of
  * record batches; each DuckDB thread opens its own reader (Arrow readers are not thread-safe) on
- * its own child allocator, claims batches from a shared counter, and emits them in slices of at
- * most DuckDB's vector size. Fixed-width columns and {@code FLOAT[d]} vectors are bulk copies from
- * Arrow's buffers into DuckDB's vectors. DuckDB's destroy callbacks close everything; {@link
+ * its own child allocator, claims batches from a shared counter, reads only the projected columns'
+ * buffers of each, and emits them in slices of at most DuckDB's vector size. Fixed-width columns
+ * and {@code FLOAT[d]} vectors are bulk copies from Arrow's buffers into DuckDB's vectors. DuckDB's destroy callbacks close everything; {@link
  * #openResources()} and {@link #allocatedBytes()} are 0 when no scan runs.
  *
  * <p>Errors name the label, the file and the problem: missing or unreadable file, not an Arrow

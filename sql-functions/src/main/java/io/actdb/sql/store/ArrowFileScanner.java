@@ -13,6 +13,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 final class ArrowFileScanner implements TableScanner {
   private final ArrowScanTask task;
   private final ArrowFile.Reader reader;
+  private final VectorSchemaRoot root;
   private ColumnCopy[] columns;
   private String[] names;
   private int block = -1;
@@ -26,6 +27,7 @@ final class ArrowFileScanner implements TableScanner {
       if (!reader.blocks().equals(task.blocks)) {
         throw task.file.error("the file changed while the query was scanning it");
       }
+      root = reader.projection(task.fieldIndexes).root();
     } catch (RuntimeException e) {
       reader.close();
       throw e;
@@ -57,17 +59,15 @@ final class ArrowFileScanner implements TableScanner {
   private void load(int b) {
     block = b;
     try {
-      reader.load(b);
-      VectorSchemaRoot root = reader.root();
+      batchRows = reader.load(b);
+      emitted = 0;
       columns = new ColumnCopy[task.fieldIndexes.length];
       names = new String[columns.length];
       for (int c = 0; c < columns.length; c++) {
-        FieldVector vector = root.getVector(task.fieldIndexes[c]);
+        FieldVector vector = root.getVector(c);
         columns[c] = new ColumnCopy(vector, task.types[c]);
         names[c] = vector.getName();
       }
-      batchRows = root.getRowCount();
-      emitted = 0;
     } catch (RuntimeException e) {
       batchRows = 0;
       emitted = 0;

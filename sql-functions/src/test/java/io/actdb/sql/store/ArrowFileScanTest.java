@@ -267,6 +267,29 @@ class ArrowFileScanTest {
   }
 
   @Test
+  void theJavaEntryPointPicksItsColumnsOutOfAWiderFile() throws Exception {
+    // id and vec are the 1st and 9th columns: only their buffers are read, past all the others.
+    Path file = dir.resolve("all.arrow");
+    long n = writeAllTypes(file, allocator, DIM, BATCHES);
+    double vecSum = 0;
+    long vecCount = 0;
+    for (long id = 0; id < n; id++) {
+      if (!vecNull(id)) {
+        vecCount++;
+        vecSum += vec(id, 3);
+      }
+    }
+    try (Connection c = open()) {
+      Object[] got =
+          rows(c, "SELECT count(*), sum(id), count(vec), sum(vec[4]) FROM test_layer('" + file + "', 8)").get(0);
+      assertEquals(n, ((Number) got[0]).longValue());
+      assertEquals(n * (n - 1) / 2.0, asDouble(got[1]));
+      assertEquals(vecCount, ((Number) got[2]).longValue());
+      assertEquals(vecSum, asDouble(got[3]));
+    }
+  }
+
+  @Test
   void fourThreadsScanInParallelWithTheSameSums() throws Exception {
     int rows = 48 * 2500;
     int dim = 32;
