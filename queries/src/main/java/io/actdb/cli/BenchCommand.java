@@ -25,12 +25,17 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (name=value output).",
-    subcommands = {BenchCommand.Cka.class, BenchCommand.Ipr.class, BenchCommand.Geomca.class})
+    subcommands = {
+      BenchCommand.Cka.class,
+      BenchCommand.Ipr.class,
+      BenchCommand.Geomca.class,
+      StoreBenchmark.class
+    })
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "Missing benchmark: use one of cka, ipr, geomca");
+        new picocli.CommandLine(this), "Missing benchmark: use one of cka, ipr, geomca, store");
   }
 
   /** {@code actdb bench cka}: cka and cka_debiased over an n × D table built in DuckDB. */

@@ -1,0 +1,162 @@
+package io.actdb.cli;
+
+import io.actdb.sql.store.StoreConnections;
+import io.actdb.storage.LayerEntry;
+import io.actdb.storage.LayerWriter;
+import io.actdb.storage.StoreWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code actdb bench store}: writing a layer (against a plain sequential write of the same
+ * bytes), scanning it, and {@code cka} over two store layers against the same data in DuckDB
+ * tables.
+ */
+@Command(
+    name = "store",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Writes two layers of --rows x --dim floats to a temporary store, then times:",
+      "  the layer write (MB/s) and a plain sequential write of the same bytes, both fsynced;",
+      "  SELECT count(*), sum(vec[1]) over a layer (GB/s of file);",
+      "  cka over the two layers joined on sample_id, from the store and from DuckDB tables."
+    })
+final class StoreBenchmark extends BenchCommand.Benchmark {
+  @Option(names = "--rows", description = "Rows per layer (default: ${DEFAULT-VALUE}).")
+  int rows = 100_000;
+
+  @Option(names = "--dim", description = "Floats per vector (default: ${DEFAULT-VALUE}).")
+  int dim = 2048;
+
+  @Option(names = "--dir", description = "Where to put the temporary store (default: the system temp folder).")
+  Path parent;
+
+  @Option(names = "--keep", description = "Keep the store afterwards.")
+  boolean keep;
+
+  /** Distinct rows cycled through, so that data generation does not count as writing. */
+  private static final int POOL = 1024;
+
+  @Override
+  protected void execute() throws Exception {
+    if (rows < 4 || dim < 1) throw new CommandFailure("bench store needs --rows >= 4 and --dim >= 1");
+    Path dir = Files.createTempDirectory(parent == null ? Path.of(System.getProperty("java.io.tmpdir")) : parent, "actdb-bench-store");
+    try {
+      run(dir.resolve("store"));
+    } finally {
+      if (!keep) deleteTree(dir);
+      else out().println("store_dir=" + dir.resolve("store"));
+    }
+  }
+
+  private void run(Path store) throws Exception {
+    print("benchmark", "store");
+    print("rows", rows);
+    print("dim", dim);
+    print("threads", Runtime.getRuntime().availableProcessors());
+    float[][] poolA = pool(1);
+    float[][] poolB = pool(2);
+    LayerEntry a;
+    double writeSeconds;
+    try (StoreWriter w = StoreWriter.open(store)) {
+      long t0 = System.nanoTime();
+      a = writeLayer(w, "a", poolA);
+      writeSeconds = seconds(t0);
+      writeLayer(w, "b", poolB);
+    }
+    double plainSeconds = plainWrite(store.resolve("plain.bin"), a.bytes(), poolA);
+    double mb = a.bytes() / 1e6;
+    print("layer_bytes", a.bytes());
+    print("write_seconds", writeSeconds);
+    print("write_mb_per_s", mb / writeSeconds);
+    print("plain_write_mb_per_s", mb / plainSeconds);
+    print("write_to_plain", plainSeconds / writeSeconds);
+
+    try (Connection c = StoreConnections.open(store)) {
+      String scan = "SELECT count(*), sum(vec[1]) FROM layer('bench', 'a')";
+      double count = value(c, scan); // first run: page cache, JIT
+      if (count != rows) throw new CommandFailure("check failed: count " + count + " != " + rows);
+      long t0 = System.nanoTime();
+      value(c, scan);
+      double scanSeconds = seconds(t0);
+      print("scan_seconds", scanSeconds);
+      print("scan_gb_per_s", a.bytes() / 1e9 / scanSeconds);
+
+      String join = " a JOIN %s b USING (sample_id)";
+      String fromStore = "SELECT cka(a.vec, b.vec) FROM layer('bench', 'a')" + join.formatted("layer('bench', 'b')");
+      value(c, fromStore); // warm-up
+      t0 = System.nanoTime();
+      double ckaStore = value(c, fromStore);
+      double storeSeconds = seconds(t0);
+      exec(c, "CREATE TABLE ta AS SELECT * FROM layer('bench', 'a')");
+      exec(c, "CREATE TABLE tb AS SELECT * FROM layer('bench', 'b')");
+      String fromTables = "SELECT cka(a.vec, b.vec) FROM ta" + join.formatted("tb");
+      value(c, fromTables); // warm-up
+      t0 = System.nanoTime();
+      double ckaTables = value(c, fromTables);
+      double tableSeconds = seconds(t0);
+      if (Math.abs(ckaStore - ckaTables) > 1e-9) {
+        throw new CommandFailure("check failed: cka from the store " + ckaStore + " vs tables " + ckaTables);
+      }
+      print("cka", ckaStore);
+      print("cka_store_seconds", storeSeconds);
+      print("cka_table_seconds", tableSeconds);
+      print("cka_store_to_table", storeSeconds / tableSeconds);
+    }
+  }
+
+  private float[][] pool(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[][] pool = new float[POOL][dim];
+    for (float[] row : pool) for (int j = 0; j < dim; j++) row[j] = (float) random.nextGaussian();
+    return pool;
+  }
+
+  private LayerEntry writeLayer(StoreWriter w, String name, float[][] pool) throws IOException {
+    try (LayerWriter layer = w.beginLayer("bench", name, dim, "none")) {
+      for (int r = 0; r < rows; r++) layer.append(r, pool[r % POOL], 0);
+      return layer.commit();
+    }
+  }
+
+  /** Writes {@code bytes} bytes of the same floats with 8 MiB buffers, then fsyncs. */
+  private double plainWrite(Path file, long bytes, float[][] pool) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(8 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    long t0 = System.nanoTime();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      long written = 0;
+      int r = 0;
+      while (written < bytes) {
+        buffer.clear();
+        while (buffer.remaining() >= dim * Float.BYTES) {
+          buffer.asFloatBuffer().put(pool[r++ % POOL]);
+          buffer.position(buffer.position() + dim * Float.BYTES);
+        }
+        buffer.flip();
+        if (buffer.remaining() > bytes - written) buffer.limit((int) (bytes - written));
+        while (buffer.hasRemaining()) written += ch.write(buffer);
+      }
+      ch.force(true);
+    }
+    double s = seconds(t0);
+    Files.delete(file);
+    return s;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
+    }
+  }
+}
