@@ -453,7 +453,8 @@ final class NativeDuckDB {
   }
 
   /** Stores a handle as the function's extra info; DuckDB calls {@code destroy} when it drops the function. */
-  static void setTableFunctionExtraInfo(MemorySegment function, long handle, MemorySegment destroy) {
+  static void setTableFunctionExtraInfo(
+      MemorySegment function, long handle, MemorySegment destroy) {
     try {
       DuckDBCApi.duckdb_table_function_set_extra_info.invokeExact(
           function, MemorySegment.ofAddress(handle), destroy);

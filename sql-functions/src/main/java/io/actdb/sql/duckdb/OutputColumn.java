@@ -89,8 +89,8 @@ public final class OutputColumn {
       throw new IllegalStateException(type.sql() + " is not a LIST");
     }
     if (elements == null) {
-      elements =
-          new OutputColumn(NativeDuckDB.listChild(vector), list.child(), NativeDuckDB.listSize(vector));
+      MemorySegment child = NativeDuckDB.listChild(vector);
+      elements = new OutputColumn(child, list.child(), NativeDuckDB.listSize(vector));
     }
     return elements;
   }

@@ -40,7 +40,10 @@ public final class TableFunctionBridge {
     for (SqlType p : function.parameters()) {
       if (!p.equals(SqlType.VARCHAR) && !p.equals(SqlType.BIGINT)) {
         throw new IllegalArgumentException(
-            function.name() + ": parameter type " + p.sql() + " is not supported (VARCHAR, BIGINT)");
+            function.name()
+                + ": parameter type "
+                + p.sql()
+                + " is not supported (VARCHAR, BIGINT)");
       }
     }
     this.function = function;
@@ -132,11 +135,11 @@ public final class TableFunctionBridge {
     static final MemorySegment DELETE_FUNCTION =
         stub("deleteFunction", DuckDBCApi.DELETE_CALLBACK, MemorySegment.class);
 
-    private static MemorySegment stub(String name, FunctionDescriptor descriptor, Class<?>... args) {
+    private static MemorySegment stub(
+        String name, FunctionDescriptor descriptor, Class<?>... args) {
       try {
-        var handle =
-            MethodHandles.lookup()
-                .findStatic(TableFunctionBridge.class, name, MethodType.methodType(void.class, args));
+        var type = MethodType.methodType(void.class, args);
+        var handle = MethodHandles.lookup().findStatic(TableFunctionBridge.class, name, type);
         return Linker.nativeLinker().upcallStub(handle, descriptor, Arena.global());
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot create the table function upcall " + name, e);
@@ -272,7 +275,8 @@ public final class TableFunctionBridge {
           new OutputChunk(output, execution.vectorIndexes(), execution.types(), Stubs.CAPACITY);
       int rows = local.scanner.fill(out);
       if (rows < 0 || rows > Stubs.CAPACITY) {
-        throw new IllegalStateException("scanner wrote " + rows + " rows into a chunk of " + Stubs.CAPACITY);
+        throw new IllegalStateException(
+            "scanner wrote " + rows + " rows into a chunk of " + Stubs.CAPACITY);
       }
       NativeDuckDB.setChunkSize(output, rows);
     } catch (Throwable t) {

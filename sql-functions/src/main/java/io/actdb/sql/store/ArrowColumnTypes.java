@@ -12,7 +12,8 @@ final class ArrowColumnTypes {
 
   /** Listed in error messages about unsupported columns. */
   static final String SUPPORTED =
-      "Int64, Int32, Int16, Int8, Float32, Float64, Utf8, Bool, FixedSizeList<Float32>, List<Float32>";
+      "Int64, Int32, Int16, Int8, Float32, Float64, Utf8, Bool, FixedSizeList<Float32>,"
+          + " List<Float32>";
 
   /** The DuckDB type of an Arrow column, or null if the scan cannot read it. */
   static SqlType sqlType(Field field) {

@@ -119,7 +119,9 @@ record ArrowFile(Path path, String label) {
             || block.getBodyLength() < 0
             || block.getOffset() + block.getMetadataLength() + block.getBodyLength() > size) {
           throw error(
-              "the footer lists " + batch(b) + " beyond the end of the file (damaged or truncated?)");
+              "the footer lists "
+                  + batch(b)
+                  + " beyond the end of the file (damaged or truncated?)");
         }
       }
     }

@@ -55,7 +55,8 @@ public final class ArrowFileScan implements BoundScan {
     if (this.columns.isEmpty()) throw new IllegalArgumentException("no columns to scan");
     for (SqlColumn c : this.columns) {
       if (!ColumnCopy.supports(c.type())) {
-        throw new IllegalArgumentException("column " + c + ": type not supported by the Arrow scan");
+        throw new IllegalArgumentException(
+            "column " + c + ": type not supported by the Arrow scan");
       }
     }
   }

@@ -57,8 +57,8 @@ public final class ArrowScanBenchmark {
         java.util.Arrays.stream(opts.getOrDefault("threads", "1,2").split(","))
             .map(Integer::parseInt)
             .toList();
-    Path file =
-        Path.of(opts.getOrDefault("file", System.getProperty("java.io.tmpdir") + "/actdb-scan-bench.arrow"));
+    String defaultFile = System.getProperty("java.io.tmpdir") + "/actdb-scan-bench.arrow";
+    Path file = Path.of(opts.getOrDefault("file", defaultFile));
     if (!Files.exists(file)) write(file, rows, dim, batch);
 
     double expected = 0;
@@ -101,13 +101,21 @@ public final class ArrowScanBenchmark {
       rs.next();
       if (rs.getLong(1) != rows || rs.getDouble(2) != expectedSum) {
         throw new AssertionError(
-            "wrong answer: " + rs.getLong(1) + ", " + rs.getDouble(2) + " expected " + rows + ", " + expectedSum);
+            "wrong answer: "
+                + rs.getLong(1)
+                + ", "
+                + rs.getDouble(2)
+                + " expected "
+                + rows
+                + ", "
+                + expectedSum);
       }
     }
   }
 
   private static void write(Path file, int rows, int dim, int batch) throws IOException {
-    FieldType float32 = FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE));
+    FieldType float32 =
+        FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE));
     Schema schema =
         new Schema(
             List.of(

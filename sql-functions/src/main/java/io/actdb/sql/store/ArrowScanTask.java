@@ -21,7 +21,11 @@ final class ArrowScanTask implements ScanTask {
   private final AtomicInteger nextBlock = new AtomicInteger();
 
   ArrowScanTask(
-      ArrowFileScan scan, ArrowFile file, List<ArrowBlock> blocks, int[] fieldIndexes, SqlType[] types) {
+      ArrowFileScan scan,
+      ArrowFile file,
+      List<ArrowBlock> blocks,
+      int[] fieldIndexes,
+      SqlType[] types) {
     this.scan = scan;
     this.file = file;
     this.blocks = List.copyOf(blocks);

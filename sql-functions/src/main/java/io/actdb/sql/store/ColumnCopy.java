@@ -67,8 +67,8 @@ final class ColumnCopy {
           copyBooleans(start, rows, out);
         } else {
           int width = ((BaseFixedWidthVector) vector).getTypeWidth();
-          MemorySegment.copy(
-              segment(vector.getDataBuffer()), (long) start * width, out.data(), 0, (long) rows * width);
+          MemorySegment source = segment(vector.getDataBuffer());
+          MemorySegment.copy(source, (long) start * width, out.data(), 0, (long) rows * width);
         }
       }
     }

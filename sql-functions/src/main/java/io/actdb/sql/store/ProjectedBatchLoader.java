@@ -41,7 +41,8 @@ final class ProjectedBatchLoader implements AutoCloseable {
   private ArrowBuf scratch;
 
   /** Loads file fields {@code fields} (indexes into {@code schema}) into {@link #root()}, in that order. */
-  ProjectedBatchLoader(FileChannel channel, BufferAllocator allocator, Schema schema, int[] fields) {
+  ProjectedBatchLoader(
+      FileChannel channel, BufferAllocator allocator, Schema schema, int[] fields) {
     this.channel = channel;
     this.allocator = allocator;
     this.fileFields = schema.getFields();
@@ -117,8 +118,8 @@ final class ProjectedBatchLoader implements AutoCloseable {
       }
       for (int j = r[2]; j < r[2] + r[3]; j++) {
         Buffer b = batch.buffers(j);
-        buffers.add(
-            b.length() == 0 ? scratch.slice(0, 0) : scratch.slice(at + b.offset() - spanStart[p], b.length()));
+        long from = at + b.offset() - spanStart[p];
+        buffers.add(b.length() == 0 ? scratch.slice(0, 0) : scratch.slice(from, b.length()));
       }
       at += spanEnd[p] - spanStart[p];
     }

@@ -263,6 +263,9 @@ class ArrowFileScanTest {
         }
       }
       assertEquals(0.0, scalar(c, "SELECT count(*) FROM " + scan(empty)));
+      // A query that stops early (LIMIT) closes its readers too.
+      exec(c, "SET threads = 4");
+      assertEquals(3, rows(c, "SELECT id, vec FROM " + scan(file) + " LIMIT 3").size());
     }
   }
 
