@@ -35,7 +35,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * <p>Run it as {@code java --enable-native-access=ALL-UNNAMED
  * --add-opens=java.base/java.nio=ALL-UNNAMED -cp CLASSES io.actdb.sql.store.ArrowScanBenchmark
- * rows=100000 dim=2048 batch=4096 threads=1,2 repeats=5 file=/tmp/bench.arrow}. It prints {@code
+ * rows=100000 dim=2048 batch=4096 threads=1,2 repeats=5 file=bench.arrow}. It prints {@code
  * name=value} lines; {@code gb_per_s} counts the file's vector bytes (rows × dim × 4) per
  * wall-clock second.
  */
