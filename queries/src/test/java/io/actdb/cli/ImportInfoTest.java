@@ -99,6 +99,16 @@ class ImportInfoTest {
     List<Sample> samples = Store.open(store).samples(allocator);
     assertEquals(3000, samples.size());
     assertEquals(new Sample(21, "test", 3, "class 3", "acts.parquet"), samples.get(3));
+
+    // ... and queried through `actdb sql --store`: the sums are those of the generating formula
+    Cli.Result sql =
+        Cli.run("sql", "--store", store.toString(), "--format", "csv", "-c",
+            "SELECT l.model, l.layer, typeof(vec) AS t, count(*) AS n, sum(vec[1]) AS s1, sum(vec[3]) AS s3"
+                + " FROM layer('net', 'fc') JOIN samples USING (sample_id) JOIN layers l ON true"
+                + " WHERE split = 'train' GROUP BY ALL");
+    assertEquals(0, sql.status(), sql.err());
+    // train rows are the even i: sum of i over even i < 3000 = 2 * (0 + ... + 1499)
+    assertEquals("model,layer,t,n,s1,s3\nnet,fc,FLOAT[3],1500,2248500.0,2250.0\n", sql.out());
   }
 
   @Test
