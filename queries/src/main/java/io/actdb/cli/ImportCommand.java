@@ -13,9 +13,9 @@ import picocli.CommandLine.Parameters;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Import a layer's activations from a Parquet or Arrow IPC file (e.g. written by PyTorch +"
-          + " pyarrow): one row per sample, an integer sample id and a float vector (fixed-size or"
-          + " variable list of float32/float64). Samples new to the store are added (with the"
+      "Import a layer's activations from a Parquet or Arrow IPC file.",
+      "The file (e.g. written by PyTorch + pyarrow) has one row per sample: an integer"
+          + " sample id and a float vector (fixed-size or variable list of float32/float64). Samples new to the store are added (with the"
           + " file's split, label and label_name columns when it has them). The layer appears"
           + " in the store only once the whole file was read and checked; an existing layer of"
           + " that name is replaced.",
