@@ -16,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseIntVector;
@@ -105,8 +104,6 @@ final class ActivationImport {
           "column " + vectorColumn + " is " + vectors.getField() + ", not a list of float32 or float64");
     }
     List<Sample> samples = new ArrayList<>();
-    long[] seen = new long[1024];
-    int count = 0;
     LayerWriter writer = null;
     float[] row = new float[0];
     try {
@@ -119,7 +116,7 @@ final class ActivationImport {
         FieldVector label = root.getVector("label");
         FieldVector labelName = root.getVector("label_name");
         for (int i = 0; i < root.getRowCount(); i++) {
-          long rowNumber = count + 1L;
+          long rowNumber = samples.size() + 1L;
           if (ids.isNull(i)) throw failure("row " + rowNumber + ": " + idColumn + " is NULL");
           long id = ((BaseIntVector) ids).getValueAsLong(i);
           if (vectors.isNull(i)) throw failure("row " + rowNumber + " (sample_id " + id + "): " + vectorColumn + " is NULL");
@@ -143,15 +140,12 @@ final class ActivationImport {
             row[j] = child instanceof Float4Vector f ? f.get((int) at) : (float) ((Float8Vector) child).get((int) at);
           }
           writer.append(id, row, 0);
-          if (count == seen.length) seen = Arrays.copyOf(seen, seen.length * 2);
-          seen[count++] = id;
           samples.add(new Sample(id, text(split, i), integer(label, i), text(labelName, i), file.getFileName().toString()));
         }
       }
       if (writer == null) throw failure("no rows");
-      long[] sorted = Arrays.copyOf(seen, count);
-      Arrays.sort(sorted);
-      for (int i = 1; i < count; i++) {
+      long[] sorted = samples.stream().mapToLong(Sample::id).sorted().toArray();
+      for (int i = 1; i < sorted.length; i++) {
         if (sorted[i] == sorted[i - 1]) throw failure("sample_id " + sorted[i] + " appears more than once");
       }
       // Samples first: a published layer never refers to samples the store does not show.

@@ -28,6 +28,9 @@ public final class LayerReader implements AutoCloseable {
   private final List<ArrowBlock> blocks;
   private int nextBlock;
   private int rowsInBatch;
+  private BigIntVector ids;
+  /** The current batch's vectors, row-major. */
+  private MemorySegment values;
 
   private LayerReader(Path file, int dim, BufferAllocator allocator, FileChannel channel, ArrowFileReader reader)
       throws IOException {
@@ -79,7 +82,13 @@ public final class LayerReader implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new StoreException(file + ": record batch " + (nextBlock - 1) + " cannot be read (" + e.getMessage() + ")", e);
     }
-    rowsInBatch = root().getRowCount();
+    VectorSchemaRoot root = root();
+    rowsInBatch = root.getRowCount();
+    ids = (BigIntVector) root.getVector(0);
+    Float4Vector data = (Float4Vector) ((FixedSizeListVector) root.getVector(1)).getDataVector();
+    values =
+        MemorySegment.ofAddress(data.getDataBuffer().memoryAddress())
+            .reinterpret((long) rowsInBatch * dim * Float.BYTES);
     return true;
   }
 
@@ -96,18 +105,13 @@ public final class LayerReader implements AutoCloseable {
     return rowsInBatch;
   }
 
-  public long sampleId(int row) throws StoreException {
-    return ((BigIntVector) root().getVector(0)).get(row);
+  public long sampleId(int row) {
+    return ids.get(row);
   }
 
   /** Copies row {@code row}'s vector to {@code out[offset .. offset+dim)}. */
-  public void copyVector(int row, float[] out, int offset) throws StoreException {
-    FixedSizeListVector vectors = (FixedSizeListVector) root().getVector(1);
-    Float4Vector values = (Float4Vector) vectors.getDataVector();
-    MemorySegment data =
-        MemorySegment.ofAddress(values.getDataBuffer().memoryAddress())
-            .reinterpret((long) rowsInBatch * dim * Float.BYTES);
-    MemorySegment.copy(data, ValueLayout.JAVA_FLOAT, (long) row * dim * Float.BYTES, out, offset, dim);
+  public void copyVector(int row, float[] out, int offset) {
+    MemorySegment.copy(values, ValueLayout.JAVA_FLOAT, (long) row * dim * Float.BYTES, out, offset, dim);
   }
 
   @Override

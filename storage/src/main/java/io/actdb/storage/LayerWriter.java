@@ -39,6 +39,8 @@ public final class LayerWriter implements AutoCloseable {
   private final BigIntVector ids;
   private final FixedSizeListVector vectors;
   private final Float4Vector values;
+  /** The values buffer, allocated once for a whole batch and reused by every batch. */
+  private final MemorySegment valuesData;
   private final ArrowFileWriter writer;
   private final int batchRows;
   private int filled;
@@ -84,6 +86,9 @@ public final class LayerWriter implements AutoCloseable {
       // Every row and every element is valid: set the validity bitmaps once.
       fillValidity(vectors, batchRows);
       fillValidity(values, (long) batchRows * dim);
+      this.valuesData =
+          MemorySegment.ofAddress(values.getDataBuffer().memoryAddress())
+              .reinterpret((long) batchRows * dim * Float.BYTES);
       this.writer = new ArrowFileWriter(createdRoot, null, createdChannel);
       writer.start();
     } catch (IOException | RuntimeException e) {
@@ -123,10 +128,7 @@ public final class LayerWriter implements AutoCloseable {
               + (vector.length - offset) + " floats");
     }
     ids.set(filled, sampleId);
-    MemorySegment data =
-        MemorySegment.ofAddress(values.getDataBuffer().memoryAddress())
-            .reinterpret((long) batchRows * dim * Float.BYTES);
-    MemorySegment.copy(vector, offset, data, ValueLayout.JAVA_FLOAT, (long) filled * dim * Float.BYTES, dim);
+    MemorySegment.copy(vector, offset, valuesData, ValueLayout.JAVA_FLOAT, (long) filled * dim * Float.BYTES, dim);
     filled++;
     rows++;
     if (filled == batchRows) flush();

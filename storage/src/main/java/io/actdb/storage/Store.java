@@ -81,18 +81,12 @@ public final class Store {
    * the file's footer and schema only.
    */
   public String problemOf(LayerEntry entry, BufferAllocator allocator) {
-    Path file = fileOf(entry);
-    String sizeProblem = sizeProblem(file, entry.bytes());
-    if (sizeProblem != null) return sizeProblem;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        BufferAllocator child = allocator.newChildAllocator("check", 0, Long.MAX_VALUE);
-        ArrowFileReader reader = new ArrowFileReader(ch, child)) {
-      String mismatch = StoreSchemas.activationsMismatch(reader.getVectorSchemaRoot().getSchema(), entry.dim());
-      if (mismatch != null) return file + ": " + mismatch;
-    } catch (IOException | RuntimeException e) {
-      return file + ": not a readable Arrow file (" + e.getMessage() + ")";
+    try {
+      openLayer(entry, allocator).close();
+      return null;
+    } catch (StoreException e) {
+      return e.getMessage();
     }
-    return null;
   }
 
   private static String sizeProblem(Path file, long expected) {

@@ -59,13 +59,12 @@ public final class DuckDBConnections {
           try (var file = new java.util.jar.JarFile(jar.toFile())) {
             var manifest = file.getManifest();
             // A jar that bundles the driver (actdb-jdbc-all.jar) records its version apart.
-            String v =
-                manifest == null
-                    ? null
-                    : java.util.Objects.requireNonNullElse(
-                        manifest.getMainAttributes().getValue("DuckDB-JDBC-Version"),
-                        manifest.getMainAttributes().getValue("Bundle-Version"));
-            if (v != null) return v;
+            if (manifest != null) {
+              var attributes = manifest.getMainAttributes();
+              String bundled = attributes.getValue("DuckDB-JDBC-Version");
+              String v = bundled != null ? bundled : attributes.getValue("Bundle-Version");
+              if (v != null) return v;
+            }
           }
         }
       }
