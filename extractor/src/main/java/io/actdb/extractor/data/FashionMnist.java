@@ -1,5 +1,6 @@
 package io.actdb.extractor.data;
 
+import io.actdb.storage.Sample;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,8 +33,12 @@ public final class FashionMnist {
   /** Environment variable naming a folder with the four gzipped IDX files. */
   public static final String FOLDER_VARIABLE = "ACTDB_FASHION_MNIST";
 
-  /** One split: images (n × 28 × 28 unsigned bytes) and their labels. */
-  public record Split(String name, IdxFile images, IdxFile labels, long firstSampleId, String source) {
+  /**
+   * One split: images (n × 28 × 28 unsigned bytes) and their labels. As a sample source each
+   * image is one channel of 28 × 28 floats, pixel / 255.
+   */
+  public record Split(String name, IdxFile images, IdxFile labels, long firstSampleId, String source)
+      implements SampleSource {
     public Split {
       if (images.count() != labels.count()) {
         throw new IllegalArgumentException(
@@ -44,8 +49,44 @@ public final class FashionMnist {
       }
     }
 
+    @Override
+    public String description() {
+      return source;
+    }
+
+    @Override
     public int size() {
       return images.count();
+    }
+
+    @Override
+    public int channels() {
+      return 1;
+    }
+
+    @Override
+    public int height() {
+      return SIDE;
+    }
+
+    @Override
+    public int width() {
+      return SIDE;
+    }
+
+    @Override
+    public Sample sample(int i) {
+      int label = label(i);
+      return new Sample(sampleId(i), name, label, CLASS_NAMES.get(label), source);
+    }
+
+    @Override
+    public void read(int i, float[] target, int offset) {
+      byte[] pixels = images.data();
+      int start = i * SIDE * SIDE;
+      for (int p = 0; p < SIDE * SIDE; p++) {
+        target[offset + p] = (pixels[start + p] & 0xFF) / 255f;
+      }
     }
 
     public int label(int i) {
