@@ -110,6 +110,18 @@ public final class LayerWriter implements AutoCloseable {
   }
 
   /** The vector length this writer expects. */
+  public String model() {
+    return model;
+  }
+
+  public String layer() {
+    return layer;
+  }
+
+  String relativeFile() {
+    return relativeFile;
+  }
+
   public int dim() {
     return dim;
   }
@@ -168,6 +180,7 @@ public final class LayerWriter implements AutoCloseable {
     long bytes = channel.size();
     release();
     return store.publishLayer(
+        this,
         new LayerEntry(model, layer, dim, "float32", pooling, rows, relativeFile, bytes), temp);
   }
 

@@ -41,7 +41,8 @@ public final class StoreWriter implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private Manifest manifest;
-  private LayerWriter openLayer;
+  /** Layers being written, not yet committed or abandoned. */
+  private final List<LayerWriter> openLayers = new ArrayList<>();
   private boolean closed;
 
   private StoreWriter(Path dir, BufferAllocator allocator, boolean ownsAllocator) throws IOException {
@@ -105,7 +106,8 @@ public final class StoreWriter implements AutoCloseable {
 
   /**
    * Starts writing layer {@code model/layer}; it replaces any published layer of that name
-   * when committed. One layer at a time.
+   * when committed. Several layers may be written at once (an extraction captures them in one
+   * pass), each committed on its own; one writer per layer name.
    *
    * @param pooling how vectors were made from feature maps ({@code avg}, {@code flatten},
    *     {@code none}, {@code imported})
@@ -115,23 +117,30 @@ public final class StoreWriter implements AutoCloseable {
     checkName("model", model);
     checkName("layer", layer);
     if (dim <= 0) throw new IllegalArgumentException("dim must be positive, got " + dim);
-    if (openLayer != null) {
-      throw new IllegalStateException("layer " + openLayer + " is still being written");
+    for (LayerWriter open : openLayers) {
+      if (open.model().equals(model) && open.layer().equals(layer)) {
+        throw new IllegalStateException("layer " + model + "/" + layer + " is already being written");
+      }
     }
     String relative =
         ACTIVATIONS_DIR + "/" + fileSafe(model) + "/" + fileSafe(layer) + "-g" + (manifest.generation() + 1) + ".arrow";
     // A name already used by a published file (possible only after a crash between two
     // writers' generations) gets a counter.
     int attempt = 1;
-    while (Files.exists(dir.resolve(relative)) || referenced(relative)) {
+    while (Files.exists(dir.resolve(relative)) || referenced(relative) || beingWritten(relative)) {
       relative =
           ACTIVATIONS_DIR + "/" + fileSafe(model) + "/" + fileSafe(layer) + "-g"
               + (manifest.generation() + 1) + "-" + attempt++ + ".arrow";
     }
     Path target = dir.resolve(relative);
     Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-    openLayer = new LayerWriter(this, model, layer, dim, pooling, temp, relative, allocator);
-    return openLayer;
+    LayerWriter writer = new LayerWriter(this, model, layer, dim, pooling, temp, relative, allocator);
+    openLayers.add(writer);
+    return writer;
+  }
+
+  private boolean beingWritten(String relative) {
+    return openLayers.stream().anyMatch(w -> w.relativeFile().equals(relative));
   }
 
   private boolean referenced(String relative) {
@@ -139,8 +148,8 @@ public final class StoreWriter implements AutoCloseable {
     return manifest.layers().stream().anyMatch(e -> e.file().equals(relative));
   }
 
-  LayerEntry publishLayer(LayerEntry entry, Path temp) throws IOException {
-    openLayer = null;
+  LayerEntry publishLayer(LayerWriter writer, LayerEntry entry, Path temp) throws IOException {
+    openLayers.remove(writer);
     Path target = dir.resolve(entry.file());
     try {
       Durable.publish(temp, target);
@@ -158,7 +167,7 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   void layerAbandoned(LayerWriter writer) {
-    if (openLayer == writer) openLayer = null;
+    openLayers.remove(writer);
   }
 
   /** Removes a published layer (its file goes once the manifest no longer names it). */
@@ -331,7 +340,7 @@ public final class StoreWriter implements AutoCloseable {
     if (closed) return;
     closed = true;
     try {
-      if (openLayer != null) openLayer.close();
+      for (LayerWriter open : List.copyOf(openLayers)) open.close();
     } finally {
       try {
         lock.release();

@@ -104,6 +104,38 @@ class StoreTest {
   }
 
   @Test
+  void writesSeveralLayersAtOnceEachCommittedOnItsOwn() throws IOException {
+    try (StoreWriter w = StoreWriter.open(dir, allocator)) {
+      LayerWriter a = w.beginLayer("m", "a", 2, "avg");
+      LayerWriter b = w.beginLayer("m", "b", 5, "avg");
+      LayerWriter dropped = w.beginLayer("m", "dropped", 1, "avg");
+      assertThrows(IllegalStateException.class, () -> w.beginLayer("m", "a", 2, "avg"));
+      float[] va = new float[2];
+      float[] vb = new float[5];
+      for (long id = 0; id < 3000; id++) {
+        for (int j = 0; j < 2; j++) va[j] = value(id, j, 7);
+        for (int j = 0; j < 5; j++) vb[j] = value(id, j, 8);
+        a.append(id, va, 0);
+        b.append(id, vb, 0);
+        dropped.append(id, va, 0);
+      }
+      dropped.close();
+      b.commit();
+      a.commit();
+      a.close();
+      b.close();
+    }
+    Store store = Store.open(dir);
+    assertEquals(2, store.layers().size());
+    assertEquals(3000, readAndCheck(store, "m", "a", 7, allocator).size());
+    assertEquals(3000, readAndCheck(store, "m", "b", 8, allocator).size());
+    assertEquals(List.of(), store.check(allocator));
+    try (var files = Files.walk(dir)) {
+      assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".tmp")).toList(), "abandoned layer left a file");
+    }
+  }
+
+  @Test
   void batchesStayBoundedForWideLayers() throws IOException {
     // 8 MiB per batch: a 2048-d layer gets 1024-row batches, so memory does not grow with rows.
     try (StoreWriter w = StoreWriter.open(dir, allocator);
