@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
       SqlCommand.class,
       InfoCommand.class,
       ImportCommand.class,
+      ExtractCommand.class,
+      TrainCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class,

@@ -1,5 +1,6 @@
 package io.actdb.cli;
 
+import io.actdb.extractor.ExtractorException;
 import io.actdb.storage.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,7 +49,7 @@ abstract class ActdbCommand implements Callable<Integer> {
       throw e;
     } catch (CommandFailure | SQLException e) {
       err().println(e.getMessage());
-    } catch (StoreException e) {
+    } catch (StoreException | ExtractorException e) {
       err().println("actdb: " + e.getMessage());
     } catch (IOException | UncheckedIOException e) {
       err().println("actdb: " + e);

@@ -1,0 +1,117 @@
+package io.actdb.cli;
+
+import ai.djl.Device;
+import io.actdb.extractor.Extraction;
+import io.actdb.extractor.Extraction.Pooling;
+import io.actdb.extractor.Extraction.Summary;
+import io.actdb.extractor.data.DataSets;
+import io.actdb.extractor.data.SampleSource;
+import io.actdb.extractor.model.ActivationModel;
+import io.actdb.extractor.model.Devices;
+import io.actdb.extractor.model.ModelLoader;
+import io.actdb.storage.LayerEntry;
+import io.actdb.storage.StoreWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code actdb extract}: a model's layers over a data set, into a store. */
+@Command(
+    name = "extract",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run a model over a data set and store the activations of its layers.",
+      "Convolutional maps are globally average-pooled (or flattened with --pool flatten). The"
+          + " layers appear in the store only when the whole pass succeeded; run the same"
+          + " command again after an interruption and it restarts, skipping layers already"
+          + " complete for these samples.",
+    },
+    footer = {
+      "",
+      "Models: a built-in architecture (see `actdb train --help`), a checkpoint written by"
+          + " `actdb train` (.params), or a TorchScript file whose forward returns a dict of"
+          + " named layers (or a tuple named with --outputs); see docs/torchscript.md.",
+      "Data: fashion-mnist (embedded test set, plus the training set when installed),"
+          + " fashion-mnist:test, fashion-mnist:train, an IDX images file, or a folder with one"
+          + " subfolder per class (ImageNet preprocessing: resize 256, centre crop 224, normalise).",
+    })
+final class ExtractCommand extends ActdbCommand {
+  @Option(names = "--model", required = true, paramLabel = "<file|builtin>", description = "Model to run.")
+  String model;
+
+  @Option(names = "--data", defaultValue = "fashion-mnist", paramLabel = "<path|name>", description = "Data set (default: ${DEFAULT-VALUE}).")
+  String data;
+
+  @Option(names = "--layers", defaultValue = "all", split = ",", paramLabel = "<names|all>", description = "Layers to capture, comma-separated (default: all).")
+  List<String> layers;
+
+  @Option(names = "--store", required = true, paramLabel = "<dir>", description = "Store directory (created if missing).")
+  Path store;
+
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu", description = "Where the model runs (default: ${DEFAULT-VALUE}: a GPU when PyTorch sees one).")
+  String device;
+
+  @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Samples per forward pass (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--pool", defaultValue = "avg", paramLabel = "avg|flatten", description = "How maps become vectors (default: ${DEFAULT-VALUE}).")
+  String pool;
+
+  @Option(names = "--name", paramLabel = "<model>", description = "Model name in the store (default: the file's base name, or <arch>-s<seed>-init).")
+  String name;
+
+  @Option(names = "--outputs", split = ",", paramLabel = "<names>", description = "Names of a TorchScript model's tuple outputs, in order.")
+  List<String> outputs = List.of();
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of a fresh built-in model's weights (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--replace", description = "Rewrite layers the store already has.")
+  boolean replace;
+
+  @Override
+  protected void execute() throws Exception {
+    Pooling pooling =
+        switch (pool.toLowerCase(Locale.ROOT)) {
+          case "avg" -> Pooling.AVG;
+          case "flatten" -> Pooling.FLATTEN;
+          default -> throw new CommandFailure("actdb: --pool " + pool + ": expected avg or flatten");
+        };
+    if (batch < 1) throw new CommandFailure("actdb: --batch must be at least 1");
+    SampleSource source = DataSets.open(data);
+    Device dev = Devices.resolve(device);
+    Summary summary;
+    try (ActivationModel m =
+            ModelLoader.open(model, dev, outputs, seed, source.channels(), source.height(), source.width());
+        BufferAllocator allocator = new RootAllocator();
+        StoreWriter writer = StoreWriter.open(store, allocator);
+        ExtractProgress progress = new ExtractProgress(err())) {
+      summary =
+          Extraction.run(m, source, writer, dev, new Extraction.Options(name, layers, batch, pooling, replace), progress);
+    }
+    printSummary(summary, dev);
+  }
+
+  private void printSummary(Summary s, Device dev) {
+    if (s.written().isEmpty()) {
+      out().printf("%s: nothing to do, every requested layer is already in %s%n", s.model(), store);
+      return;
+    }
+    out().printf(
+        "%s: %d samples in %.1f s (%.0f samples/s on %s) into %s%n",
+        s.model(), s.samples(), s.seconds(), s.samplesPerSecond(), dev, store);
+    out().printf(
+        "  busy time: reading %.1f s, model %.1f s, writing Arrow %.1f s (stages overlap)%n",
+        s.readSeconds(), s.computeSeconds(), s.writeSeconds());
+    out().printf("  %-24s %8s %8s %10s %9s%n", "layer", "dim", "pooling", "rows", "MiB");
+    for (LayerEntry e : s.written()) {
+      out().printf("  %-24s %8d %8s %10d %9.1f%n", e.layer(), e.dim(), e.pooling(), e.rows(), e.bytes() / 1048576.0);
+    }
+    if (!s.skipped().isEmpty()) out().printf("  skipped (already stored): %s%n", String.join(", ", s.skipped()));
+  }
+}
