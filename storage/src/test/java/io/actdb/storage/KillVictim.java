@@ -21,6 +21,8 @@ public final class KillVictim {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     try (StoreWriter w = StoreWriter.open(dir)) {
+      System.out.println("writing");
+      System.out.flush();
       for (int g = 0; ; g++) {
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < rowsOf(g); i++) samples.add(new Sample(i, "train", i % 10, "c" + (i % 10), "victim"));

@@ -3,7 +3,10 @@ package io.actdb.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -33,8 +36,15 @@ class KilledWriterTest {
     int midWrite = 0;
     for (int k = 0; k < kills; k++) {
       Process victim = start();
-      // Let it get going (JVM start-up), then kill at a random moment of its writing.
-      Thread.sleep(600 + random.nextInt(900));
+      // Wait until it writes (JVM start-up takes long on a busy machine), then kill it at a
+      // random moment within its first few publications.
+      BufferedReader lines = new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = lines.readLine()) != null && !line.equals("writing")) {
+        // JVM warnings before the first line of the victim's own
+      }
+      assertTrue(line != null, "the writer process ended before writing");
+      Thread.sleep(200 + random.nextInt(1300));
       victim.destroyForcibly();
       assertTrue(victim.waitFor(30, TimeUnit.SECONDS));
       try (Stream<Path> files = Files.walk(dir)) {
@@ -74,7 +84,6 @@ class KilledWriterTest {
             KillVictim.class.getName(),
             dir.toString())
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
   }
 
