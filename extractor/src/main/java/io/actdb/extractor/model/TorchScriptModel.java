@@ -121,7 +121,7 @@ public final class TorchScriptModel implements ActivationModel {
       if (shape.dimension() == 0 || shape.get(0) != PROBE_BATCH) {
         String layer = names.isDict() ? result.get(i).getName() : names.layers().get(i);
         throw new ExtractorException(
-            file + ": output " + layer + " has shape " + shapeText(shape) + " for a batch of " + PROBE_BATCH
+            file + ": output " + layer + " has shape " + shape + " for a batch of " + PROBE_BATCH
                 + "; every output must have the batch as its first dimension");
       }
     }

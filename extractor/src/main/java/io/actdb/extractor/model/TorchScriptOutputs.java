@@ -26,12 +26,10 @@ import java.util.TreeSet;
 final class TorchScriptOutputs {
   private final boolean dict;
   private final List<String> layers;
-  private final Set<String> layerSet;
 
   private TorchScriptOutputs(boolean dict, List<String> layers) {
     this.dict = dict;
     this.layers = List.copyOf(layers);
-    this.layerSet = Set.copyOf(layers);
   }
 
   /**
@@ -94,15 +92,15 @@ final class TorchScriptOutputs {
   }
 
   /**
-   * The requested layers of one forward's outputs, in layer order; closes the other arrays so
-   * their native memory goes at once.
+   * The requested layers (all among {@link #layers()}) of one forward's outputs, in layer
+   * order; closes the other arrays so their native memory goes at once.
    */
   Map<String, NDArray> pick(NDList outputs, Set<String> wanted) {
     Map<String, NDArray> byName = new HashMap<>();
     for (int i = 0; i < outputs.size(); i++) {
       NDArray array = outputs.get(i);
       String name = dict ? array.getName() : layers.get(i);
-      if (layerSet.contains(name) && wanted.contains(name)) {
+      if (wanted.contains(name)) {
         byName.put(name, array);
       } else {
         array.close();

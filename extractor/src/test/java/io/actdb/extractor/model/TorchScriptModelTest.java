@@ -76,6 +76,14 @@ class TorchScriptModelTest {
   }
 
   @Test
+  void singleTensorIsAOneElementTuple() throws Exception {
+    try (TorchScriptModel model = load("tiny_cnn_logits.pt", List.of("scores"))) {
+      assertEquals(List.of("scores"), model.layerNames());
+      assertMatchesPytorch("logits", model.forward(inputBatch(), Set.of("scores")).get("scores"));
+    }
+  }
+
+  @Test
   void batchNormUsesItsRunningStatistics() throws Exception {
     // Had the model run in training mode, conv1 would be this far off: far beyond the tolerance.
     double trainModeError = expected.get("conv1_train_mode_max_abs_difference").asDouble();
@@ -157,6 +165,14 @@ class TorchScriptModelTest {
     String message =
         assertFailsNaming(file, () -> TorchScriptModel.load(file, Device.cpu(), List.of("conv1", "fc"), 1, SIDE, SIDE));
     assertTrue(message.contains("without the key fc; its keys are: conv1, conv2, hidden, logits"), message);
+  }
+
+  @Test
+  void outputWithoutTheBatchFirst() throws Exception {
+    Path file = fixture("scalar_output.pt");
+    String message = assertFailsNaming(
+        file, () -> TorchScriptModel.load(file, Device.cpu(), List.of("images", "mean"), 1, SIDE, SIDE));
+    assertTrue(message.contains("output mean has shape () for a batch of 2"), message);
   }
 
   @Test

@@ -8,7 +8,9 @@ It writes, next to itself:
   tiny_cnn_dict.pt      the network scripted, forward returns {"conv1": ..., "logits": ...}
   tiny_cnn_tuple.pt     the same weights traced, forward returns (conv1, conv2, hidden, logits)
   tiny_cnn_expected.json  every layer's output for the input batch below, in eval mode
+  tiny_cnn_logits.pt    the same weights traced, forward returns the logits tensor alone
   tiny_cnn_state_dict.pt  the weights saved with torch.save: a PyTorch file, but not TorchScript
+  scalar_output.pt      no weights, forward returns (x, x.mean()): an output without the batch
 
 The input batch is defined by a formula so the Java test can rebuild it without a file:
     x[n, 0, i, j] = sin(0.1 * (n + 1) * (i + 2 * j)),  n < 3, i, j < 28
@@ -56,6 +58,16 @@ class TupleOutputs(TinyCnn):
     def forward(self, x: torch.Tensor):
         out = self.layers(x)
         return out["conv1"], out["conv2"], out["hidden"], out["logits"]
+
+
+class LogitsOnly(TinyCnn):
+    def forward(self, x: torch.Tensor):
+        return self.layers(x)["logits"]
+
+
+class ScalarOutput(nn.Module):
+    def forward(self, x: torch.Tensor):
+        return x, x.mean()
 
 
 def make_weights() -> Dict[str, torch.Tensor]:
@@ -112,11 +124,16 @@ def main():
     tuple_model = TupleOutputs()
     tuple_model.load_state_dict(weights)
     tuple_model.eval()
+    logits_model = LogitsOnly()
+    logits_model.load_state_dict(weights)
+    logits_model.eval()
 
     scripted = torch.jit.script(dict_model)
     traced = torch.jit.trace(tuple_model, torch.zeros(1, 1, SIDE, SIDE))
     save_without_debug_info(scripted, HERE / "tiny_cnn_dict.pt")
     save_without_debug_info(traced, HERE / "tiny_cnn_tuple.pt")
+    save_without_debug_info(torch.jit.trace(logits_model, torch.zeros(1, 1, SIDE, SIDE)), HERE / "tiny_cnn_logits.pt")
+    save_without_debug_info(torch.jit.script(ScalarOutput()), HERE / "scalar_output.pt")
     torch.save(weights, str(HERE / "tiny_cnn_state_dict.pt"))
 
     with torch.no_grad():
@@ -128,6 +145,8 @@ def main():
     # The saved files must give the same numbers once loaded back.
     reloaded_dict = torch.jit.load(str(HERE / "tiny_cnn_dict.pt"))(x)
     reloaded_tuple = torch.jit.load(str(HERE / "tiny_cnn_tuple.pt"))(x)
+    reloaded_logits = torch.jit.load(str(HERE / "tiny_cnn_logits.pt"))(x)
+    assert torch.allclose(reloaded_logits, expected["logits"], rtol=1e-6, atol=1e-7)
     for k, name in enumerate(LAYERS):
         assert torch.equal(reloaded_dict[name], expected[name]), name
         assert torch.allclose(reloaded_tuple[k], expected[name], rtol=1e-6, atol=1e-7), name
@@ -143,8 +162,8 @@ def main():
     }
     (HERE / "tiny_cnn_expected.json").write_text(json.dumps(document) + "\n")
     print("conv1 max |train - eval| =", train_mode_difference)
-    for f in ["tiny_cnn_dict.pt", "tiny_cnn_tuple.pt", "tiny_cnn_expected.json", "tiny_cnn_state_dict.pt"]:
-        print(f, (HERE / f).stat().st_size, "bytes")
+    for f in sorted(HERE.glob("*.pt")) + [HERE / "tiny_cnn_expected.json"]:
+        print(f.name, f.stat().st_size, "bytes")
 
 
 if __name__ == "__main__":
