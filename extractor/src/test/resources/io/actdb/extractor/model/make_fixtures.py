@@ -2,7 +2,9 @@
 
 Re-run from this folder with Debian's PyTorch (apt-get install python3-torch):
 
-    /usr/bin/python3 make_fixtures.py
+    python3 make_fixtures.py
+
+(with the python3 that has Debian's torch 1.13; a pyenv or venv python3 first on PATH may lack it).
 
 It writes, next to itself:
   tiny_cnn_dict.pt      the network scripted, forward returns {"conv1": ..., "logits": ...}
