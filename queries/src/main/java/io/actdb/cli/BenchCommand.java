@@ -29,13 +29,14 @@ import picocli.CommandLine.Option;
       BenchCommand.Cka.class,
       BenchCommand.Ipr.class,
       BenchCommand.Geomca.class,
-      StoreBenchmark.class
+      StoreBenchmark.class,
+      ExtractBenchmark.class
     })
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "Missing benchmark: use one of cka, ipr, geomca, store");
+        new picocli.CommandLine(this), "Missing benchmark: use one of cka, ipr, geomca, store, extract");
   }
 
   /** {@code actdb bench cka}: cka and cka_debiased over an n × D table built in DuckDB. */
