@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       TrainCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      PlotCommand.class,
       CommandLine.HelpCommand.class,
     },
     footer = {

@@ -105,7 +105,8 @@ final class SqlCommand extends ActdbCommand {
     }
   }
 
-  private static String read(Path file) throws CommandFailure {
+  /** The text of a script file; a missing or unreadable file is a {@link CommandFailure}. */
+  static String read(Path file) throws CommandFailure {
     try {
       return Files.readString(file);
     } catch (NoSuchFileException e) {
