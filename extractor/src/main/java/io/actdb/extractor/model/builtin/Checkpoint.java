@@ -3,6 +3,11 @@ package io.actdb.extractor.model.builtin;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.Pair;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +24,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * Checkpoint files: {@code <base>.params}, the parameters as DJL writes them ({@code
@@ -69,6 +75,7 @@ final class Checkpoint {
     try {
       NamedLayers block = architecture.layers().get();
       readParameters(block, manager, params, architecture);
+      checkShapes(block, params, architecture);
       BuiltinModel model = new BuiltinModel(base, architecture, manager, block, info);
       model.checkFits(params);
       return model;
@@ -111,6 +118,31 @@ final class Checkpoint {
       throw e;
     } catch (IOException e) {
       throw new ExtractorException("cannot read " + params + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * DJL takes a loaded array's shape as it comes, whatever the block was built with (a cnn's
+   * parameters load into a cnn-wide and run), so compare with a fresh instance.
+   */
+  private static void checkShapes(NamedLayers loaded, Path params, Architecture architecture)
+      throws ExtractorException {
+    try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
+      NamedLayers reference = architecture.layers().get();
+      reference.setInitializer(Initializer.ZEROS, p -> true);
+      reference.initialize(
+          scratch, DataType.FLOAT32, new Shape(1, architecture.channels(), architecture.height(), architecture.width()));
+      List<Pair<String, Parameter>> expected = reference.getParameters().stream().toList();
+      List<Pair<String, Parameter>> actual = loaded.getParameters().stream().toList();
+      for (int i = 0; i < expected.size(); i++) {
+        Shape want = expected.get(i).getValue().getShape();
+        Shape got = actual.get(i).getValue().getShape();
+        if (!want.equals(got)) {
+          throw new ExtractorException(
+              params + " does not hold parameters of a " + architecture.name() + ": " + expected.get(i).getKey()
+                  + " has shape " + got + " instead of " + want);
+        }
+      }
     }
   }
 
