@@ -18,7 +18,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -54,7 +52,7 @@ class ExtractCommandTest {
   @BeforeEach
   void setUp() throws IOException {
     store = dir.resolve("store");
-    images = writeIdx(dir.resolve("data"));
+    images = SmallIdx.write(dir.resolve("data"), IMAGES);
     allocator = new RootAllocator();
   }
 
@@ -64,49 +62,10 @@ class ExtractCommandTest {
     allocator.close();
   }
 
-  // ---- data: an IDX images file and its labels, gzipped
-
-  private static int label(int i) {
-    return (i * 3) % 10;
-  }
-
-  /** Pixel {@code p} of image {@code i}: every image different, the whole byte range used. */
-  private static int pixel(int i, int p) {
-    return (i * 31 + p * 7 + (p / 28) * (p % 28)) % 256;
-  }
-
-  private static byte[] idx(int[] dims, byte[] data) {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
-    b.put(new byte[] {0, 0, 8, (byte) dims.length});
-    for (int d : dims) b.putInt(d);
-    return b.put(data).array();
-  }
-
-  private static byte[] gzip(byte[] raw) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-      z.write(raw);
-    }
-    return out.toByteArray();
-  }
-
-  /** Writes {@code small-images-idx3-ubyte.gz} and its labels into {@code folder}; returns the images file. */
-  static Path writeIdx(Path folder) throws IOException {
-    Files.createDirectories(folder);
-    byte[] pixels = new byte[IMAGES * 28 * 28];
-    byte[] labels = new byte[IMAGES];
-    for (int i = 0; i < IMAGES; i++) {
-      labels[i] = (byte) label(i);
-      for (int p = 0; p < 28 * 28; p++) pixels[i * 28 * 28 + p] = (byte) pixel(i, p);
-    }
-    Files.write(folder.resolve("small-labels-idx1-ubyte.gz"), gzip(idx(new int[] {IMAGES}, labels)));
-    return Files.write(folder.resolve("small-images-idx3-ubyte.gz"), gzip(idx(new int[] {IMAGES, 28, 28}, pixels)));
-  }
-
   /** Image {@code i} as the model sees it: bytes / 255. */
   private static float[] input(int i) {
     float[] x = new float[28 * 28];
-    for (int p = 0; p < x.length; p++) x[p] = pixel(i, p) / 255f;
+    for (int p = 0; p < x.length; p++) x[p] = SmallIdx.pixel(i, p) / 255f;
     return x;
   }
 
@@ -178,8 +137,8 @@ class ExtractCommandTest {
     for (int i = 0; i < IMAGES; i++) {
       Sample sample = samples.get(i);
       assertEquals(i, sample.id());
-      assertEquals(label(i), sample.label());
-      assertEquals(String.valueOf(label(i)), sample.labelName());
+      assertEquals(SmallIdx.label(i), sample.label());
+      assertEquals(String.valueOf(SmallIdx.label(i)), sample.labelName());
     }
     long[] ids = new long[IMAGES];
     float[][] pool1 = readLayer("cnn-s3-init", "pool1", ids);
