@@ -253,6 +253,12 @@ class ExtractCommandTest {
 
   @Test
   void badInputIsNamedAndLeavesTheStoreAsItWas() throws Exception {
+    // a store that does not exist yet is not created by a run that fails
+    Cli.Result none = extract("--model", "cnn", "--data", images.toString(), "--layers", "nonsense");
+    assertEquals(1, none.status(), none.err());
+    assertTrue(none.err().contains("has no layer 'nonsense'"), none.err());
+    assertFalse(Files.exists(store), "store directory created");
+
     Cli.Result first = extract("--model", "cnn", "--data", images.toString(), "--layers", "logits");
     assertEquals(0, first.status(), first.err());
 
