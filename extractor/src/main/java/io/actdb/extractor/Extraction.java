@@ -139,8 +139,11 @@ public final class Extraction {
     }
   }
 
-  /** The requested layers in the model's order; unknown names are an error listing the known. */
-  static List<String> chooseLayers(ActivationModel model, List<String> requested) throws ExtractorException {
+  /**
+   * The requested layers in the model's order ({@code all} or none: every layer); unknown names
+   * are an error listing the known.
+   */
+  public static List<String> chooseLayers(ActivationModel model, List<String> requested) throws ExtractorException {
     List<String> known = model.layerNames();
     if (requested.isEmpty() || requested.equals(List.of("all"))) return known;
     Set<String> set = new LinkedHashSet<>();

@@ -87,12 +87,15 @@ final class ExtractCommand extends ActdbCommand {
     Device dev = Devices.resolve(device);
     Summary summary;
     try (ActivationModel m =
-            ModelLoader.open(model, dev, outputs, seed, source.channels(), source.height(), source.width());
-        BufferAllocator allocator = new RootAllocator();
-        StoreWriter writer = StoreWriter.open(store, allocator);
-        ExtractProgress progress = new ExtractProgress(err())) {
-      summary =
-          Extraction.run(m, source, writer, dev, new Extraction.Options(name, layers, batch, pooling, replace), progress);
+        ModelLoader.open(model, dev, outputs, seed, source.channels(), source.height(), source.width())) {
+      // an unknown layer name is refused before the store directory is created or locked
+      Extraction.chooseLayers(m, layers);
+      try (BufferAllocator allocator = new RootAllocator();
+          StoreWriter writer = StoreWriter.open(store, allocator);
+          ExtractProgress progress = new ExtractProgress(err())) {
+        summary =
+            Extraction.run(m, source, writer, dev, new Extraction.Options(name, layers, batch, pooling, replace), progress);
+      }
     }
     printSummary(summary, dev);
   }

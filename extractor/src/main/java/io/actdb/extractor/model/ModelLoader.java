@@ -1,7 +1,9 @@
 package io.actdb.extractor.model;
 
 import ai.djl.Device;
+import ai.djl.ndarray.types.Shape;
 import io.actdb.extractor.ExtractorException;
+import io.actdb.extractor.model.builtin.BuiltinModel;
 import io.actdb.extractor.model.builtin.BuiltinModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ public final class ModelLoader {
     String name = spec.startsWith("builtin:") ? spec.substring("builtin:".length()) : spec;
     if (BuiltinModels.architectures().contains(name)) {
       refuseOutputs(spec, outputs);
-      return BuiltinModels.create(name, seed, device);
+      return fitting(spec, BuiltinModels.create(name, seed, device), channels, height, width);
     }
     Path file = Path.of(spec);
     if (!Files.exists(file)) {
@@ -37,9 +39,20 @@ public final class ModelLoader {
     }
     if (file.getFileName().toString().endsWith(".params")) {
       refuseOutputs(spec, outputs);
-      return BuiltinModels.load(file, device);
+      return fitting(spec, BuiltinModels.load(file, device), channels, height, width);
     }
     return TorchScriptModel.load(file, device, outputs, channels, height, width);
+  }
+
+  /** The model, or an error before any work when the data's inputs are not the shape it takes. */
+  private static BuiltinModel fitting(String spec, BuiltinModel model, int channels, int height, int width)
+      throws ExtractorException {
+    Shape takes = model.inputShape();
+    if (takes.equals(new Shape(channels, height, width))) return model;
+    model.close();
+    throw new ExtractorException(
+        "--model " + spec + " takes inputs of " + takes.get(0) + "×" + takes.get(1) + "×" + takes.get(2)
+            + " (channels × height × width), but the data set's are " + channels + "×" + height + "×" + width);
   }
 
   private static void refuseOutputs(String spec, List<String> outputs) throws ExtractorException {
