@@ -28,5 +28,5 @@ SELECT a.model AS model_a, a.layer AS layer_a, b.model AS model_b, b.layer AS la
 FROM picked a JOIN picked b USING (sample_id)
 WHERE a.model = coalesce(getvariable('model_a'), 'cnn-s1')
   AND b.model = coalesce(getvariable('model_b'), 'cnn-s2')
-GROUP BY ALL
+GROUP BY a.model, a.layer, a.layer_position, b.model, b.layer, b.layer_position
 ORDER BY a.layer_position, a.layer, b.layer_position, b.layer;
