@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       ExtractCommand.class,
       TrainCommand.class,
       DemoCommand.class,
+      TourCommand.class,
       BenchCommand.class,
       PlotCommand.class,
       CommandLine.HelpCommand.class,

@@ -1,222 +1,275 @@
 package io.actdb.cli;
 
-import java.io.PrintWriter;
+import ai.djl.Device;
+import io.actdb.cli.demo.DemoReport;
+import io.actdb.cli.demo.ExperimentScript;
+import io.actdb.cli.demo.ResultTable;
+import io.actdb.cli.plot.Heatmap;
+import io.actdb.cli.plot.HeatmapData;
+import io.actdb.extractor.Extraction;
+import io.actdb.extractor.data.FashionMnist;
+import io.actdb.extractor.data.SampleSource;
+import io.actdb.extractor.data.SampleSources;
+import io.actdb.extractor.model.Devices;
+import io.actdb.extractor.model.builtin.BuiltinModel;
+import io.actdb.extractor.model.builtin.BuiltinModels;
+import io.actdb.extractor.model.builtin.CheckpointInfo;
+import io.actdb.extractor.model.builtin.Training;
+import io.actdb.sql.store.StoreConnections;
+import io.actdb.storage.StoreWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code actdb demo}: a short walk through CKA on generated data, in an in-memory database. It
- * prints every SQL statement it runs, so a user can paste them into {@code actdb sql}.
+ * {@code actdb demo}: the seed experiments, reproduced in SQL on Fashion-MNIST. Trains small
+ * models (or reuses them), extracts their layers into a store, runs the scripts of {@code
+ * queries/sql/}, prints their tables and writes a report with CKA heatmaps.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-      "A short tour of CKA on generated data (a few seconds, in memory).",
-      "Prints the SQL it runs; paste it into 'actdb sql' to explore further.",
+      "Reproduce the seed experiments on Fashion-MNIST: train small models (DJL), extract their"
+          + " layers into a store, run the SQL scripts of queries/sql/ and write a report.",
+      "Models and store are reused by a later run. Uses the embedded 10 000 test images; when"
+          + " Debian's dataset-fashion-mnist is installed, the models train on its training set.",
     })
-final class DemoCommand extends ActdbCommand {
-  static final int SAMPLES = 2000;
-  static final int DIM = 64;
+public final class DemoCommand extends ActdbCommand {
+  @Option(names = "--quick", description = "A reduced run (smaller sets, fewer epochs) for a first look or a test.")
+  boolean quick;
 
-  private static final String INTRO =
-      """
-      actdb demo: CKA (centered kernel alignment) on generated data
+  @Option(names = "--dir", paramLabel = "<dir>", description = "Where models, store and report go (default: actdb-demo, or actdb-demo-quick with --quick).")
+  Path dir;
 
-      X holds %d samples of a %d-dimensional representation (standard normal numbers).
-      Each Y below is a transform of X, or unrelated to it. CKA compares two representations
-      of the same samples: 1 when they agree up to a rotation and a scale, low when they are
-      unrelated. The SQL runs as printed; paste it into ./actdb sql to explore.
-      """;
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu", description = "Where models run (default: ${DEFAULT-VALUE}).")
+  String device;
 
-  private static final String RANDOM_NUMBERS =
-      """
-      -- 1. Standard-normal numbers from a hash: no random state, the same on every run.
-      --    uniform(k) is in (0, 1); gauss(k) is N(0, 1) (Box-Muller).
-      CREATE MACRO uniform(k) AS ((hash(k) >> 11)::DOUBLE + 0.5) / 9007199254740992;
-      CREATE MACRO gauss(k) AS sqrt(-2 * ln(uniform(2 * k))) * cos(2 * pi() * uniform(2 * k + 1));
+  /** Sizes of a run. */
+  record Plan(
+      int trainSubset, int epochs, int overfitSubset, int overfitEarly, int overfitLate, int evalTrain, int evalTest) {}
 
-      -- X in long form, one row per (sample, dimension); noise and z are two more
-      -- independent N(0, 1) columns of the same shape.
-      CREATE TABLE gen AS
-      SELECT s.sample_id, d.dim,
-             gauss(s.sample_id * %2$d + d.dim) AS x,
-             gauss(10000000 + s.sample_id * %2$d + d.dim) AS noise,
-             gauss(20000000 + s.sample_id * %2$d + d.dim) AS z
-      FROM range(%1$d) s(sample_id), range(%2$d) d(dim);
-      """;
+  static final Plan FULL = new Plan(5000, 4, 1000, 5, 40, 4000, 2000);
+  static final Plan QUICK = new Plan(1000, 1, 500, 2, 6, 1000, 500);
 
-  private static final String REPRESENTATIONS =
-      """
-      -- 2. Representations: one row per (rep, sample) with a FLOAT[%2$d] vector
-      --    (FLOAT[] lists work as well).
-      CREATE TABLE reps AS
-      SELECT 'X' AS rep, sample_id, array_agg(x ORDER BY dim)::FLOAT[%2$d] AS vec
-      FROM gen GROUP BY sample_id
-      UNION ALL
-      -- Y = X Q, Q orthogonal: each coordinate pair (2m, 2m+1) turned by the angle
-      -- 0.7 m + 0.3, then the coordinates permuted (k -> 37 k + 11 mod %2$d)
-      SELECT 'rotated', a.sample_id,
-             array_agg(cos(0.7 * (a.dim // 2) + 0.3) * a.x
-                       + CASE WHEN a.dim %% 2 = 0 THEN -1 ELSE 1 END
-                         * sin(0.7 * (a.dim // 2) + 0.3) * b.x
-                       ORDER BY (37 * a.dim + 11) %% %2$d)::FLOAT[%2$d]
-      FROM gen a JOIN gen b
-        ON b.sample_id = a.sample_id AND b.dim = a.dim + 1 - 2 * (a.dim %% 2)
-      GROUP BY a.sample_id
-      UNION ALL
-      -- Y = 3.5 X
-      SELECT 'scaled', sample_id, array_agg(3.5 * x ORDER BY dim)::FLOAT[%2$d]
-      FROM gen GROUP BY sample_id
-      UNION ALL
-      -- Y = X D, D = diag(1, 1.25, 1.5, ...): each dimension stretched by its own factor
-      SELECT 'stretched', sample_id, array_agg((1 + dim / 4) * x ORDER BY dim)::FLOAT[%2$d]
-      FROM gen GROUP BY sample_id
-      UNION ALL
-      -- Y = X + 0.5 N, N independent noise
-      SELECT 'noisy', sample_id, array_agg(x + 0.5 * noise ORDER BY dim)::FLOAT[%2$d]
-      FROM gen GROUP BY sample_id
-      UNION ALL
-      -- Y unrelated to X
-      SELECT 'independent', sample_id, array_agg(z ORDER BY dim)::FLOAT[%2$d]
-      FROM gen GROUP BY sample_id;
-      """;
+  static final List<String> LAYER_ORDER =
+      List.of("conv1", "pool1", "conv2", "pool2", "conv3", "fc1", "stem", "block1", "block2", "block3", "pool", "logits");
 
-  private static final String COMPARISON =
-      """
-      -- 3. X against each Y: rows are samples, paired on sample_id; one GROUP BY.
-      SELECT y.rep,
-             cka(x.vec, y.vec) AS cka,
-             cka_debiased(x.vec, y.vec) AS cka_debiased,
-             cka_rbf(x.vec, y.vec, 0.5) AS cka_rbf
-      FROM reps x JOIN reps y USING (sample_id)
-      WHERE x.rep = 'X' AND y.rep <> 'X'
-      GROUP BY y.rep ORDER BY cka DESC;
-      """;
-
-  /** What each comparison shows, in the order printed. */
-  private static final Map<String, String> EXPLANATIONS = new LinkedHashMap<>();
-
-  static {
-    EXPLANATIONS.put("rotated", "Y = X Q, Q orthogonal: CKA ignores rotations");
-    EXPLANATIONS.put("scaled", "Y = 3.5 X: CKA ignores a common scale");
-    EXPLANATIONS.put("stretched", "Y = X D: unequal scales change the geometry, so < 1");
-    EXPLANATIONS.put("noisy", "Y = X + 0.5 N: mostly the same signal, high but < 1");
-    EXPLANATIONS.put("independent", "unrelated: low; cka and cka_rbf are biased up, debiased ~ 0");
+  /** One model of the demo: a training run and the checkpoint epochs the store gets. */
+  record Run(String name, String architecture, long seed, int subset, int epochs, List<Integer> storedEpochs) {
+    String storeName(int epoch) {
+      return storedEpochs.size() == 1 ? name : String.format("%s-e%03d", name, epoch);
+    }
   }
-
-  private static final String BY_GROUP =
-      """
-      -- 4. GROUP BY any sample metadata, here a made-up class label: CKA of X and noisy Y
-      --    within each class (%d samples each).
-      SELECT sample_id %% 4 AS class, count(*) AS samples,
-             round(cka(x.vec, y.vec), 4) AS cka,
-             round(cka_debiased(x.vec, y.vec), 4) AS cka_debiased
-      FROM reps x JOIN reps y USING (sample_id)
-      WHERE x.rep = 'X' AND y.rep = 'noisy'
-      GROUP BY class ORDER BY class;
-      """;
-
-  private static final String MATRIX =
-      """
-      -- 5. A CKA matrix: every representation against every other, as for the layers of a
-      --    network (a self-join, one GROUP BY, and a PIVOT to lay it out).
-      PIVOT (
-        SELECT a.rep, b.rep AS vs, round(cka(a.vec, b.vec), 3) AS cka
-        FROM reps a JOIN reps b USING (sample_id)
-        GROUP BY a.rep, b.rep
-      ) ON vs USING first(cka) ORDER BY rep;
-      """;
 
   @Override
   protected void execute() throws Exception {
-    PrintWriter out = out();
-    out.printf(INTRO, SAMPLES, DIM);
-    try (Connection connection = new DatabaseOption().open()) {
-      run(connection, out, randomNumbersSql());
-      run(connection, out, representationsSql());
-      show(out, COMPARISON);
-      long start = System.nanoTime();
-      printComparison(connection, out);
-      elapsed(out, start);
-      run(connection, out, BY_GROUP.formatted(SAMPLES / 4));
-      run(connection, out, MATRIX);
-    }
-    out.flush();
-  }
-
-  /** The statements that generate the demo's X, noise and z columns (table {@code gen}). */
-  static String randomNumbersSql() {
-    return RANDOM_NUMBERS.formatted(SAMPLES, DIM);
-  }
-
-  /** The statements that build table {@code reps} (rep, sample_id, vec) from {@code gen}. */
-  static String representationsSql() {
-    return REPRESENTATIONS.formatted(SAMPLES, DIM);
-  }
-
-  private static void show(PrintWriter out, String sql) {
-    out.println();
-    out.print(sql);
-    out.flush();
-  }
-
-  /** Prints the statements, runs them, and prints the rows of those that return some. */
-  private static void run(Connection connection, PrintWriter out, String sql) throws Exception {
-    show(out, sql);
     long start = System.nanoTime();
-    for (SqlScript.Statement statement : SqlScript.split(sql)) {
-      try (Statement s = connection.createStatement()) {
-        if (s.execute(statement.sql())) {
-          out.println();
-          new TableFormat().write(s.getResultSet(), out);
+    Plan plan = quick ? QUICK : FULL;
+    Path root = dir != null ? dir : Path.of(quick ? "actdb-demo-quick" : "actdb-demo");
+    Path models = root.resolve("models");
+    Path store = root.resolve("store");
+    Path reportDir = root.resolve("report");
+    Files.createDirectories(reportDir);
+    Device dev = Devices.resolve(device);
+    DemoReport report = new DemoReport(quick ? "actdb demo --quick" : "actdb demo");
+
+    // 1. Data
+    SampleSource test = FashionMnist.embeddedTest();
+    Optional<FashionMnist.Split> installed = FashionMnist.installedTrain();
+    SampleSource trainPool;
+    String dataNote;
+    if (installed.isPresent()) {
+      trainPool = installed.get();
+      dataNote = "Training data: Fashion-MNIST's 60 000 training images (" + installed.get().source() + "); test data: the embedded 10 000 test images.";
+    } else {
+      trainPool = SampleSources.withSplit(SampleSources.range(test, 0, 5000), "train");
+      test = SampleSources.range(test, 5000, 10000);
+      dataNote =
+          "Fashion-MNIST's training set is not installed (Debian: dataset-fashion-mnist), so the first 5 000"
+              + " embedded test images serve as training data (split 'train' in this store) and the other 5 000 as test data.";
+    }
+    say("actdb demo%s: %s", quick ? " --quick" : "", dataNote);
+    report.paragraph(dataNote);
+
+    // 2. Models
+    List<Run> runs = new ArrayList<>();
+    for (long seed = 1; seed <= 3; seed++) {
+      runs.add(new Run("cnn-s" + seed, "cnn", seed, plan.trainSubset(), plan.epochs(), List.of(plan.epochs())));
+    }
+    runs.add(new Run("resnet-s1", "resnet", 1, plan.trainSubset(), plan.epochs(), List.of(plan.epochs())));
+    runs.add(new Run("cnn-overfit", "cnn", 7, plan.overfitSubset(), plan.overfitLate(), List.of(plan.overfitEarly(), plan.overfitLate())));
+    Map<String, Path> checkpoints = new LinkedHashMap<>();
+    List<List<Object>> modelRows = new ArrayList<>();
+    for (Run run : runs) {
+      for (Map.Entry<Integer, Path> e : trainOrReuse(run, trainPool, models, dev).entrySet()) {
+        String storeName = run.storeName(e.getKey());
+        checkpoints.put(storeName, e.getValue());
+        try (BuiltinModel m = BuiltinModels.load(e.getValue(), dev)) {
+          CheckpointInfo info = m.checkpoint().orElseThrow();
+          modelRows.add(List.of(storeName, run.architecture(), run.seed(), run.subset(), e.getKey(), String.format("%.3f", info.accuracy())));
         }
       }
     }
-    elapsed(out, start);
-  }
+    report.table(new ResultTable("Models", List.of("model", "architecture", "seed", "trained on", "epoch", "train accuracy"), modelRows));
 
-  private static void printComparison(Connection connection, PrintWriter out) throws SQLException {
-    Map<String, double[]> results = new LinkedHashMap<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(SqlScript.split(COMPARISON).getFirst().sql())) {
-      while (rows.next()) {
-        results.put(
-            rows.getString(1), new double[] {value(rows, 2), value(rows, 3), value(rows, 4)});
+    // 3. Extraction: the same samples for every model, training images first.
+    SampleSource eval =
+        SampleSources.concat(List.of(SampleSources.range(trainPool, 0, plan.evalTrain()), SampleSources.range(test, 0, plan.evalTest())));
+    long extractStart = System.nanoTime();
+    try (BufferAllocator allocator = new RootAllocator();
+        StoreWriter writer = StoreWriter.open(store, allocator)) {
+      for (Map.Entry<String, Path> e : checkpoints.entrySet()) {
+        try (BuiltinModel m = BuiltinModels.load(e.getValue(), dev)) {
+          Extraction.Summary s =
+              Extraction.run(m, eval, writer, dev, new Extraction.Options(e.getKey(), List.of(), 256, Extraction.Pooling.AVG, false), new Extraction.Progress() {});
+          say("  extracted %s: %d layers%s", e.getKey(), s.written().size(), s.skipped().isEmpty() ? "" : " (" + s.skipped().size() + " already stored)");
+        }
       }
     }
-    out.println();
-    out.printf("  %-12s %8s %13s %13s%n", "Y", "cka", "cka_debiased", "cka_rbf(0.5)");
-    // In the query's order (cka descending), each with what it shows.
-    for (Map.Entry<String, double[]> entry : results.entrySet()) {
-      double[] r = entry.getValue();
-      out.printf(
-          "  %-12s %8s %13s %13s   %s%n",
-          entry.getKey(),
-          number(r[0]),
-          number(r[1]),
-          number(r[2]),
-          EXPLANATIONS.getOrDefault(entry.getKey(), ""));
+    say("extraction: %.1f s; store: %s", seconds(extractStart), store);
+
+    // 4. The experiments, in SQL.
+    String layerOrder = sqlList(LAYER_ORDER);
+    Run overfit = runs.getLast();
+    try (Connection c = StoreConnections.open(store)) {
+      experiment(c, report, reportDir, "class_groups.sql", Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']", "split", "'train'"));
+      experiment(c, report, reportDir, "train_vs_test.sql", Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']"));
+      for (String[] pair :
+          List.of(
+              new String[] {"cnn-s1", "cnn-s1"}, new String[] {"cnn-s1", "cnn-s2"}, new String[] {"cnn-s1", "resnet-s1"},
+              new String[] {"resnet-s1", "resnet-s1"},
+              new String[] {overfit.storeName(plan.overfitEarly()), overfit.storeName(plan.overfitLate())})) {
+        experiment(c, report, reportDir, "cka_matrix.sql",
+            Map.of("model_a", "'" + pair[0] + "'", "model_b", "'" + pair[1] + "'", "split", "'test'", "layer_order", layerOrder));
+      }
+      experiment(c, report, reportDir, "overfitting.sql",
+          Map.of("early", "'" + overfit.storeName(plan.overfitEarly()) + "'", "late", "'" + overfit.storeName(plan.overfitLate()) + "'",
+              "train_size", "" + plan.overfitSubset(), "test_size", "" + plan.overfitSubset(), "layer_order", layerOrder));
+      experiment(c, report, reportDir, "layer_identification.sql",
+          Map.of("models", "['cnn-s1', 'cnn-s2', 'cnn-s3']", "exclude_layers", "['logits']", "split", "'test'"));
+    }
+    double total = seconds(start);
+    report.paragraph(String.format("Finished in %.0f s on %d cores.", total, Runtime.getRuntime().availableProcessors()));
+    Path md = report.write(reportDir.resolve("README.md"));
+    say("report: %s (%.0f s in all)", md, total);
+  }
+
+  /** Runs one script with its variables; prints and reports its tables, and draws CKA matrices. */
+  private void experiment(Connection c, DemoReport report, Path reportDir, String name, Map<String, String> variables)
+      throws Exception {
+    long t0 = System.nanoTime();
+    ExperimentScript script = ExperimentScript.load(name);
+    List<ResultTable> tables = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      for (Map.Entry<String, String> v : new java.util.TreeMap<>(variables).entrySet()) {
+        st.execute("SET VARIABLE " + v.getKey() + " = " + v.getValue());
+      }
+      for (SqlScript.Statement s : SqlScript.split(script.text())) {
+        if (st.execute(s.sql())) {
+          try (ResultSet rs = st.getResultSet()) {
+            String title = script.titleAbove(s.line());
+            tables.add(ResultTable.of(title == null ? name : title, rs));
+          }
+        }
+      }
+      st.execute("RESET VARIABLE " + String.join("; RESET VARIABLE ", variables.keySet()));
+    }
+    String settings = variables.entrySet().stream().filter(e -> !e.getKey().equals("layer_order"))
+        .map(e -> e.getKey() + " = " + e.getValue()).sorted().reduce((a, b) -> a + ", " + b).orElse("");
+    say("%n== queries/sql/%s (%s) — %.1f s", name, settings, seconds(t0));
+    report.section("queries/sql/" + name + " (" + settings + ")", script.description());
+    for (ResultTable t : tables) {
+      say("%s%n%s", t.title(), t.toConsole());
+      report.table(t);
+      if (name.equals("cka_matrix.sql")) drawCka(t, report, reportDir);
     }
   }
 
-  private static double value(ResultSet rows, int column) throws SQLException {
-    double v = rows.getDouble(column);
-    return rows.wasNull() ? Double.NaN : v;
+  private void drawCka(ResultTable t, DemoReport report, Path reportDir) throws Exception {
+    if (t.rows().isEmpty()) return;
+    String modelA = t.text(0, "model_a");
+    String modelB = t.text(0, "model_b");
+    for (String measure : List.of("cka", "cka_debiased")) {
+      List<String> rowLabels = new ArrayList<>();
+      List<String> columnLabels = new ArrayList<>();
+      for (int r = 0; r < t.rows().size(); r++) {
+        if (!rowLabels.contains(t.text(r, "layer_a"))) rowLabels.add(t.text(r, "layer_a"));
+        if (!columnLabels.contains(t.text(r, "layer_b"))) columnLabels.add(t.text(r, "layer_b"));
+      }
+      double[][] values = new double[rowLabels.size()][columnLabels.size()];
+      for (int r = 0; r < t.rows().size(); r++) {
+        values[rowLabels.indexOf(t.text(r, "layer_a"))][columnLabels.indexOf(t.text(r, "layer_b"))] = t.number(r, measure);
+      }
+      String file = measure + "_" + modelA + "_vs_" + modelB;
+      List<Path> written =
+          new Heatmap(new HeatmapData(rowLabels, columnLabels, values))
+              .title((measure.equals("cka") ? "Linear CKA" : "Debiased linear CKA") + ": " + modelA + " vs " + modelB + " (test)")
+              .xTitle(modelB)
+              .yTitle(modelA)
+              .write(reportDir.resolve("images").resolve(file));
+      report.image(measure + ": " + modelA + " vs " + modelB, reportDir.relativize(written.getFirst()), reportDir.relativize(written.getLast()));
+      say("  heatmap: %s", written.getFirst());
+    }
   }
 
-  private static String number(double v) {
-    return Double.isNaN(v) ? "NULL" : String.format(Locale.ROOT, "%.4f", v);
+  /** Trains a run, or reuses its checkpoints when an earlier demo saved the same ones. */
+  private Map<Integer, Path> trainOrReuse(Run run, SampleSource train, Path models, Device dev) throws Exception {
+    Training.Config config =
+        Training.Config.of(run.architecture(), run.seed(), run.epochs(), models)
+            .withSubsetSize(run.subset())
+            .withCheckpointEpochs(new TreeSet<>(run.storedEpochs()))
+            .withRunName(run.name() + "-n" + run.subset());
+    Map<Integer, Path> found = new LinkedHashMap<>();
+    for (int epoch : run.storedEpochs()) {
+      Path params = models.resolve(config.checkpointName(epoch) + ".params");
+      if (Files.exists(params) && sameRun(params, run, epoch, train, dev)) found.put(epoch, params);
+    }
+    if (found.size() == run.storedEpochs().size()) {
+      say("  %s: reusing %s", run.name(), found.values().stream().map(p -> p.getFileName().toString()).toList());
+      return found;
+    }
+    long t0 = System.nanoTime();
+    List<Path> saved = Training.run(config, train, dev, Training.Listener.NONE);
+    Map<Integer, Path> byEpoch = new LinkedHashMap<>();
+    for (int i = 0; i < saved.size(); i++) byEpoch.put(run.storedEpochs().get(i), saved.get(i));
+    say("  %s: trained %s on %d images, %d epochs, seed %d (%.1f s)", run.name(), run.architecture(), run.subset(), run.epochs(), run.seed(), seconds(t0));
+    return byEpoch;
   }
 
-  private static void elapsed(PrintWriter out, long start) {
-    out.printf(Locale.ROOT, "  (%.1f s)%n", (System.nanoTime() - start) / 1e9);
-    out.flush();
+  private static boolean sameRun(Path params, Run run, int epoch, SampleSource train, Device dev) {
+    try (BuiltinModel m = BuiltinModels.load(params, dev)) {
+      CheckpointInfo info = m.checkpoint().orElseThrow();
+      return info.architecture().equals(run.architecture()) && info.seed() == run.seed() && info.epoch() == epoch
+          && info.trainSubsetSize() == run.subset() && info.trainSource().equals(train.description());
+    } catch (Exception e) {
+      return false; // unreadable: train again
+    }
+  }
+
+  private static String sqlList(List<String> names) {
+    return names.stream().map(n -> "'" + n + "'").reduce((a, b) -> a + ", " + b).map(s -> "[" + s + "]").orElse("[]");
+  }
+
+  private void say(String format, Object... args) {
+    out().printf(format + "%n", args);
+    out().flush();
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
   }
 }

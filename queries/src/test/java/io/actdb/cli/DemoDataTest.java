@@ -24,7 +24,7 @@ class DemoDataTest {
   static void generate() throws SQLException {
     connection = DriverManager.getConnection("jdbc:duckdb:");
     for (String sql :
-        new String[] {DemoCommand.randomNumbersSql(), DemoCommand.representationsSql()}) {
+        new String[] {TourCommand.randomNumbersSql(), TourCommand.representationsSql()}) {
       for (SqlScript.Statement statement : SqlScript.split(sql)) {
         try (Statement s = connection.createStatement()) {
           s.execute(statement.sql());
@@ -50,8 +50,8 @@ class DemoDataTest {
   void everyRepresentationHasOneVectorPerSample() throws SQLException {
     assertEquals(6, number("SELECT count(DISTINCT rep) FROM reps"));
     assertEquals(
-        6.0 * DemoCommand.SAMPLES,
-        number("SELECT count(*) FROM reps WHERE typeof(vec) = 'FLOAT[" + DemoCommand.DIM + "]'"));
+        6.0 * TourCommand.SAMPLES,
+        number("SELECT count(*) FROM reps WHERE typeof(vec) = 'FLOAT[" + TourCommand.DIM + "]'"));
   }
 
   @Test

@@ -53,6 +53,50 @@ public final class SampleSources {
     };
   }
 
+  /**
+   * The same samples with another split name in their metadata (ids unchanged): e.g. part of a
+   * test set used for training when no training set is installed.
+   */
+  public static SampleSource withSplit(SampleSource source, String split) {
+    return new SampleSource() {
+      @Override
+      public String description() {
+        return source.description() + " as " + split;
+      }
+
+      @Override
+      public int size() {
+        return source.size();
+      }
+
+      @Override
+      public int channels() {
+        return source.channels();
+      }
+
+      @Override
+      public int height() {
+        return source.height();
+      }
+
+      @Override
+      public int width() {
+        return source.width();
+      }
+
+      @Override
+      public Sample sample(int i) {
+        Sample s = source.sample(i);
+        return new Sample(s.id(), split, s.label(), s.labelName(), s.source());
+      }
+
+      @Override
+      public void read(int i, float[] target, int offset) throws IOException {
+        source.read(i, target, offset);
+      }
+    };
+  }
+
   /** The samples of every source, in order; all must have the same input shape. */
   public static SampleSource concat(List<? extends SampleSource> sources) {
     if (sources.isEmpty()) throw new IllegalArgumentException("no sample sources to concatenate");
