@@ -55,6 +55,9 @@ public final class DemoCommand extends ActdbCommand {
   @Option(names = "--dir", paramLabel = "<dir>", description = "Where models, store and report go (default: actdb-demo, or actdb-demo-quick with --quick).")
   Path dir;
 
+  @Option(names = "--embedded-only", description = "Use only the embedded test images, even when the training set is installed (the same results on every machine).")
+  boolean embeddedOnly;
+
   @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu", description = "Where models run (default: ${DEFAULT-VALUE}).")
   String device;
 
@@ -89,7 +92,7 @@ public final class DemoCommand extends ActdbCommand {
 
     // 1. Data
     SampleSource test = FashionMnist.embeddedTest();
-    Optional<FashionMnist.Split> installed = FashionMnist.installedTrain();
+    Optional<FashionMnist.Split> installed = embeddedOnly ? Optional.empty() : FashionMnist.installedTrain();
     SampleSource trainPool;
     String dataNote;
     if (installed.isPresent()) {
@@ -99,7 +102,8 @@ public final class DemoCommand extends ActdbCommand {
       trainPool = SampleSources.withSplit(SampleSources.range(test, 0, 5000), "train");
       test = SampleSources.range(test, 5000, 10000);
       dataNote =
-          "Fashion-MNIST's training set is not installed (Debian: dataset-fashion-mnist), so the first 5 000"
+          (embeddedOnly ? "--embedded-only" : "Fashion-MNIST's training set is not installed (Debian: dataset-fashion-mnist)")
+              + ", so the first 5 000"
               + " embedded test images serve as training data (split 'train' in this store) and the other 5 000 as test data.";
     }
     say("actdb demo%s: %s", quick ? " --quick" : "", dataNote);
