@@ -244,6 +244,33 @@ class ExtractionTest {
   }
 
   @Test
+  void aGpuGivesTheSameVectorsAsTheCpu() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        io.actdb.extractor.model.Devices.engine().getGpuCount() > 0,
+        "no GPU visible to PyTorch on this machine (CPU build of libtorch, or no CUDA device)");
+    Path cpuDir = dir.resolve("cpu");
+    Path gpuDir = dir.resolve("gpu");
+    for (Path d : List.of(cpuDir, gpuDir)) {
+      try (StoreWriter w = StoreWriter.open(d, allocator)) {
+        Extraction.run(new PlainModel(), source(30, -1), w, d == gpuDir ? Device.gpu() : Device.cpu(),
+            new Options(null, List.of("map"), 8, Pooling.AVG, false), new Extraction.Progress() {});
+      }
+    }
+    try (LayerReader a = Store.open(cpuDir).openLayer("plain", "map", allocator);
+        LayerReader b = Store.open(gpuDir).openLayer("plain", "map", allocator)) {
+      while (a.nextBatch() && b.nextBatch()) {
+        for (int i = 0; i < a.batchRows(); i++) {
+          float[] va = new float[C];
+          float[] vb = new float[C];
+          a.copyVector(i, va, 0);
+          b.copyVector(i, vb, 0);
+          assertArrayEquals(va, vb, 1e-5f);
+        }
+      }
+    }
+  }
+
+  @Test
   void emptyDataIsRefused() {
     ExtractorException e =
         assertThrows(ExtractorException.class, () -> extract(source(0, -1), new Options(null, List.of(), 4, Pooling.AVG, false)));
