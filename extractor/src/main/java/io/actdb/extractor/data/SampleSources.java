@@ -15,7 +15,7 @@ public final class SampleSources {
       throw new IllegalArgumentException(
           "range " + from + ".." + to + " outside " + source.description() + " (" + source.size() + " samples)");
     }
-    return new SampleSource() {
+    return new SameShape(source) {
       @Override
       public String description() {
         return source.description() + " [" + from + ", " + to + ")";
@@ -26,20 +26,6 @@ public final class SampleSources {
         return to - from;
       }
 
-      @Override
-      public int channels() {
-        return source.channels();
-      }
-
-      @Override
-      public int height() {
-        return source.height();
-      }
-
-      @Override
-      public int width() {
-        return source.width();
-      }
 
       @Override
       public Sample sample(int i) {
@@ -58,7 +44,7 @@ public final class SampleSources {
    * test set used for training when no training set is installed.
    */
   public static SampleSource withSplit(SampleSource source, String split) {
-    return new SampleSource() {
+    return new SameShape(source) {
       @Override
       public String description() {
         return source.description() + " as " + split;
@@ -69,20 +55,6 @@ public final class SampleSources {
         return source.size();
       }
 
-      @Override
-      public int channels() {
-        return source.channels();
-      }
-
-      @Override
-      public int height() {
-        return source.height();
-      }
-
-      @Override
-      public int width() {
-        return source.width();
-      }
 
       @Override
       public Sample sample(int i) {
@@ -114,7 +86,7 @@ public final class SampleSources {
     List<String> names = new ArrayList<>();
     for (SampleSource s : parts) names.add(s.description());
     String description = String.join(" + ", names);
-    return new SampleSource() {
+    return new SameShape(first) {
       @Override
       public String description() {
         return description;
@@ -123,21 +95,6 @@ public final class SampleSources {
       @Override
       public int size() {
         return starts[parts.size()];
-      }
-
-      @Override
-      public int channels() {
-        return first.channels();
-      }
-
-      @Override
-      public int height() {
-        return first.height();
-      }
-
-      @Override
-      public int width() {
-        return first.width();
       }
 
       @Override
@@ -163,5 +120,29 @@ public final class SampleSources {
 
   private static String shape(SampleSource s) {
     return s.channels() + "×" + s.height() + "×" + s.width();
+  }
+
+  /** A view whose inputs have the shape of {@code shapeOf}'s. */
+  private abstract static class SameShape implements SampleSource {
+    private final SampleSource shapeOf;
+
+    SameShape(SampleSource shapeOf) {
+      this.shapeOf = shapeOf;
+    }
+
+    @Override
+    public int channels() {
+      return shapeOf.channels();
+    }
+
+    @Override
+    public int height() {
+      return shapeOf.height();
+    }
+
+    @Override
+    public int width() {
+      return shapeOf.width();
+    }
   }
 }
