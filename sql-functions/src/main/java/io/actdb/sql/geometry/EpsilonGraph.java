@@ -34,10 +34,12 @@ final class EpsilonGraph {
               for (int i = 0; i < t.aCount; i++) {
                 int gi = t.aFrom + i;
                 boolean iRef = gi < nReference;
-                for (int j = Math.max(0, gi + 1 - t.bFrom); j < t.bCount; j++) {
+                int hits = t.select(i, Math.max(0, gi + 1 - t.bFrom), limit, null, t.rowSlack(i));
+                for (int h = 0; h < hits; h++) {
+                  int j = t.hits[h];
                   double a = t.approx(i, j);
                   double bound = t.bound(i, j);
-                  if (a - bound > limit) continue; // the common case: surely no edge
+                  if (a - bound > limit) continue; // surely no edge
                   int edge = Manifolds.decide(a, bound, limit, false);
                   if (edge == Manifolds.MAYBE) {
                     edge = t.exact(i, j) <= limit ? Manifolds.YES : Manifolds.NO;

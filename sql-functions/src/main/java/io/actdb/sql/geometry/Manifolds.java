@@ -52,7 +52,18 @@ final class Manifolds {
               for (int i = 0; i < t.aCount; i++) {
                 int gi = t.aFrom + i;
                 double radiusE = recall ? radiiE[gi] : 0;
-                for (int j = 0; j < t.bCount; j++) {
+                boolean rowWantsR = precision && (count || eIn[gi] == 0);
+                if (!rowWantsR && !recall) continue;
+                // Every pair that is not surely outside both balls; most pairs are.
+                int hits =
+                    t.select(
+                        i,
+                        0,
+                        recall ? radiusE : Double.NEGATIVE_INFINITY,
+                        rowWantsR ? radiiR : null,
+                        t.rowSlack(i));
+                for (int h = 0; h < hits; h++) {
+                  int j = t.hits[h];
                   int gj = t.bFrom + j;
                   boolean wantR = precision && (count || eIn[gi] == 0);
                   boolean wantE = recall && rIn[gj] == 0;

@@ -37,7 +37,11 @@ final class NearestNeighbours {
             (c, t) -> {
               for (int i = 0; i < t.aCount; i++) {
                 int gi = t.aFrom + i;
-                for (int j = Math.max(0, gi + 1 - t.bFrom); j < t.bCount; j++) {
+                // Limits only shrink, so the pairs selected with the current ones include every
+                // pair the loop below would take.
+                int hits = t.select(i, Math.max(0, gi + 1 - t.bFrom), c.limit[gi], c.limit, 0.0);
+                for (int h = 0; h < hits; h++) {
+                  int j = t.hits[h];
                   int gj = t.bFrom + j;
                   double approx = t.approx(i, j);
                   if (approx <= c.limit[gi]) c.add(gi, gj, approx);

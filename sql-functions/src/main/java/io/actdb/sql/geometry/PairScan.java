@@ -33,6 +33,8 @@ final class PairScan {
     final PointSet b;
     final double boundFactor;
     final float[] dots = new float[A_BLOCK * B_BLOCK];
+    /** Columns found by {@link #select}. */
+    final int[] hits = new int[B_BLOCK];
     int aFrom;
     int aCount;
     int bFrom;
@@ -52,6 +54,25 @@ final class PairScan {
     /** A bound on {@code |approx(i, j) − exact squared distance|}. */
     double bound(int i, int j) {
       double s = a.norms[aFrom + i] + b.norms[bFrom + j];
+      return boundFactor * s * s;
+    }
+
+    /**
+     * Puts into {@link #hits} (returning how many) the columns {@code j >= from} of row {@code i}
+     * with {@code approx(i, j) - slack <= max(rowLimit, colLimits[bFrom + j])} ({@code colLimits}
+     * null: {@code rowLimit}), at vector speed; see {@link
+     * io.actdb.sql.kernels.DistanceKernels#select}. With {@code slack = }{@link #rowSlack}{@code
+     * (i)} no pair with {@code approx - bound <= limit} is left out.
+     */
+    int select(int i, int from, double rowLimit, double[] colLimits, double slack) {
+      return a.kernels.select(
+          dots, i * B_BLOCK, from, bCount, a.squaredNorms[aFrom + i], b.squaredNorms, bFrom,
+          rowLimit, colLimits, slack, hits);
+    }
+
+    /** At least {@link #bound} of every pair of row {@code i} (the same formula, with b's largest norm). */
+    double rowSlack(int i) {
+      double s = a.norms[aFrom + i] + b.maxNorm;
       return boundFactor * s * s;
     }
 

@@ -51,6 +51,33 @@ public interface DistanceKernels {
       int outStride);
 
   /**
+   * The pairs of one tile row worth a closer look: writes to {@code hits}, in ascending order, every
+   * {@code j} in {@code [from, to)} for which
+   *
+   * <pre>{@code
+   * double fast = (rowSquaredNorm + colSquaredNorms[colFirst + j]) - 2.0 * dots[dotsOffset + j];
+   * fast - slack <= Math.max(rowLimit, colLimits[colFirst + j])   // colLimits null: rowLimit
+   * }</pre>
+   *
+   * holds, evaluated in float64 exactly as written, and returns how many. The fast distance is the
+   * one a pair scan computes from a {@link #dots} tile, to the bit, so a caller that tests {@code
+   * fast - bound <= limit} with {@code bound <= slack} sees no pair that this leaves out. Most pairs
+   * of a distance pass fail the test; this is how a scan skips them at vector speed.
+   */
+  int select(
+      float[] dots,
+      int dotsOffset,
+      int from,
+      int to,
+      double rowSquaredNorm,
+      double[] colSquaredNorms,
+      int colFirst,
+      double rowLimit,
+      double[] colLimits,
+      double slack,
+      int[] hits);
+
+  /**
    * Packs {@code count} row-major points ({@code points[p * dim + c]}), each coordinate minus
    * {@code shift[c]} (rounded to float32), into the layout {@link #dots} reads.
    */

@@ -1,10 +1,14 @@
 package io.actdb.sql.kernels;
 
+import static io.actdb.sql.kernels.PanamaGramKernels.DOUBLES;
 import static io.actdb.sql.kernels.PanamaGramKernels.FLOATS;
+import static io.actdb.sql.kernels.PanamaGramKernels.HALF_FLOATS;
 import static io.actdb.sql.kernels.PanamaGramKernels.TI;
 import static io.actdb.sql.kernels.PanamaGramKernels.TJ;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Vector API {@link DistanceKernels}: an sgemm of packed points against packed points, with the
@@ -95,5 +99,49 @@ public final class PanamaDistanceKernels implements DistanceKernels {
         }
       }
     }
+  }
+
+  @Override
+  public int select(
+      float[] dots,
+      int dotsOffset,
+      int from,
+      int to,
+      double rowSquaredNorm,
+      double[] colSquaredNorms,
+      int colFirst,
+      double rowLimit,
+      double[] colLimits,
+      double slack,
+      int[] hits) {
+    int n = 0;
+    int l = DOUBLES.length();
+    DoubleVector row = DoubleVector.broadcast(DOUBLES, rowSquaredNorm);
+    DoubleVector rowLimits = DoubleVector.broadcast(DOUBLES, rowLimit);
+    int j = from;
+    for (; j + l <= to; j += l) {
+      DoubleVector dot =
+          (DoubleVector)
+              FloatVector.fromArray(HALF_FLOATS, dots, dotsOffset + j)
+                  .convertShape(VectorOperators.F2D, DOUBLES, 0);
+      // The same float64 operations, in the same order, as the scalar twin: lanes round alike.
+      DoubleVector fast =
+          row.add(DoubleVector.fromArray(DOUBLES, colSquaredNorms, colFirst + j)).sub(dot.mul(2.0));
+      DoubleVector limit =
+          colLimits == null
+              ? rowLimits
+              : rowLimits.max(DoubleVector.fromArray(DOUBLES, colLimits, colFirst + j));
+      long bits = fast.sub(slack).compare(VectorOperators.LE, limit).toLong();
+      while (bits != 0) {
+        hits[n++] = j + Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+      }
+    }
+    for (; j < to; j++) {
+      double fast = (rowSquaredNorm + colSquaredNorms[colFirst + j]) - 2.0 * dots[dotsOffset + j];
+      double limit = colLimits == null ? rowLimit : Math.max(rowLimit, colLimits[colFirst + j]);
+      if (fast - slack <= limit) hits[n++] = j;
+    }
+    return n;
   }
 }

@@ -53,4 +53,26 @@ public final class ScalarDistanceKernels implements DistanceKernels {
       }
     }
   }
+
+  @Override
+  public int select(
+      float[] dots,
+      int dotsOffset,
+      int from,
+      int to,
+      double rowSquaredNorm,
+      double[] colSquaredNorms,
+      int colFirst,
+      double rowLimit,
+      double[] colLimits,
+      double slack,
+      int[] hits) {
+    int n = 0;
+    for (int j = from; j < to; j++) {
+      double fast = (rowSquaredNorm + colSquaredNorms[colFirst + j]) - 2.0 * dots[dotsOffset + j];
+      double limit = colLimits == null ? rowLimit : Math.max(rowLimit, colLimits[colFirst + j]);
+      if (fast - slack <= limit) hits[n++] = j;
+    }
+    return n;
+  }
 }

@@ -70,6 +70,68 @@ class DistanceKernelsTest {
     }
   }
 
+  @ParameterizedTest(name = "columns {0}..{1}, first column {2}, column limits {3}, slack {4}")
+  @CsvSource({
+    "0, 0, 0, false, 0",
+    "0, 1, 0, true, 0",
+    "0, 7, 3, true, 0.5",
+    "3, 8, 0, false, 0",
+    "0, 17, 5, true, 0",
+    "5, 256, 256, true, 0.25",
+    "255, 256, 0, false, 1",
+    "0, 256, 1, true, 0",
+  })
+  void selectKeepsExactlyThePairsAtOrBelowTheirLimit(
+      int from, int to, int colFirst, boolean withColLimits, double slack) {
+    SplittableRandom random = new SplittableRandom(from * 131L + to * 17L + colFirst);
+    int width = 256;
+    float[] dots = new float[3 + width];
+    for (int j = 0; j < dots.length; j++) dots[j] = (float) random.nextGaussian();
+    double rowSquaredNorm = 2 + random.nextDouble();
+    double[] colSquaredNorms = new double[colFirst + width];
+    for (int j = 0; j < colSquaredNorms.length; j++) colSquaredNorms[j] = 2 + random.nextDouble();
+    // The plain definition, for a row limit near the middle and column limits that are sometimes
+    // exactly a pair's value (a tie must be kept), sometimes infinite either way.
+    double[] value = new double[width];
+    for (int j = 0; j < width; j++) {
+      value[j] = (rowSquaredNorm + colSquaredNorms[colFirst + j]) - 2.0 * dots[3 + j] - slack;
+    }
+    double rowLimit = 4 + 0.3 * random.nextGaussian();
+    double[] colLimits = null;
+    if (withColLimits) {
+      colLimits = new double[colFirst + width];
+      for (int j = 0; j < width; j++) {
+        colLimits[colFirst + j] =
+            switch (j % 4) {
+              case 0 -> value[j];
+              case 1 -> Double.NEGATIVE_INFINITY;
+              case 2 -> Double.POSITIVE_INFINITY;
+              default -> 4 + random.nextGaussian();
+            };
+      }
+    }
+    int expected = 0;
+    int[] want = new int[width];
+    for (int j = from; j < to; j++) {
+      double limit = colLimits == null ? rowLimit : Math.max(rowLimit, colLimits[colFirst + j]);
+      if (value[j] <= limit) want[expected++] = j;
+    }
+    for (DistanceKernels kernels : new DistanceKernels[] {PANAMA, SCALAR}) {
+      int[] hits = new int[width];
+      int n =
+          kernels.select(
+              dots, 3, from, to, rowSquaredNorm, colSquaredNorms, colFirst, rowLimit, colLimits,
+              slack, hits);
+      assertEquals(expected, n, kernels.getClass().getSimpleName() + ": how many");
+      for (int h = 0; h < n; h++) {
+        assertEquals(want[h], hits[h], kernels.getClass().getSimpleName() + ": hit " + h);
+      }
+      if (withColLimits && to - from > 4) {
+        assertTrue(n > 0 && n < to - from, "the test data select some pairs, not all: " + n);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "dim {0}")
   @CsvSource({"1", "255", "256", "257", "2048"})
   void packingShiftsAndPadsWithZeros(int dim) {
