@@ -233,7 +233,8 @@ final class BenchCommand implements Runnable {
       description = {
         "Times ipr(x, ref) over --n reference and --n evaluation points of FLOAT[D] in DuckDB,",
         "the distance kernel alone, and (when python3 with numpy is there) the straightforward",
-        "NumPy IPR (full distance matrices + partition) on the same data."
+        "NumPy IPR (full distance matrices + partition) on the same data, in float32 and as prdc",
+        "computes it; then the least work any exact IPR must do here, timed at NumPy's GEMM rate."
       })
   static final class Ipr extends Benchmark {
     @Option(names = "--n", description = "Points per set (default: ${DEFAULT-VALUE}).")
@@ -247,17 +248,29 @@ final class BenchCommand implements Runnable {
         description = "DuckDB threads (default: all cores); see docs/sql-functions.md on threads.")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--no-numpy", description = "Skip the NumPy yardstick.")
+    @Option(names = "--no-numpy", description = "Skip the NumPy yardsticks.")
     boolean noNumpy;
 
     @Option(
+        names = "--numpy",
+        description =
+            "NumPy forms to time: float32 (float32 matrices), prdc (prdc's float64 blocks),"
+                + " or both (default: ${DEFAULT-VALUE}).")
+    String numpyForms = "float32,prdc";
+
+    @Option(
         names = "--sgemm-gflops",
-        description = "The machine's fp32 GEMM rate measured in this sitting; adds a ratio.")
+        description =
+            "The machine's fp32 GEMM rate measured in this sitting; adds a ratio (default for the"
+                + " floor: NumPy's, measured by the yardstick script).")
     Double sgemmGflops;
 
     @Override
     protected void execute() throws Exception {
       if (n < 4 || dim < 1) throw new CommandFailure("bench ipr needs --n >= 4 and --dim >= 1");
+      if (!numpyForms.matches("(float32|prdc)(,(float32|prdc))?")) {
+        throw new CommandFailure("bench ipr: --numpy takes float32, prdc or float32,prdc");
+      }
       print("benchmark", "ipr");
       print("n_reference", n);
       print("n_evaluation", n);
@@ -266,6 +279,8 @@ final class BenchCommand implements Runnable {
       print("kernel", Kernels.name());
       float[] data;
       double seconds;
+      double precision;
+      double recall;
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
         ActdbFunctions.register(c);
         long t0 = System.nanoTime();
@@ -279,15 +294,49 @@ final class BenchCommand implements Runnable {
           rs.next();
           seconds = seconds(t0);
           print("ipr_seconds", seconds);
-          print("precision", rs.getDouble(1));
-          print("recall", rs.getDouble(2));
+          precision = rs.getDouble(1);
+          recall = rs.getDouble(2);
+          print("precision", precision);
+          print("recall", recall);
         }
       }
       printDistanceKernel(dim, sgemmGflops);
-      if (!noNumpy) {
-        Double numpy = NumpyYardstick.ipr(data, n, n, dim, 3, this::print);
-        if (numpy != null) print("ipr_speedup_vs_numpy", numpy / seconds);
+      if (noNumpy) return;
+      String[] whyNot = new String[1];
+      Map<String, String> numpy = NumpyYardstick.ipr(data, n, n, dim, 3, numpyForms, whyNot);
+      if (numpy == null) {
+        print("numpy_skipped", whyNot[0]);
+        return;
       }
+      numpy.forEach(this::print);
+      double numpySeconds = Double.parseDouble(numpy.getOrDefault("numpy_ipr_seconds", "NaN"));
+      double prdcSeconds = Double.parseDouble(numpy.getOrDefault("numpy_prdc_ipr_seconds", "NaN"));
+      if (!Double.isNaN(numpySeconds)) print("ipr_speedup_vs_numpy", numpySeconds / seconds);
+      if (!Double.isNaN(prdcSeconds)) print("ipr_speedup_vs_numpy_prdc", prdcSeconds / seconds);
+      double sgemm =
+          sgemmGflops != null ? sgemmGflops : Double.parseDouble(numpy.get("numpy_sgemm_gflops"));
+      printFloor(n, n, precision, recall, sgemm, seconds, numpySeconds);
+    }
+
+    /**
+     * The least work of an exact IPR that cannot rule out a pair without its distance (on this
+     * data no bound can: Gaussian distances concentrate within a few per cent): every R–R and E–E
+     * pair once for the k-NN radii, and in the cross pass all of R for each E point outside R's
+     * manifold and all of E for each R point outside E's. At the machine's float32 GEMM rate, a
+     * pair costs 2·dim flops; NumPy computes all nR² + nE² + nR·nE pairs.
+     */
+    private void printFloor(
+        long nR, long nE, double precision, double recall, double sgemm, double seconds,
+        double numpySeconds) {
+      long outE = Math.round((1 - precision) * nE);
+      long outR = Math.round((1 - recall) * nR);
+      long pairs = nR * (nR - 1) / 2 + nE * (nE - 1) / 2 + outE * nR + outR * nE - outE * outR;
+      double floor = pairs * 2.0 * dim / (sgemm * 1e9);
+      print("ipr_min_pairs", pairs);
+      print("numpy_pairs", nR * nR + nE * nE + nR * nE);
+      print("ipr_floor_seconds", floor);
+      print("ipr_to_floor", seconds / floor);
+      if (!Double.isNaN(numpySeconds)) print("numpy_to_floor", numpySeconds / floor);
     }
   }
 

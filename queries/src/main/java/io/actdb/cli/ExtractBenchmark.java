@@ -9,12 +9,8 @@ import io.actdb.extractor.model.TorchScriptModel;
 import io.actdb.storage.Sample;
 import io.actdb.storage.StoreWriter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -79,9 +75,7 @@ final class ExtractBenchmark extends BenchCommand.Benchmark {
       long bytes = actdb.written().stream().mapToLong(e -> e.bytes()).sum();
       print("store_mb", bytes / 1e6);
     } finally {
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      BundledScript.deleteTree(dir);
     }
   }
 
@@ -166,24 +160,13 @@ final class ExtractBenchmark extends BenchCommand.Benchmark {
             + " python3-torchvision), or --python <interpreter>");
   }
 
-  /** Runs one of the bundled scripts and returns its name=value lines. */
-  private static Map<String, String> runPython(String py, Path dir, String script, String... args) throws Exception {
-    Path file = dir.resolve(script);
-    if (!Files.exists(file)) {
-      try (InputStream in = ExtractBenchmark.class.getResourceAsStream(script)) {
-        Files.copy(in, file);
-      }
+  /** Runs one of the bundled scripts; a failure stops the benchmark with the script's output. */
+  private static Map<String, String> runPython(String py, Path dir, String script, String... args)
+      throws Exception {
+    try {
+      return BundledScript.run(py, dir, script, args);
+    } catch (BundledScript.Failed e) {
+      throw new CommandFailure("actdb: " + script + " failed:\n" + e.output.strip());
     }
-    List<String> command = new ArrayList<>(List.of(py, file.toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) throw new CommandFailure("actdb: " + script + " failed:\n" + output.strip());
-    Map<String, String> values = new LinkedHashMap<>();
-    for (String line : output.split("\n")) {
-      int eq = line.indexOf('=');
-      if (eq > 0) values.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
-    }
-    return values;
   }
 }
