@@ -137,11 +137,8 @@ public final class PanamaDistanceKernels implements DistanceKernels {
         bits &= bits - 1;
       }
     }
-    for (; j < to; j++) {
-      double fast = (rowSquaredNorm + colSquaredNorms[colFirst + j]) - 2.0 * dots[dotsOffset + j];
-      double limit = colLimits == null ? rowLimit : Math.max(rowLimit, colLimits[colFirst + j]);
-      if (fast - slack <= limit) hits[n++] = j;
-    }
-    return n;
+    return ScalarDistanceKernels.selectFrom(
+        dots, dotsOffset, j, to, rowSquaredNorm, colSquaredNorms, colFirst, rowLimit, colLimits,
+        slack, hits, n);
   }
 }

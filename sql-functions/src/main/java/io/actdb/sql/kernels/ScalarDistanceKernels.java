@@ -67,7 +67,25 @@ public final class ScalarDistanceKernels implements DistanceKernels {
       double[] colLimits,
       double slack,
       int[] hits) {
-    int n = 0;
+    return selectFrom(
+        dots, dotsOffset, from, to, rowSquaredNorm, colSquaredNorms, colFirst, rowLimit, colLimits,
+        slack, hits, 0);
+  }
+
+  /** {@link #select}, appending to {@code hits} after its first {@code n}; returns the new count. */
+  static int selectFrom(
+      float[] dots,
+      int dotsOffset,
+      int from,
+      int to,
+      double rowSquaredNorm,
+      double[] colSquaredNorms,
+      int colFirst,
+      double rowLimit,
+      double[] colLimits,
+      double slack,
+      int[] hits,
+      int n) {
     for (int j = from; j < to; j++) {
       double fast = (rowSquaredNorm + colSquaredNorms[colFirst + j]) - 2.0 * dots[dotsOffset + j];
       double limit = colLimits == null ? rowLimit : Math.max(rowLimit, colLimits[colFirst + j]);
