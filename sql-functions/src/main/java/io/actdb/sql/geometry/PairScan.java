@@ -108,10 +108,11 @@ final class PairScan {
         tasks.add(new int[] {a0, b0});
       }
     }
-    // One thread more than cores: the caller is a DuckDB thread running finalize, and DuckDB 2.0's
-    // client thread busy-waits meanwhile (duckdb/duckdb#22178). Three runnable threads of ours
-    // against one spinner win back most of the core it would take (IPR 10k + 10k, 2048-d: 5.5 s
-    // instead of 6.4–9.0 s); without a spinner the extra thread costs nothing measurable.
+    // One thread more than cores: when DuckDB runs the finalize on a worker, its client thread
+    // busy-waits meanwhile (duckdb/duckdb#22178), and a third runnable thread of ours was meant to
+    // win back part of that core. It helped in earlier measurements; in later ones it made no
+    // difference either way (docs/sql-functions.md, Threads). The pool caps the helpers, so this
+    // is the caller plus every pool thread.
     int threads = Math.max(1, Math.min(KernelThreads.POOL_SIZE + 1, tasks.size()));
     List<L> locals = new ArrayList<>();
     for (int w = 0; w < threads; w++) {
