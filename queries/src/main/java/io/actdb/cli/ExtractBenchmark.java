@@ -167,6 +167,8 @@ final class ExtractBenchmark extends BenchCommand.Benchmark {
       return BundledScript.run(py, dir, script, args);
     } catch (BundledScript.Failed e) {
       throw new CommandFailure("actdb: " + script + " failed:\n" + e.output.strip());
+    } catch (IOException e) {
+      throw new CommandFailure("actdb: bench extract cannot run " + py + " (" + e.getMessage() + ")");
     }
   }
 }
