@@ -56,11 +56,4 @@ final class BundledScript {
     }
     return values;
   }
-
-  /** Deletes {@code dir} and everything in it. */
-  static void deleteTree(Path dir) throws IOException {
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
-  }
 }

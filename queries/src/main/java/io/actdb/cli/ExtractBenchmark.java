@@ -75,7 +75,7 @@ final class ExtractBenchmark extends BenchCommand.Benchmark {
       long bytes = actdb.written().stream().mapToLong(e -> e.bytes()).sum();
       print("store_mb", bytes / 1e6);
     } finally {
-      BundledScript.deleteTree(dir);
+      DirectoryTree.delete(dir);
     }
   }
 

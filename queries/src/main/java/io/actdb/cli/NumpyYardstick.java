@@ -41,7 +41,7 @@ final class NumpyYardstick {
       }
       return null;
     } finally {
-      BundledScript.deleteTree(dir);
+      DirectoryTree.delete(dir);
     }
   }
 

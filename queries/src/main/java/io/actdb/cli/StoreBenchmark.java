@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.util.Comparator;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,7 +59,7 @@ final class StoreBenchmark extends BenchCommand.Benchmark {
     try {
       run(dir.resolve("store"));
     } finally {
-      if (!keep) deleteTree(dir);
+      if (!keep) DirectoryTree.delete(dir);
       else out().println("store_dir=" + dir.resolve("store"));
     }
   }
@@ -197,11 +195,5 @@ final class StoreBenchmark extends BenchCommand.Benchmark {
     double s = seconds(t0);
     Files.delete(file);
     return s;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
-    }
   }
 }
