@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.actdb.extractor.model.TorchScriptModel;
 import io.actdb.storage.LayerEntry;
-import io.actdb.storage.LayerReader;
 import io.actdb.storage.Sample;
 import io.actdb.storage.Store;
 import java.awt.image.BufferedImage;
@@ -87,21 +86,7 @@ class ExtractCommandTest {
   }
 
   private float[][] readLayer(String model, String layer, long[] idsOut) throws IOException {
-    Store s = Store.open(store);
-    LayerEntry e = s.manifest().layer(model, layer).orElseThrow();
-    float[][] rows = new float[(int) e.rows()][];
-    int n = 0;
-    try (LayerReader r = s.openLayer(e, allocator)) {
-      while (r.nextBatch()) {
-        for (int i = 0; i < r.batchRows(); i++) {
-          rows[n] = new float[e.dim()];
-          r.copyVector(i, rows[n], 0);
-          idsOut[n++] = r.sampleId(i);
-        }
-      }
-    }
-    assertEquals(e.rows(), n);
-    return rows;
+    return StoredLayers.read(store, allocator, model, layer, idsOut);
   }
 
   private static void assertClose(float[] expected, float[] actual, String what) {

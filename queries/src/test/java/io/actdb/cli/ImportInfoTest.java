@@ -3,8 +3,6 @@ package io.actdb.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.actdb.storage.LayerEntry;
-import io.actdb.storage.LayerReader;
 import io.actdb.storage.Sample;
 import io.actdb.storage.Store;
 import java.io.IOException;
@@ -62,20 +60,7 @@ class ImportInfoTest {
   }
 
   private float[][] readLayer(String model, String layer, long[] idsOut) throws IOException {
-    Store s = Store.open(store);
-    LayerEntry e = s.manifest().layer(model, layer).orElseThrow();
-    float[][] rows = new float[(int) e.rows()][];
-    int n = 0;
-    try (LayerReader r = s.openLayer(e, allocator)) {
-      while (r.nextBatch()) {
-        for (int i = 0; i < r.batchRows(); i++) {
-          rows[n] = new float[e.dim()];
-          r.copyVector(i, rows[n], 0);
-          idsOut[n++] = r.sampleId(i);
-        }
-      }
-    }
-    return rows;
+    return StoredLayers.read(store, allocator, model, layer, idsOut);
   }
 
   @Test
