@@ -14,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param rows number of rows in the file
  * @param file path of the Arrow file, relative to the store directory ({@code /}-separated)
  * @param bytes size of the file when it was published; a different size means it was damaged
+ * @param checksums the file's checksums, or null in stores written before actdb recorded them
  */
 public record LayerEntry(
     @JsonProperty("model") String model,
@@ -23,7 +24,8 @@ public record LayerEntry(
     @JsonProperty("pooling") String pooling,
     @JsonProperty("rows") long rows,
     @JsonProperty("file") String file,
-    @JsonProperty("bytes") long bytes) {
+    @JsonProperty("bytes") long bytes,
+    @JsonProperty("checksums") FileChecksums checksums) {
 
   /** {@code model/layer}, the way messages name a layer. */
   public String qualifiedName() {

@@ -14,10 +14,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Reads one layer file batch by batch: {@link #nextBatch()}, then {@link #sampleId(int)} and
- * {@link #copyVector(int, float[], int)} for the rows of the batch. Not thread-safe.
+ * {@link #copyVector(int, float[], int)} for the rows of the batch. Each batch is checked against
+ * the checksums the manifest recorded before it is used (it is read twice: once to check, once by
+ * Arrow; the second read comes from the page cache). Not thread-safe.
  */
 public final class LayerReader implements AutoCloseable {
   private final Path file;
@@ -26,20 +29,32 @@ public final class LayerReader implements AutoCloseable {
   private final FileChannel channel;
   private final ArrowFileReader reader;
   private final List<ArrowBlock> blocks;
+  /** What the writer recorded, or null for files written before checksums were. */
+  private final FileChecksums checksums;
+  private final Schema schema;
+  private final BatchChecksums sums = new BatchChecksums();
   private int nextBlock;
   private int rowsInBatch;
   private BigIntVector ids;
   /** The current batch's vectors, row-major. */
   private MemorySegment values;
 
-  private LayerReader(Path file, int dim, BufferAllocator allocator, FileChannel channel, ArrowFileReader reader)
+  private LayerReader(
+      Path file, LayerEntry entry, BufferAllocator allocator, FileChannel channel, ArrowFileReader reader)
       throws IOException {
     this.file = file;
-    this.dim = dim;
+    this.dim = entry.dim();
+    this.checksums = entry.checksums();
+    this.schema = reader.getVectorSchemaRoot().getSchema();
     this.allocator = allocator;
     this.channel = channel;
     this.reader = reader;
     this.blocks = reader.getRecordBlocks();
+    if (checksums != null && checksums.batches().size() != blocks.size()) {
+      throw new StoreException(
+          file + ": " + blocks.size() + " record batches, but " + checksums.batches().size()
+              + " were written (damaged since); run `actdb info` on the store");
+    }
   }
 
   static LayerReader open(Path file, LayerEntry entry, BufferAllocator parent) throws StoreException {
@@ -51,7 +66,7 @@ public final class LayerReader implements AutoCloseable {
       reader = new ArrowFileReader(channel, allocator);
       String mismatch = StoreSchemas.activationsMismatch(reader.getVectorSchemaRoot().getSchema(), entry.dim());
       if (mismatch != null) throw new StoreException(file + ": " + mismatch);
-      return new LayerReader(file, entry.dim(), allocator, channel, reader);
+      return new LayerReader(file, entry, allocator, channel, reader);
     } catch (IOException | RuntimeException e) {
       closeQuietly(reader, channel, allocator);
       if (e instanceof StoreException s) throw s;
@@ -77,10 +92,21 @@ public final class LayerReader implements AutoCloseable {
   /** Loads the next record batch; false at the end. */
   public boolean nextBatch() throws StoreException {
     if (nextBlock >= blocks.size()) return false;
+    int b = nextBlock++;
+    String mismatch;
     try {
-      reader.loadRecordBatch(blocks.get(nextBlock++));
+      // Checked before Arrow loads it: a damaged header must not steer the load.
+      mismatch =
+          checksums == null
+              ? null
+              : Store.mismatch(sums.of(channel, blocks.get(b), schema), checksums.batches().get(b), schema);
+      if (mismatch == null) reader.loadRecordBatch(blocks.get(b));
     } catch (IOException | RuntimeException e) {
-      throw new StoreException(file + ": record batch " + (nextBlock - 1) + " cannot be read (" + e.getMessage() + ")", e);
+      throw new StoreException(file + ": " + Store.batchName(b, blocks.size()) + " cannot be read (" + e.getMessage() + ")", e);
+    }
+    if (mismatch != null) {
+      throw new StoreException(
+          file + ": " + Store.batchName(b, blocks.size()) + ": " + mismatch + "; run `actdb info` on the store");
     }
     VectorSchemaRoot root = root();
     rowsInBatch = root.getRowCount();

@@ -3,16 +3,14 @@ package io.actdb.storage;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
-import org.apache.arrow.vector.ipc.ArrowFileWriter;
 
 /**
  * Streams one layer's activations into a temporary Arrow file, one record batch at a time, so
@@ -34,18 +32,18 @@ public final class LayerWriter implements AutoCloseable {
   private final Path temp;
   private final String relativeFile;
   private final BufferAllocator allocator;
-  private final FileChannel channel;
+  private final ChecksummedArrowFile file;
   private final VectorSchemaRoot root;
   private final BigIntVector ids;
   private final FixedSizeListVector vectors;
   private final Float4Vector values;
   /** The values buffer, allocated once for a whole batch and reused by every batch. */
   private final MemorySegment valuesData;
-  private final ArrowFileWriter writer;
   private final int batchRows;
   private int filled;
   private long rows;
   private boolean finished;
+  private LayerEntry entry;
 
   LayerWriter(
       StoreWriter store,
@@ -68,14 +66,8 @@ public final class LayerWriter implements AutoCloseable {
     Files.createDirectories(temp.getParent());
     this.allocator = parent.newChildAllocator("layer " + model + "/" + layer, 0, Long.MAX_VALUE);
     VectorSchemaRoot createdRoot = null;
-    FileChannel createdChannel = null;
+    ChecksummedArrowFile createdFile = null;
     try {
-      createdChannel =
-          FileChannel.open(
-              temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE);
       createdRoot = VectorSchemaRoot.create(StoreSchemas.activations(dim), allocator);
       this.ids = (BigIntVector) createdRoot.getVector(0);
       this.vectors = (FixedSizeListVector) createdRoot.getVector(1);
@@ -89,16 +81,14 @@ public final class LayerWriter implements AutoCloseable {
       this.valuesData =
           MemorySegment.ofAddress(values.getDataBuffer().memoryAddress())
               .reinterpret((long) batchRows * dim * Float.BYTES);
-      this.writer = new ArrowFileWriter(createdRoot, null, createdChannel);
-      writer.start();
+      createdFile = new ChecksummedArrowFile(temp, createdRoot);
     } catch (IOException | RuntimeException e) {
       if (createdRoot != null) createdRoot.close();
-      if (createdChannel != null) createdChannel.close();
       allocator.close();
       Files.deleteIfExists(temp);
       throw e;
     }
-    this.channel = createdChannel;
+    this.file = createdFile;
     this.root = createdRoot;
   }
 
@@ -162,7 +152,7 @@ public final class LayerWriter implements AutoCloseable {
     vectors.setValueCount(filled);
     values.setValueCount(filled * dim);
     root.setRowCount(filled);
-    writer.writeBatch();
+    file.writeBatch();
     filled = 0;
   }
 
@@ -173,22 +163,36 @@ public final class LayerWriter implements AutoCloseable {
    * @return the manifest entry published
    */
   public LayerEntry commit() throws IOException {
+    store.publish(List.of(), List.of(this));
+    return entry;
+  }
+
+  /**
+   * Writes the footer and syncs the temporary file, which is then ready to be renamed into place;
+   * the store publishes it.
+   */
+  LayerEntry finish() throws IOException {
     if (finished) throw new IllegalStateException("layer " + model + "/" + layer + " is closed");
-    flush();
-    writer.end();
-    channel.force(true);
-    long bytes = channel.size();
-    release();
-    return store.publishLayer(
-        this,
-        new LayerEntry(model, layer, dim, "float32", pooling, rows, relativeFile, bytes), temp);
+    try {
+      flush();
+      FileChecksums checksums = file.finish();
+      entry = new LayerEntry(model, layer, dim, "float32", pooling, rows, relativeFile, file.size(), checksums);
+    } finally {
+      release();
+    }
+    return entry;
+  }
+
+  /** The temporary file, complete once {@link #finish()} returned. */
+  Path temp() {
+    return temp;
   }
 
   /** Abandons the layer unless committed: the store stays as it was. */
   @Override
   public void close() throws IOException {
-    if (finished) return;
-    release();
+    if (finished && entry != null) return;
+    if (!finished) release();
     Files.deleteIfExists(temp);
     store.layerAbandoned(this);
   }
@@ -196,16 +200,12 @@ public final class LayerWriter implements AutoCloseable {
   private void release() throws IOException {
     finished = true;
     try {
-      writer.close();
+      file.close();
     } finally {
       try {
         root.close();
       } finally {
-        try {
-          channel.close();
-        } finally {
-          allocator.close();
-        }
+        allocator.close();
       }
     }
   }

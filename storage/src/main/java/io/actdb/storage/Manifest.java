@@ -6,7 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -110,14 +115,63 @@ public record Manifest(
               + VERSION
               + "); use a newer actdb");
     }
+    Map<String, String> owners = new HashMap<>();
+    Set<String> layerNames = new HashSet<>();
+    if (m.samples() != null) {
+      SamplesEntry s = m.samples();
+      if (s.file() == null || s.rows() < 0 || s.bytes() < 0) {
+        throw new StoreException(where + ": incomplete samples entry " + s);
+      }
+      checkRows(where, "the samples", s.rows(), s.checksums());
+      owners.put(s.file(), "the samples");
+    }
     for (LayerEntry e : m.layers()) {
-      if (e.model() == null || e.layer() == null || e.file() == null || e.dim() <= 0 || e.rows() < 0) {
+      if (e.model() == null || e.layer() == null || e.file() == null || e.dim() <= 0 || e.rows() < 0 || e.bytes() < 0) {
         throw new StoreException(where + ": incomplete layer entry " + e);
       }
       if (!"float32".equals(e.dtype())) {
         throw new StoreException(where + ": layer " + e.qualifiedName() + " has dtype " + e.dtype() + "; only float32 is supported");
       }
+      // Names joined with a character no name may hold (names are printable), so that
+      // ("a/b", "c") and ("a", "b/c") stay apart.
+      if (!layerNames.add(e.model() + "\0" + e.layer())) {
+        throw new StoreException(
+            where + ": layer " + e.qualifiedName() + " is listed twice; the manifest was edited or damaged."
+                + " Remove one of the entries (the file of the other may then be deleted).");
+      }
+      String owner = owners.putIfAbsent(e.file(), "layer " + e.qualifiedName());
+      if (owner != null) {
+        throw new StoreException(
+            where + ": layer " + e.qualifiedName() + " and " + owner + " name the same file " + e.file()
+                + "; the manifest was edited or damaged");
+      }
+      checkRows(where, "layer " + e.qualifiedName(), e.rows(), e.checksums());
     }
     return m;
+  }
+
+  private static void checkRows(String where, String what, long rows, FileChecksums checksums)
+      throws StoreException {
+    if (checksums == null) return;
+    if (checksums.rows() != rows) {
+      throw new StoreException(
+          where + ": " + what + " has \"rows\" : " + rows + ", but its record batches held "
+              + checksums.rows() + " rows when it was written; the manifest was edited or damaged");
+    }
+    for (BatchChecksum b : checksums.batches()) {
+      if (b == null || b.rows() < 0 || b.crc32c().length < 1) {
+        throw new StoreException(where + ": " + what + " has an incomplete checksum entry " + b);
+      }
+    }
+  }
+
+  /**
+   * Checks that every file this manifest names lies inside {@code dir} (absolute, normalized).
+   *
+   * @param where the manifest file, for messages
+   */
+  void checkFilesInside(Path dir, String where) throws StoreException {
+    if (samples != null) StorePaths.inside(dir, samples.file(), where + ": the samples entry");
+    for (LayerEntry e : layers) StorePaths.inside(dir, e.file(), where + ": layer " + e.qualifiedName());
   }
 }

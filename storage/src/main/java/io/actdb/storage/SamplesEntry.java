@@ -8,8 +8,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param rows number of samples
  * @param file path relative to the store directory
  * @param bytes size of the file when it was published
+ * @param checksums the file's checksums, or null in stores written before actdb recorded them
  */
 public record SamplesEntry(
     @JsonProperty("rows") long rows,
     @JsonProperty("file") String file,
-    @JsonProperty("bytes") long bytes) {}
+    @JsonProperty("bytes") long bytes,
+    @JsonProperty("checksums") FileChecksums checksums) {}

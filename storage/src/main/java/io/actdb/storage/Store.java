@@ -16,11 +16,13 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * A read-only snapshot of a store: the manifest as it was when opened, and the files it names.
- * Opening reads only the manifest; files are opened when used, so one damaged file never
- * hides the rest of the store. Holds no open resources.
+ * Opening reads only the manifest (and refuses one that names files outside the store, lists a
+ * layer twice or contradicts its own checksums); files are opened when used, so one damaged file
+ * never hides the rest of the store. Holds no open resources.
  */
 public final class Store {
   private final Path dir;
@@ -50,7 +52,34 @@ public final class Store {
     } catch (IOException e) {
       throw new StoreException(file + ": cannot read: " + e.getMessage(), e);
     }
-    return new Store(absolute, Manifest.parse(json, file.toString()));
+    Manifest manifest = Manifest.parse(json, file.toString());
+    manifest.checkFilesInside(absolute, file.toString());
+    return new Store(absolute, manifest);
+  }
+
+  /**
+   * Why the file {@code relative}, named by this snapshot's manifest, is missing now: the store
+   * changed since this snapshot was taken (a writer replaced the file), or the file was deleted.
+   */
+  public String whyMissing(String relative) {
+    String replaced =
+        "the store changed since this connection opened it (a writer replaced this file);"
+            + " open a new connection to see the current store";
+    try {
+      Manifest now = Store.open(dir).manifest();
+      boolean stillNamed =
+          (now.samples() != null && now.samples().file().equals(relative))
+              || now.layers().stream().anyMatch(e -> e.file().equals(relative));
+      return stillNamed ? "missing (the manifest names it; it was deleted or moved)" : replaced;
+    } catch (StoreException e) {
+      return "missing, and the store cannot be opened again: " + e.getMessage();
+    }
+  }
+
+  /** Whether the manifest records checksums for every file (stores written before it did not). */
+  public boolean hasChecksums() {
+    return (manifest.samples() == null || manifest.samples().checksums() != null)
+        && manifest.layers().stream().allMatch(e -> e.checksums() != null);
   }
 
   public Path directory() {
@@ -105,21 +134,99 @@ public final class Store {
     return null;
   }
 
-  /** Problems of all files named by the manifest (samples first), empty when all are sound. */
+  /**
+   * Problems of all files named by the manifest (samples first), empty when all are sound: every
+   * byte is read and checked against the recorded checksums (row counts too where none were
+   * recorded).
+   */
   public List<String> check(BufferAllocator allocator) {
+    return check(allocator, false);
+  }
+
+  /**
+   * As {@link #check(BufferAllocator)}; {@code quick} checks only sizes, footers and schemas.
+   */
+  public List<String> check(BufferAllocator allocator, boolean quick) {
     List<String> problems = new ArrayList<>();
     if (manifest.samples() != null) {
-      try {
-        readSamples(dir, manifest, allocator);
-      } catch (IOException e) {
-        problems.add(e.getMessage());
-      }
+      SamplesEntry s = manifest.samples();
+      Path file = dir.resolve(s.file());
+      String p = sizeProblem(file, s.bytes());
+      if (p == null) p = footerProblem(file, allocator);
+      if (p == null && !quick) p = deepProblem(file, s.checksums(), s.rows(), allocator);
+      if (p != null) problems.add(p);
     }
     for (LayerEntry e : manifest.layers()) {
       String p = problemOf(e, allocator);
+      if (p == null && !quick) p = deepProblem(fileOf(e), e.checksums(), e.rows(), allocator);
       if (p != null) problems.add(p);
     }
     return problems;
+  }
+
+  private static String footerProblem(Path file, BufferAllocator allocator) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        BufferAllocator child = allocator.newChildAllocator("footer", 0, Long.MAX_VALUE);
+        ArrowFileReader reader = new ArrowFileReader(ch, child)) {
+      if (!reader.getVectorSchemaRoot().getSchema().equals(StoreSchemas.samples())) {
+        return file + ": unexpected samples schema " + reader.getVectorSchemaRoot().getSchema();
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return file + ": not a readable samples file (" + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * Reads every byte of {@code file} and compares it with {@code checksums}; without checksums,
+   * counts the rows of its record batches.
+   */
+  private static String deepProblem(Path file, FileChecksums checksums, long rows, BufferAllocator allocator) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        BufferAllocator child = allocator.newChildAllocator("check", 0, Long.MAX_VALUE);
+        ArrowFileReader reader = new ArrowFileReader(ch, child)) {
+      List<ArrowBlock> blocks = reader.getRecordBlocks();
+      Schema schema = reader.getVectorSchemaRoot().getSchema();
+      BatchChecksums sums = new BatchChecksums();
+      if (checksums == null) {
+        long counted = 0;
+        for (ArrowBlock block : blocks) counted += sums.of(ch, block, schema).rows();
+        return counted == rows ? null : file + ": " + counted + " rows, but the manifest says " + rows;
+      }
+      if (blocks.size() != checksums.batches().size()) {
+        return file + ": " + blocks.size() + " record batches, but " + checksums.batches().size()
+            + " were written (damaged since)";
+      }
+      if (sums.crc(ch, 0, ch.size()) == checksums.crc32c()) return null;
+      for (int b = 0; b < blocks.size(); b++) {
+        String mismatch = mismatch(sums.of(ch, blocks.get(b), schema), checksums.batches().get(b), schema);
+        if (mismatch != null) return file + ": " + batchName(b, blocks.size()) + ": " + mismatch;
+      }
+      return file + ": checksum mismatch outside the record batches (schema or footer); damaged since it was written";
+    } catch (IOException | RuntimeException e) {
+      return file + ": cannot be checked (" + e.getMessage() + ")";
+    }
+  }
+
+  /** How messages name record batch {@code b} of {@code count}. */
+  static String batchName(int b, int count) {
+    return "record batch " + b + " of " + count;
+  }
+
+  /** What differs between a batch as read and as written, or null. */
+  static String mismatch(BatchChecksum read, BatchChecksum written, Schema schema) {
+    String damaged = " (the file was damaged after it was written)";
+    if (read.columns() != written.columns()) {
+      return read.columns() + " columns, but " + written.columns() + " were written" + damaged;
+    }
+    if (read.header() != written.header()) return "checksum mismatch in its header" + damaged;
+    for (int f = 0; f < read.columns(); f++) {
+      if (read.column(f) != written.column(f)) {
+        return "checksum mismatch in column " + schema.getFields().get(f).getName() + damaged;
+      }
+    }
+    if (read.rows() != written.rows()) return read.rows() + " rows, but " + written.rows() + " were written" + damaged;
+    return null;
   }
 
   /** All samples, ordered by id. */
@@ -141,7 +248,20 @@ public final class Store {
       if (!root.getSchema().equals(StoreSchemas.samples())) {
         throw new StoreException(file + ": unexpected samples schema " + root.getSchema());
       }
-      for (ArrowBlock block : reader.getRecordBlocks()) {
+      List<ArrowBlock> blocks = reader.getRecordBlocks();
+      FileChecksums checksums = manifest.samples().checksums();
+      if (checksums != null && checksums.batches().size() != blocks.size()) {
+        throw new StoreException(
+            file + ": " + blocks.size() + " record batches, but " + checksums.batches().size()
+                + " were written (damaged since); run `actdb info` on the store");
+      }
+      BatchChecksums sums = new BatchChecksums();
+      for (int b = 0; b < blocks.size(); b++) {
+        ArrowBlock block = blocks.get(b);
+        if (checksums != null) {
+          String mismatch = mismatch(sums.of(ch, block, root.getSchema()), checksums.batches().get(b), root.getSchema());
+          if (mismatch != null) throw new StoreException(file + ": " + batchName(b, blocks.size()) + ": " + mismatch);
+        }
         reader.loadRecordBatch(block);
         BigIntVector ids = (BigIntVector) root.getVector(0);
         VarCharVector split = (VarCharVector) root.getVector(1);

@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -21,7 +23,6 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowFileWriter;
 
 /**
  * The one writer of a store directory (a lock file keeps out other writers; readers need no
@@ -34,47 +35,92 @@ public final class StoreWriter implements AutoCloseable {
   static final String LOCK_FILE = ".lock";
   static final String ACTIVATIONS_DIR = "activations";
   static final String TEMP_SUFFIX = ".tmp";
+  private static final Pattern SAMPLES_FILE = Pattern.compile("samples-g[0-9]+(-[0-9]+)?\\.arrow(\\.tmp)?");
+  private static final Pattern LAYER_FILE = Pattern.compile(".+-g[0-9]+(-[0-9]+)?\\.arrow(\\.tmp)?");
 
   private final Path dir;
   private final BufferAllocator allocator;
   private final boolean ownsAllocator;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  /** This writer made the directory, or the first manifest in it: undone if nothing is published. */
+  private final boolean createdDirectory;
+  private boolean createdManifest;
   private Manifest manifest;
   /** Layers being written, not yet committed or abandoned. */
   private final List<LayerWriter> openLayers = new ArrayList<>();
   private boolean closed;
 
   private StoreWriter(Path dir, BufferAllocator allocator, boolean ownsAllocator) throws IOException {
-    this.dir = dir;
+    this.dir = dir.toAbsolutePath().normalize();
     this.allocator = allocator;
     this.ownsAllocator = ownsAllocator;
-    Files.createDirectories(dir);
-    this.lockChannel =
-        FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock acquired;
-    try {
-      acquired = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      acquired = null;
+    if (Files.exists(this.dir) && !Files.isDirectory(this.dir)) {
+      throw new StoreException(this.dir + ": not a directory; a store is a directory (use a new or empty one)");
     }
-    if (acquired == null) {
-      lockChannel.close();
-      throw new StoreException(
-          dir + ": another writer (an extract or import) is writing this store; wait for it to end");
+    this.createdDirectory = !Files.exists(this.dir);
+    if (createdDirectory) {
+      Files.createDirectories(this.dir);
+    } else {
+      refuseForeignDirectory();
     }
-    this.lock = acquired;
+    FileChannel channel = null;
+    FileLock acquired = null;
     try {
-      Path manifestFile = dir.resolve(Manifest.FILE_NAME);
-      manifest =
-          Files.exists(manifestFile)
-              ? Manifest.parse(Files.readAllBytes(manifestFile), manifestFile.toString())
-              : Manifest.empty();
+      channel = FileChannel.open(this.dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try {
+        acquired = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        acquired = null;
+      }
+      if (acquired == null) {
+        throw new StoreException(
+            this.dir + ": another writer (an extract or import) is writing this store; wait for it to end");
+      }
+      Path manifestFile = this.dir.resolve(Manifest.FILE_NAME);
+      if (Files.exists(manifestFile)) {
+        manifest = Manifest.parse(Files.readAllBytes(manifestFile), manifestFile.toString());
+        manifest.checkFilesInside(this.dir, manifestFile.toString());
+        createdManifest = false;
+      } else {
+        // Published at once, so that whatever a killed first writer leaves lies in a store the
+        // next writer recognises and cleans up.
+        writeManifest(Manifest.empty());
+        createdManifest = true;
+      }
       removeLeftovers();
     } catch (IOException | RuntimeException e) {
-      lock.release();
-      lockChannel.close();
+      if (acquired != null) acquired.release();
+      if (channel != null) channel.close();
+      if (acquired != null && createdManifest) removeUnusedStore();
+      else if (createdDirectory) deleteEmptyDirectory(this.dir);
       throw e;
+    }
+    this.lockChannel = channel;
+    this.lock = acquired;
+  }
+
+  /**
+   * A directory without a manifest may become a store only when it is empty (a lock file or a
+   * manifest temporary file of a writer killed before its first publication aside): anything
+   * else there belongs to someone else, or to a store whose manifest was lost.
+   */
+  private void refuseForeignDirectory() throws IOException {
+    if (Files.exists(dir.resolve(Manifest.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) return;
+    List<String> foreign = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.equals(LOCK_FILE) && !name.equals(Manifest.FILE_NAME + TEMP_SUFFIX)) foreign.add(name);
+      }
+    }
+    if (!foreign.isEmpty()) {
+      foreign.sort(null);
+      throw new StoreException(
+          dir + ": not an actdb store (no " + Manifest.FILE_NAME + ", but it holds "
+              + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+              + (foreign.size() > 3 ? ", ..." : "")
+              + "); use an empty or new directory. Nothing was changed.");
     }
   }
 
@@ -148,37 +194,89 @@ public final class StoreWriter implements AutoCloseable {
     return manifest.layers().stream().anyMatch(e -> e.file().equals(relative));
   }
 
-  LayerEntry publishLayer(LayerWriter writer, LayerEntry entry, Path temp) throws IOException {
-    openLayers.remove(writer);
-    Path target = dir.resolve(entry.file());
-    try {
-      Durable.publish(temp, target);
-      Durable.syncDirectory(target.getParent().getParent());
-    } catch (IOException e) {
-      Files.deleteIfExists(temp);
-      throw e;
-    }
-    LayerEntry replaced = manifest.layer(entry.model(), entry.layer()).orElse(null);
-    writeManifest(manifest.withLayer(entry, manifest.generation() + 1));
-    if (replaced != null && !replaced.file().equals(entry.file())) {
-      Files.deleteIfExists(dir.resolve(replaced.file()));
-    }
-    return entry;
-  }
-
   void layerAbandoned(LayerWriter writer) {
     openLayers.remove(writer);
+  }
+
+  /**
+   * Publishes in one step the samples of {@code missingSamples} that the store does not have yet
+   * and the layers of {@code layers} (their writers finished here): all files are written and
+   * renamed into place first, then one manifest names them all. A process killed before that
+   * manifest is written leaves the store as it was; its files are leftovers the next writer
+   * removes.
+   *
+   * @return the published layer entries, in the order of {@code layers}
+   */
+  public List<LayerEntry> publish(Collection<Sample> missingSamples, List<LayerWriter> layers) throws IOException {
+    checkOpen();
+    for (LayerWriter w : layers) {
+      if (!openLayers.contains(w)) throw new IllegalStateException("layer " + w.model() + "/" + w.layer() + " is not being written by this writer");
+    }
+    long generation = manifest.generation() + 1;
+    Manifest next = manifest;
+    List<Path> placed = new ArrayList<>();
+    List<LayerEntry> entries = new ArrayList<>();
+    try {
+      if (!missingSamples.isEmpty()) {
+        SamplesEntry samples = writeSamples(missingSamples, true, generation, placed);
+        if (samples != null) next = next.withSamples(samples, generation);
+      }
+      for (LayerWriter w : layers) {
+        LayerEntry entry = w.finish();
+        Path target = StorePaths.inside(dir, entry.file(), "layer " + entry.qualifiedName());
+        Durable.publish(w.temp(), target);
+        placed.add(target);
+        Durable.syncDirectory(target.getParent().getParent());
+        entries.add(entry);
+        next = next.withLayer(entry, generation);
+      }
+      if (next == manifest) return entries;
+      Manifest previous = manifest;
+      writeManifest(new Manifest(next.format(), next.formatVersion(), generation, next.samples(), next.layers()));
+      placed.clear();
+      deleteReplaced(previous);
+      return entries;
+    } catch (IOException | RuntimeException e) {
+      // Nothing of this publication is in a manifest: its files are this writer's own.
+      for (LayerWriter w : layers) {
+        w.close();
+        Files.deleteIfExists(w.temp());
+      }
+      for (Path p : placed) Files.deleteIfExists(p);
+      throw e;
+    } finally {
+      openLayers.removeAll(layers);
+    }
+  }
+
+  /** Deletes the files {@code previous} named that the current manifest no longer names. */
+  private void deleteReplaced(Manifest previous) throws IOException {
+    Set<String> kept = new HashSet<>();
+    if (manifest.samples() != null) kept.add(manifest.samples().file());
+    for (LayerEntry e : manifest.layers()) kept.add(e.file());
+    if (previous.samples() != null && !kept.contains(previous.samples().file())) {
+      deleteOwned(previous.samples().file(), "the samples entry");
+    }
+    for (LayerEntry e : previous.layers()) {
+      if (!kept.contains(e.file())) deleteOwned(e.file(), "layer " + e.qualifiedName());
+    }
+  }
+
+  /** Deletes a file a manifest named, after checking again that it lies inside the store. */
+  private void deleteOwned(String relative, String what) throws IOException {
+    Path file = StorePaths.inside(dir, relative, Manifest.FILE_NAME + ": " + what);
+    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) Files.deleteIfExists(file);
   }
 
   /** Removes a published layer (its file goes once the manifest no longer names it). */
   public void removeLayer(String model, String layer) throws IOException {
     checkOpen();
-    LayerEntry entry =
-        manifest
-            .layer(model, layer)
-            .orElseThrow(() -> new StoreException(dir + ": no layer " + model + "/" + layer));
+    manifest
+        .layer(model, layer)
+        .orElseThrow(() -> new StoreException(dir + ": no layer " + model + "/" + layer));
+    Manifest previous = manifest;
     writeManifest(manifest.withoutLayer(model, layer, manifest.generation() + 1));
-    Files.deleteIfExists(dir.resolve(entry.file()));
+    deleteReplaced(previous);
   }
 
   /**
@@ -204,6 +302,31 @@ public final class StoreWriter implements AutoCloseable {
 
   private int addSamples(Collection<Sample> samples, boolean keepExisting) throws IOException {
     checkOpen();
+    long generation = manifest.generation() + 1;
+    long before = manifest.samples() == null ? 0 : manifest.samples().rows();
+    List<Path> placed = new ArrayList<>();
+    SamplesEntry entry;
+    try {
+      entry = writeSamples(samples, keepExisting, generation, placed);
+      if (entry == null) return 0;
+      Manifest previous = manifest;
+      writeManifest(manifest.withSamples(entry, generation));
+      placed.clear();
+      deleteReplaced(previous);
+    } finally {
+      for (Path p : placed) Files.deleteIfExists(p);
+    }
+    return (int) (entry.rows() - before);
+  }
+
+  /**
+   * Merges {@code samples} into the published ones and writes the result to a new samples file
+   * in place (added to {@code placed}), not yet in the manifest.
+   *
+   * @return its entry, or null when no sample is new and the store has a samples file
+   */
+  private SamplesEntry writeSamples(
+      Collection<Sample> samples, boolean keepExisting, long generation, List<Path> placed) throws IOException {
     TreeMap<Long, Sample> merged = new TreeMap<>();
     for (Sample s : Store.readSamples(dir, manifest, allocator)) merged.put(s.id(), s);
     int added = 0;
@@ -218,39 +341,32 @@ public final class StoreWriter implements AutoCloseable {
                 + "; refusing to replace it with " + s);
       }
     }
-    if (added == 0 && manifest.samples() != null) return 0;
-    long generation = manifest.generation() + 1;
+    if (added == 0 && manifest.samples() != null) return null;
     String relative = "samples-g" + generation + ".arrow";
     Path target = dir.resolve(relative);
     Path temp = target.resolveSibling(relative + TEMP_SUFFIX);
-    long bytes;
+    SamplesEntry entry;
     try {
-      bytes = writeSamplesFile(temp, merged.values());
+      entry = writeSamplesFile(temp, merged.values(), relative);
       Durable.publish(temp, target);
+      placed.add(target);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw e;
     }
-    SamplesEntry previous = manifest.samples();
-    writeManifest(manifest.withSamples(new SamplesEntry(merged.size(), relative, bytes), generation));
-    if (previous != null) Files.deleteIfExists(dir.resolve(previous.file()));
-    return added;
+    return entry;
   }
 
-  private long writeSamplesFile(Path file, Collection<Sample> samples) throws IOException {
+  private SamplesEntry writeSamplesFile(Path file, Collection<Sample> samples, String relative) throws IOException {
     final int batch = 8192;
     try (BufferAllocator child = allocator.newChildAllocator("samples", 0, Long.MAX_VALUE);
         VectorSchemaRoot root = VectorSchemaRoot.create(StoreSchemas.samples(), child);
-        FileChannel ch =
-            FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        ArrowFileWriter writer = new ArrowFileWriter(root, null, ch)) {
+        ChecksummedArrowFile writer = new ChecksummedArrowFile(file, root)) {
       BigIntVector ids = (BigIntVector) root.getVector(0);
       VarCharVector split = (VarCharVector) root.getVector(1);
       IntVector label = (IntVector) root.getVector(2);
       VarCharVector labelName = (VarCharVector) root.getVector(3);
       VarCharVector source = (VarCharVector) root.getVector(4);
-      writer.start();
       List<Sample> all = new ArrayList<>(samples);
       for (int start = 0; start < all.size() || start == 0; start += batch) {
         int n = Math.min(batch, all.size() - start);
@@ -268,9 +384,8 @@ public final class StoreWriter implements AutoCloseable {
         writer.writeBatch();
         if (all.isEmpty()) break;
       }
-      writer.end();
-      ch.force(true);
-      return ch.size();
+      FileChecksums checksums = writer.finish();
+      return new SamplesEntry(all.size(), relative, writer.size(), checksums);
     }
   }
 
@@ -285,8 +400,10 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   /**
-   * Deletes what an interrupted writer left: temporary files, and store files that no manifest
-   * names (renamed into place just before the process died, the manifest not yet replaced).
+   * Deletes what an interrupted writer left: its temporary files, and files renamed into place
+   * whose manifest was never written. Only names this writer gives its files are considered
+   * ({@code samples-g<N>.arrow}, {@code activations/<model>/<layer>-g<N>.arrow}, each also with
+   * {@code .tmp}), never through a symbolic link; a file the manifest names is kept.
    */
   private void removeLeftovers() throws IOException {
     Set<Path> keep = new HashSet<>();
@@ -295,21 +412,47 @@ public final class StoreWriter implements AutoCloseable {
     Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME + TEMP_SUFFIX));
     try (Stream<Path> top = Files.list(dir)) {
       for (Path p : (Iterable<Path>) top::iterator) {
-        String name = p.getFileName().toString();
-        boolean ours = name.startsWith("samples-g") && (name.endsWith(".arrow") || name.endsWith(".arrow" + TEMP_SUFFIX));
-        if (ours && !keep.contains(p.normalize())) Files.deleteIfExists(p);
+        if (SAMPLES_FILE.matcher(p.getFileName().toString()).matches()) removeIfLeftover(p, keep);
       }
     }
     Path activations = dir.resolve(ACTIVATIONS_DIR);
-    if (!Files.isDirectory(activations)) return;
-    try (Stream<Path> all = Files.walk(activations)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        if (!Files.isRegularFile(p)) continue;
-        String name = p.getFileName().toString();
-        boolean ours = name.endsWith(".arrow") || name.endsWith(".arrow" + TEMP_SUFFIX);
-        if (ours && !keep.contains(p.normalize())) Files.deleteIfExists(p);
+    if (!Files.isDirectory(activations, LinkOption.NOFOLLOW_LINKS)) return;
+    try (Stream<Path> models = Files.list(activations)) {
+      for (Path model : (Iterable<Path>) models::iterator) {
+        if (!Files.isDirectory(model, LinkOption.NOFOLLOW_LINKS)) continue;
+        try (Stream<Path> files = Files.list(model)) {
+          for (Path p : (Iterable<Path>) files::iterator) {
+            if (LAYER_FILE.matcher(p.getFileName().toString()).matches()) removeIfLeftover(p, keep);
+          }
+        }
       }
     }
+  }
+
+  private static void removeIfLeftover(Path p, Set<Path> keep) throws IOException {
+    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !keep.contains(p.normalize())) Files.deleteIfExists(p);
+  }
+
+  /** Undoes the creation of a store nothing was published to: manifest, lock, empty folders. */
+  private void removeUnusedStore() throws IOException {
+    Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME));
+    Files.deleteIfExists(dir.resolve(LOCK_FILE));
+    Path activations = dir.resolve(ACTIVATIONS_DIR);
+    if (Files.isDirectory(activations, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> models = Files.list(activations)) {
+        for (Path model : (Iterable<Path>) models::iterator) deleteEmptyDirectory(model);
+      }
+      deleteEmptyDirectory(activations);
+    }
+    if (createdDirectory) deleteEmptyDirectory(dir);
+  }
+
+  private static void deleteEmptyDirectory(Path d) throws IOException {
+    if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) return;
+    try (Stream<Path> entries = Files.list(d)) {
+      if (entries.findAny().isPresent()) return;
+    }
+    Files.deleteIfExists(d);
   }
 
   private static void checkName(String what, String name) {
@@ -345,6 +488,9 @@ public final class StoreWriter implements AutoCloseable {
       try {
         lock.release();
         lockChannel.close();
+        // A store this writer created and never published to is removed again: a failed first
+        // import or extraction leaves no directory behind.
+        if (createdManifest && manifest.generation() == 0) removeUnusedStore();
       } finally {
         if (ownsAllocator) allocator.close();
       }
