@@ -1,6 +1,8 @@
 package io.actdb.sql.store;
 
 import io.actdb.sql.duckdb.SqlFunctionException;
+import io.actdb.storage.BatchChecksum;
+import io.actdb.storage.FileChecksums;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -8,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -25,7 +28,23 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * An Arrow IPC file as the store scans see it: where it is, how errors name it, and readers over
  * it. Every reader and every byte of Arrow memory is counted, for leak checks.
  */
-record ArrowFile(Path path, String label) {
+record ArrowFile(Path path, String label, FileChecksums checksums, Supplier<String> whyMissing) {
+  /**
+   * Set to {@code false} to scan store files without checking their checksums (to measure what
+   * the checks cost); read at the start of each scan.
+   */
+  static final String VERIFY_PROPERTY = "actdb.store.verify";
+
+  /** A file without recorded checksums, e.g. one given to {@code read_arrow_file}. */
+  ArrowFile(Path path, String label) {
+    this(path, label, null, null);
+  }
+
+  /** The checksums to compare batches with, or null when there are none or checks are off. */
+  FileChecksums checksumsToVerify() {
+    return checksums != null && !"false".equals(System.getProperty(VERIFY_PROPERTY)) ? checksums : null;
+  }
+
   private static final RootAllocator ROOT = new RootAllocator();
   private static final AtomicInteger OPEN_READERS = new AtomicInteger();
 
@@ -54,7 +73,7 @@ record ArrowFile(Path path, String label) {
     try {
       channel = FileChannel.open(path, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
-      throw error("no such file");
+      throw error(whyMissing == null ? "no such file" : whyMissing.get());
     } catch (AccessDeniedException e) {
       throw error("permission denied");
     } catch (IOException | RuntimeException e) {
@@ -137,14 +156,17 @@ record ArrowFile(Path path, String label) {
     }
 
     /**
-     * Loads record batch {@code b} through {@link #projection}.
+     * Loads record batch {@code b} through {@link #projection}, checking the bytes it reads
+     * against {@code expected} unless that is null.
      *
      * @return its row count
      * @throws SqlFunctionException naming the batch and the problem
      */
-    int load(int b) {
+    int load(int b, BatchChecksum expected) {
       try {
-        return projection.load(blocks.get(b));
+        return projection.load(blocks.get(b), expected);
+      } catch (ProjectedBatchLoader.ChecksumMismatch e) {
+        throw error(batch(b) + ": " + e.getMessage() + " (the file was damaged after it was written; check the store with `actdb info`)");
       } catch (IOException | RuntimeException e) {
         throw error(batch(b) + " failed to load (" + e + ")");
       }

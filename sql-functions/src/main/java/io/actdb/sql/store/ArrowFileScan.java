@@ -5,11 +5,13 @@ import io.actdb.sql.duckdb.ScanTask;
 import io.actdb.sql.duckdb.SqlColumn;
 import io.actdb.sql.duckdb.SqlFunctionException;
 import io.actdb.sql.duckdb.SqlType;
+import io.actdb.storage.FileChecksums;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -108,6 +110,20 @@ public final class ArrowFileScan implements BoundScan {
     return new ArrowFileScan(file, columns, rows);
   }
 
+  /**
+   * This scan checking every record batch it reads against {@code checksums} (those its writer
+   * recorded; null: none): a batch whose bytes differ fails the query, naming the file and the
+   * batch. Only the bytes the query reads are checked (the header and the projected columns).
+   */
+  public ArrowFileScan withChecksums(FileChecksums checksums) {
+    return new ArrowFileScan(new ArrowFile(file.path(), file.label(), checksums, file.whyMissing()), columns, rows);
+  }
+
+  /** This scan explaining a missing file with {@code whyMissing} (called when it is missing). */
+  public ArrowFileScan withMissingFileExplanation(Supplier<String> whyMissing) {
+    return new ArrowFileScan(new ArrowFile(file.path(), file.label(), file.checksums(), whyMissing), columns, rows);
+  }
+
   /** The scanned file. */
   public Path file() {
     return file.path();
@@ -144,7 +160,13 @@ public final class ArrowFileScan implements BoundScan {
         projectedFields[i] = fieldIndexes[projection[i]];
         types[i] = columns.get(projection[i]).type();
       }
-      return new ArrowScanTask(this, file, reader.blocks(), projectedFields, types);
+      FileChecksums checksums = file.checksumsToVerify();
+      if (checksums != null && checksums.batches().size() != reader.blocks().size()) {
+        throw file.error(
+            "the file lists " + reader.blocks().size() + " record batches, but "
+                + checksums.batches().size() + " were written (damaged since; check the store with `actdb info`)");
+      }
+      return new ArrowScanTask(this, file, reader.blocks(), projectedFields, types, checksums);
     }
   }
 

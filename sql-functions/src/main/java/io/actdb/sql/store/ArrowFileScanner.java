@@ -59,7 +59,7 @@ final class ArrowFileScanner implements TableScanner {
   private void load(int b) {
     block = b;
     try {
-      batchRows = reader.load(b);
+      batchRows = reader.load(b, task.checksums == null ? null : task.checksums.batches().get(b));
       emitted = 0;
       columns = new ColumnCopy[task.fieldIndexes.length];
       names = new String[columns.length];

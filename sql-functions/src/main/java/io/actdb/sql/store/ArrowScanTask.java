@@ -3,6 +3,7 @@ package io.actdb.sql.store;
 import io.actdb.sql.duckdb.ScanTask;
 import io.actdb.sql.duckdb.SqlType;
 import io.actdb.sql.duckdb.TableScanner;
+import io.actdb.storage.FileChecksums;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
@@ -18,6 +19,8 @@ final class ArrowScanTask implements ScanTask {
   final List<ArrowBlock> blocks;
   final int[] fieldIndexes;
   final SqlType[] types;
+  /** What each batch is checked against, or null. */
+  final FileChecksums checksums;
   private final AtomicInteger nextBlock = new AtomicInteger();
 
   ArrowScanTask(
@@ -25,12 +28,14 @@ final class ArrowScanTask implements ScanTask {
       ArrowFile file,
       List<ArrowBlock> blocks,
       int[] fieldIndexes,
-      SqlType[] types) {
+      SqlType[] types,
+      FileChecksums checksums) {
     this.scan = scan;
     this.file = file;
     this.blocks = List.copyOf(blocks);
     this.fieldIndexes = fieldIndexes;
     this.types = types;
+    this.checksums = checksums;
   }
 
   @Override

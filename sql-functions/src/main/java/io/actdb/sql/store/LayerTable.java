@@ -71,6 +71,8 @@ final class LayerTable implements TableFunction {
                 new SqlColumn(StoreSchemas.SAMPLE_ID, SqlType.BIGINT),
                 new SqlColumn(StoreSchemas.VEC, SqlType.floatArray(entry.dim()))),
             "layer " + entry.qualifiedName())
-        .withCardinality(entry.rows());
+        .withCardinality(entry.rows())
+        .withChecksums(entry.checksums())
+        .withMissingFileExplanation(() -> store.whyMissing(entry.file()));
   }
 }

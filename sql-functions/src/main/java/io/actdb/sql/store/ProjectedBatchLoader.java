@@ -1,11 +1,13 @@
 package io.actdb.sql.store;
 
+import io.actdb.storage.BatchChecksum;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.apache.arrow.flatbuf.Buffer;
 import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.MessageHeader;
@@ -24,6 +26,7 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
 
 /**
  * Loads some top-level columns of a file's record batches into a root of just those columns,
@@ -39,6 +42,19 @@ final class ProjectedBatchLoader implements AutoCloseable {
   private final VectorSchemaRoot root;
   private final VectorLoader loader;
   private ArrowBuf scratch;
+  private final CRC32C crc = new CRC32C();
+
+  /** Larger headers are damage, not data: a batch of a few columns has a header of a few KiB. */
+  private static final int MAX_HEADER_BYTES = 64 << 20;
+
+  /** Bytes that differ from those the writer recorded checksums of. */
+  static final class ChecksumMismatch extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ChecksumMismatch(String message) {
+      super(message);
+    }
+  }
 
   /** Loads file fields {@code fields} (indexes into {@code schema}) into {@link #root()}, in that order. */
   ProjectedBatchLoader(
@@ -59,18 +75,43 @@ final class ProjectedBatchLoader implements AutoCloseable {
   }
 
   /**
-   * Loads one record batch.
+   * Loads one record batch, checking the header and every column it reads against {@code
+   * expected} (the writer's checksums) unless that is null. A column's checksum covers its span,
+   * from its first non-empty buffer to the end of its last, as the store's writer computes it.
    *
    * @return its row count
+   * @throws ChecksumMismatch if the bytes read are not those written
    * @throws IOException if the batch is damaged or does not match the schema
    */
-  int load(ArrowBlock block) throws IOException {
-    channel.position(block.getOffset());
-    MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
+  int load(ArrowBlock block, BatchChecksum expected) throws IOException {
+    if (block.getMetadataLength() > MAX_HEADER_BYTES) {
+      throw new IOException("its header claims " + block.getMetadataLength() + " bytes");
+    }
+    // The header is read whole first, so that its checksum covers exactly the bytes parsed.
+    byte[] header = new byte[block.getMetadataLength()];
+    ByteBuffer headerBuffer = ByteBuffer.wrap(header);
+    while (headerBuffer.hasRemaining()) {
+      if (channel.read(headerBuffer, block.getOffset() + headerBuffer.position()) < 0) {
+        throw new EOFException("the file ends inside a record batch header");
+      }
+    }
+    if (expected != null) {
+      if (expected.columns() != fileFields.size()) {
+        throw new ChecksumMismatch("the manifest recorded checksums of " + expected.columns() + " columns, the file has " + fileFields.size());
+      }
+      crc.reset();
+      crc.update(header);
+      if (crc.getValue() != expected.header()) throw new ChecksumMismatch("checksum mismatch in its header");
+    }
+    MessageMetadataResult message =
+        MessageSerializer.readMessage(new ReadChannel(new ByteArrayReadableSeekableByteChannel(header)));
     if (message == null || message.headerType() != MessageHeader.RecordBatch) {
       throw new IOException("no record batch header at offset " + block.getOffset());
     }
     RecordBatch batch = (RecordBatch) message.getMessage().header(new RecordBatch());
+    if (expected != null && batch.length() != expected.rows()) {
+      throw new ChecksumMismatch(batch.length() + " rows, but " + expected.rows() + " were written");
+    }
     if (batch.compression() != null) {
       throw new IOException("compressed record batches are not supported");
     }
@@ -111,6 +152,13 @@ final class ProjectedBatchLoader implements AutoCloseable {
     for (int p = 0; p < fields.length; p++) {
       at = align8(at);
       readFully(at, bodyStart + spanStart[p], spanEnd[p] - spanStart[p]);
+      if (expected != null) {
+        crc.reset();
+        crc.update(scratch.nioBuffer(at, (int) (spanEnd[p] - spanStart[p])));
+        if (crc.getValue() != expected.column(fields[p])) {
+          throw new ChecksumMismatch("checksum mismatch in column " + fileFields.get(fields[p]).getName());
+        }
+      }
       int[] r = ranges[fields[p]];
       for (int i = r[0]; i < r[0] + r[1]; i++) {
         FieldNode node = batch.nodes(i);

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +19,8 @@ import java.util.List;
  * layer(model, layer)} and the temporary views
  *
  * <ul>
- *   <li>{@code samples}: the store's samples file, scanned in place;
+ *   <li>{@code samples}: the store's samples file, scanned in place (through {@code
+ *       store_samples()}, which opens the file only when a query reads it);
  *   <li>{@code layers}: model, layer, dim, rows, pooling, file (from the manifest);
  *   <li>{@code activations}: model, layer, sample_id, vec {@code FLOAT[]}: every layer, one
  *       {@code UNION ALL} branch per layer with constant model and layer columns, so that DuckDB
@@ -68,8 +70,10 @@ public final class StoreConnections {
                   + LayerTable.NAME + "); open a new connection for " + store.directory());
         }
       }
-      DuckDBConnections.registerTableFunctions(
-          connection, List.of(new TableFunctionBridge(new LayerTable(store))));
+      List<TableFunctionBridge> functions = new ArrayList<>();
+      functions.add(new TableFunctionBridge(new LayerTable(store)));
+      if (store.samplesFile() != null) functions.add(new TableFunctionBridge(new SamplesTable(store)));
+      DuckDBConnections.registerTableFunctions(connection, functions);
       st.execute("CREATE OR REPLACE TEMP VIEW samples AS " + samplesQuery(store));
       st.execute("CREATE OR REPLACE TEMP VIEW layers AS " + layersQuery(store));
       st.execute("CREATE OR REPLACE TEMP VIEW activations AS " + activationsQuery(store));
@@ -87,7 +91,7 @@ public final class StoreConnections {
       return "SELECT NULL::BIGINT AS sample_id, NULL::VARCHAR AS split, NULL::INTEGER AS label,"
           + " NULL::VARCHAR AS label_name, NULL::VARCHAR AS source WHERE false";
     }
-    return "SELECT * FROM read_arrow_file(" + literal(file.toString()) + ")";
+    return "SELECT * FROM " + SamplesTable.NAME + "()";
   }
 
   private static String layersQuery(Store store) {

@@ -1,0 +1,51 @@
+package io.actdb.sql.store;
+
+import io.actdb.sql.duckdb.BoundScan;
+import io.actdb.sql.duckdb.SqlColumn;
+import io.actdb.sql.duckdb.SqlType;
+import io.actdb.sql.duckdb.TableFunction;
+import io.actdb.storage.SamplesEntry;
+import io.actdb.storage.Store;
+import java.util.List;
+
+/**
+ * {@code store_samples()}: the samples file of the store a connection was opened on, behind the
+ * {@code samples} view. Binding uses the manifest only, so a missing or damaged samples file
+ * fails only the queries that read it; connections still open and layers stay readable.
+ */
+final class SamplesTable implements TableFunction {
+  static final String NAME = "store_samples";
+
+  static final List<SqlColumn> COLUMNS =
+      List.of(
+          new SqlColumn("sample_id", SqlType.BIGINT),
+          new SqlColumn("split", SqlType.VARCHAR),
+          new SqlColumn("label", SqlType.INTEGER),
+          new SqlColumn("label_name", SqlType.VARCHAR),
+          new SqlColumn("source", SqlType.VARCHAR));
+
+  private final Store store;
+
+  SamplesTable(Store store) {
+    this.store = store;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<SqlType> parameters() {
+    return List.of();
+  }
+
+  @Override
+  public BoundScan bind(List<Object> arguments) {
+    SamplesEntry entry = store.manifest().samples();
+    return ArrowFileScan.of(store.samplesFile(), COLUMNS, "samples")
+        .withCardinality(entry.rows())
+        .withChecksums(entry.checksums())
+        .withMissingFileExplanation(() -> store.whyMissing(entry.file()));
+  }
+}
