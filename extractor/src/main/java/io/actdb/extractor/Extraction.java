@@ -36,9 +36,10 @@ import org.apache.arrow.memory.RootAllocator;
  * <p>Three stages overlap: a reader thread decodes the next batch of inputs, the calling
  * thread runs the model (each batch in its own native-memory scope), a writer thread appends
  * the previous batch's vectors to the layers' Arrow files. Nothing becomes visible before the
- * whole pass succeeded: the samples are published first, then each layer. A run that dies
- * half-way leaves the store as it was (the next writer removes the temporary files), and
- * running it again skips the layers that are already complete for the same samples.
+ * whole pass succeeded: then the samples and all layers are published together, by one manifest
+ * update. A run that dies at any moment leaves the store as it was (the next writer removes the
+ * files it left), and running it again skips the layers that are already complete for the same
+ * samples.
  */
 public final class Extraction {
   private Extraction() {}
@@ -130,9 +131,9 @@ public final class Extraction {
     }
     try (Pass pass = new Pass(model, data, store, device, modelName, todo, options)) {
       pass.run(progress);
-      // Samples before the layers that use them: a reader never sees a row without its sample.
-      store.addMissingSamples(samples);
-      List<LayerEntry> committed = pass.commit();
+      // One publication for the samples and every layer: a run killed at any moment leaves the
+      // store as it was before it, and a reader never sees a row without its sample.
+      List<LayerEntry> committed = pass.commit(samples);
       return new Summary(
           modelName, committed, skipped, data.size(), seconds(start), pass.readNanos / 1e9,
           pass.computeNanos / 1e9, pass.writeNanos / 1e9);
@@ -336,10 +337,9 @@ public final class Extraction {
       return null;
     }
 
-    List<LayerEntry> commit() throws IOException {
+    List<LayerEntry> commit(List<Sample> samples) throws IOException {
       long t0 = System.nanoTime();
-      List<LayerEntry> entries = new ArrayList<>();
-      for (LayerWriter w : writers.values()) entries.add(w.commit());
+      List<LayerEntry> entries = store.publish(samples, new ArrayList<>(writers.values()));
       writeNanos += System.nanoTime() - t0;
       return entries;
     }

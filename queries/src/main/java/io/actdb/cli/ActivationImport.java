@@ -148,13 +148,18 @@ final class ActivationImport {
       for (int i = 1; i < sorted.length; i++) {
         if (sorted[i] == sorted[i - 1]) throw failure("sample_id " + sorted[i] + " appears more than once");
       }
-      // Samples first: a published layer never refers to samples the store does not show.
-      int added = store.addMissingSamples(samples);
-      LayerEntry entry = writer.commit();
-      return new Result(entry, added);
+      // Samples and layer in one publication: a layer never refers to samples the store does
+      // not show, and a killed import leaves the store as it was.
+      long before = samplesIn(store);
+      LayerEntry entry = store.publish(samples, List.of(writer)).getFirst();
+      return new Result(entry, (int) (samplesIn(store) - before));
     } finally {
       if (writer != null) writer.close();
     }
+  }
+
+  private static long samplesIn(StoreWriter store) {
+    return store.manifest().samples() == null ? 0 : store.manifest().samples().rows();
   }
 
   private FieldVector column(VectorSchemaRoot root, String name, String option) throws CommandFailure {

@@ -1,6 +1,7 @@
 package io.actdb.cli;
 
 import io.actdb.storage.StoreWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -41,6 +42,8 @@ final class ImportCommand extends ActdbCommand {
 
   @Override
   protected void execute() throws Exception {
+    // Checked before the store is opened: a missing input creates no store directory and no lock.
+    if (!Files.isRegularFile(file)) throw new CommandFailure("actdb import: " + file + ": no such file");
     ActivationImport.Result result;
     try (BufferAllocator allocator = new RootAllocator();
         StoreWriter writer = StoreWriter.open(store, allocator)) {

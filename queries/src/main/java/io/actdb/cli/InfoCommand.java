@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code actdb info <store>}: what a store holds, and whether its files are sound. */
@@ -16,12 +17,17 @@ import picocli.CommandLine.Parameters;
     name = "info",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a store's models, layers, dims and row counts, and check its files.",
-      "Exit status 1 when a file is missing, truncated or does not match the manifest.",
+      "Print a store's models, layers, dims and row counts, and check its files: every byte"
+          + " against the CRC32C checksums recorded when the file was written (row counts where a"
+          + " store written by an older actdb has none); --quick checks sizes, footers and schemas only.",
+      "Exit status 1 when a file is missing, truncated, damaged or does not match the manifest.",
     })
 final class InfoCommand extends ActdbCommand {
   @Parameters(paramLabel = "<store>", description = "Store directory.")
   Path store;
+
+  @Option(names = "--quick", description = "Check sizes, footers and schemas only (do not read every byte).")
+  boolean quick;
 
   @Override
   protected void execute() throws Exception {
@@ -48,7 +54,16 @@ final class InfoCommand extends ActdbCommand {
     if (!m.layers().isEmpty()) printAligned(rows);
     List<String> problems;
     try (BufferAllocator allocator = new RootAllocator()) {
-      problems = s.check(allocator);
+      problems = s.check(allocator, quick);
+    }
+    out().println();
+    if (quick) {
+      out().println("checked  sizes, footers and schemas (--quick: checksums not read)");
+    } else if (s.hasChecksums()) {
+      out().println("checked  every byte against the recorded CRC32C checksums");
+    } else {
+      out().println("checked  sizes, footers, schemas and row counts; no checksums recorded"
+          + " (files written by an older actdb)");
     }
     if (!problems.isEmpty()) {
       out().flush();
