@@ -1,5 +1,6 @@
 package io.actdb.cli;
 
+import io.actdb.sql.store.ArrowFileScan;
 import io.actdb.sql.store.StoreConnections;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.LayerWriter;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
     description = {
       "Writes two layers of --rows x --dim floats to a temporary store, then times:",
       "  the layer write (MB/s) and a plain sequential write of the same bytes, both fsynced;",
-      "  SELECT count(*), sum(vec[1]) over a layer (GB/s of file);",
+      "  SELECT count(*), sum(vec[1]) over a layer (GB/s of file), with the checksum checks and without;",
       "  cka over the two layers joined on sample_id, from the store and from DuckDB tables",
       "  (two tables joined the same way, and one table holding both vectors per row)."
     })
@@ -109,11 +110,33 @@ final class StoreBenchmark extends BenchCommand.Benchmark {
       String scan = "SELECT count(*), sum(vec[1]) FROM layer('bench', 'a')";
       double count = value(c, scan); // first run: page cache, JIT
       if (count != rows) throw new CommandFailure("check failed: count " + count + " != " + rows);
-      long t0 = System.nanoTime();
-      value(c, scan);
-      double scanSeconds = seconds(t0);
+      // With and without the checksum checks, interleaved so that a noisy moment hits both.
+      double[] checked = new double[ROUNDS];
+      double[] unchecked = new double[ROUNDS];
+      String verify = System.getProperty(ArrowFileScan.VERIFY_PROPERTY);
+      try {
+        for (int round = 0; round < ROUNDS; round++) {
+          System.clearProperty(ArrowFileScan.VERIFY_PROPERTY);
+          long t0 = System.nanoTime();
+          value(c, scan);
+          checked[round] = seconds(t0);
+          System.setProperty(ArrowFileScan.VERIFY_PROPERTY, "false");
+          t0 = System.nanoTime();
+          value(c, scan);
+          unchecked[round] = seconds(t0);
+        }
+      } finally {
+        if (verify == null) System.clearProperty(ArrowFileScan.VERIFY_PROPERTY);
+        else System.setProperty(ArrowFileScan.VERIFY_PROPERTY, verify);
+      }
+      double scanSeconds = median(checked);
+      double uncheckedSeconds = median(unchecked);
       print("scan_seconds", scanSeconds);
       print("scan_gb_per_s", a.bytes() / 1e9 / scanSeconds);
+      print("scan_unchecked_gb_per_s", a.bytes() / 1e9 / uncheckedSeconds);
+      print("scan_checked_to_unchecked", uncheckedSeconds / scanSeconds);
+      print("scan_seconds_all", java.util.Arrays.toString(checked).replace(" ", ""));
+      print("scan_unchecked_seconds_all", java.util.Arrays.toString(unchecked).replace(" ", ""));
 
       String join = " a JOIN %s b USING (sample_id)";
       String fromStore = "SELECT cka(a.vec, b.vec) FROM layer('bench', 'a')" + join.formatted("layer('bench', 'b')");
@@ -129,7 +152,7 @@ final class StoreBenchmark extends BenchCommand.Benchmark {
       double pairsSeconds = Double.MAX_VALUE;
       double ckaStore = 0;
       for (int run = 0; run < 2; run++) {
-        t0 = System.nanoTime();
+        long t0 = System.nanoTime();
         ckaStore = value(c, fromStore);
         storeSeconds = Math.min(storeSeconds, seconds(t0));
         t0 = System.nanoTime();

@@ -238,11 +238,15 @@ public final class StoreWriter implements AutoCloseable {
       return entries;
     } catch (IOException | RuntimeException e) {
       // Nothing of this publication is in a manifest: its files are this writer's own.
-      for (LayerWriter w : layers) {
-        w.close();
-        Files.deleteIfExists(w.temp());
+      try {
+        for (LayerWriter w : layers) {
+          w.close();
+          Files.deleteIfExists(w.temp());
+        }
+        for (Path p : placed) Files.deleteIfExists(p);
+      } catch (IOException | RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
       }
-      for (Path p : placed) Files.deleteIfExists(p);
       throw e;
     } finally {
       openLayers.removeAll(layers);

@@ -29,12 +29,6 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * it. Every reader and every byte of Arrow memory is counted, for leak checks.
  */
 record ArrowFile(Path path, String label, FileChecksums checksums, Supplier<String> whyMissing) {
-  /**
-   * Set to {@code false} to scan store files without checking their checksums (to measure what
-   * the checks cost); read at the start of each scan.
-   */
-  static final String VERIFY_PROPERTY = "actdb.store.verify";
-
   /** A file without recorded checksums, e.g. one given to {@code read_arrow_file}. */
   ArrowFile(Path path, String label) {
     this(path, label, null, null);
@@ -42,7 +36,7 @@ record ArrowFile(Path path, String label, FileChecksums checksums, Supplier<Stri
 
   /** The checksums to compare batches with, or null when there are none or checks are off. */
   FileChecksums checksumsToVerify() {
-    return checksums != null && !"false".equals(System.getProperty(VERIFY_PROPERTY)) ? checksums : null;
+    return checksums != null && !"false".equals(System.getProperty(ArrowFileScan.VERIFY_PROPERTY)) ? checksums : null;
   }
 
   private static final RootAllocator ROOT = new RootAllocator();

@@ -45,6 +45,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * FLOAT[64]} expected, {@code FLOAT[32]} in the file), a record batch that does not load.
  */
 public final class ArrowFileScan implements BoundScan {
+  /**
+   * System property: {@code false} scans store files without checking their checksums (to
+   * measure what the checks cost); read when each scan starts.
+   */
+  public static final String VERIFY_PROPERTY = "actdb.store.verify";
+
   private final ArrowFile file;
   private final List<SqlColumn> columns;
   private final long rows;

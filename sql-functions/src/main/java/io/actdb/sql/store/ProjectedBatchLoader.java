@@ -44,6 +44,9 @@ final class ProjectedBatchLoader implements AutoCloseable {
   private ArrowBuf scratch;
   private final CRC32C crc = new CRC32C();
 
+  /** Bytes read and checksummed at a time: well inside a core's L2 cache. */
+  private static final int CHECKED_CHUNK_BYTES = 256 << 10;
+
   /** Larger headers are damage, not data: a batch of a few columns has a header of a few KiB. */
   private static final int MAX_HEADER_BYTES = 64 << 20;
 
@@ -151,10 +154,9 @@ final class ProjectedBatchLoader implements AutoCloseable {
     long at = 0;
     for (int p = 0; p < fields.length; p++) {
       at = align8(at);
-      readFully(at, bodyStart + spanStart[p], spanEnd[p] - spanStart[p]);
+      if (expected != null) crc.reset();
+      readFully(at, bodyStart + spanStart[p], spanEnd[p] - spanStart[p], expected != null);
       if (expected != null) {
-        crc.reset();
-        crc.update(scratch.nioBuffer(at, (int) (spanEnd[p] - spanStart[p])));
         if (crc.getValue() != expected.column(fields[p])) {
           throw new ChecksumMismatch("checksum mismatch in column " + fileFields.get(fields[p]).getName());
         }
@@ -219,15 +221,23 @@ final class ProjectedBatchLoader implements AutoCloseable {
     for (Field child : field.getChildren()) count(child, batch, next);
   }
 
-  private void readFully(long at, long filePosition, long length) throws IOException {
+  /**
+   * Reads {@code length} bytes at {@code filePosition} into the scratch buffer at {@code at};
+   * with {@code checksum}, also feeds them to {@link #crc}, each chunk right after it was read,
+   * while it is still in the CPU cache (a second pass over a whole batch costs about twice as
+   * much).
+   */
+  private void readFully(long at, long filePosition, long length, boolean checksum) throws IOException {
+    int chunkBytes = checksum ? CHECKED_CHUNK_BYTES : 1 << 30;
     long done = 0;
     while (done < length) {
-      int chunk = (int) Math.min(length - done, 1 << 30);
+      int chunk = (int) Math.min(length - done, chunkBytes);
       ByteBuffer target = scratch.nioBuffer(at + done, chunk);
       while (target.hasRemaining()) {
         int n = channel.read(target, filePosition + done + target.position());
         if (n < 0) throw new EOFException("the file ends inside a record batch");
       }
+      if (checksum) crc.update(target.flip());
       done += chunk;
     }
   }
