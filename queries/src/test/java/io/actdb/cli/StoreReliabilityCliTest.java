@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.actdb.storage.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,9 +95,9 @@ class StoreReliabilityCliTest {
   void infoSaysWhenAStoreHasNoChecksums() throws Exception {
     assertEquals(0, importLayer("l", input).status());
     Path manifest = store.resolve("manifest.json");
-    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.toFile());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("samples")).remove("checksums");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("layers").get(0)).remove("checksums");
+    var json = new ObjectMapper().readTree(manifest.toFile());
+    ((ObjectNode) json.get("samples")).remove("checksums");
+    ((ObjectNode) json.get("layers").get(0)).remove("checksums");
     Files.writeString(manifest, json.toString());
     Cli.Result r = Cli.run("info", store.toString());
     assertEquals(0, r.status(), r.err());

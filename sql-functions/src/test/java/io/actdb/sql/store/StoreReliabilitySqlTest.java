@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.actdb.storage.LayerWriter;
 import io.actdb.storage.Sample;
 import io.actdb.storage.Store;
@@ -197,6 +200,30 @@ class StoreReliabilitySqlTest {
     try (Connection after = StoreConnections.open(dir)) {
       assertEquals(ROWS + 1, number(after, "SELECT count(*) FROM samples"));
       assertEquals(sumOfFirst(7), number(after, "SELECT sum(vec[1]) FROM layer('m', 'a')"), 1e-6 * sumOfFirst(7));
+    }
+  }
+
+  @Test
+  void aManifestThatListsALayerTwiceIsRefusedWhenAConnectionOpens() throws Exception {
+    Path manifest = dir.resolve("manifest.json");
+    var json = (ObjectNode) new ObjectMapper().readTree(manifest.toFile());
+    var layers = (ArrayNode) json.get("layers");
+    layers.add(layers.get(0).deepCopy());
+    Files.writeString(manifest, json.toString());
+    SQLException e = assertThrows(SQLException.class, () -> StoreConnections.open(dir).close());
+    assertTrue(e.getMessage().contains("manifest.json") && e.getMessage().contains("listed twice"), e.getMessage());
+  }
+
+  @Test
+  void aStoreWithoutChecksumsStillAnswers() throws Exception {
+    Path manifest = dir.resolve("manifest.json");
+    var json = (ObjectNode) new ObjectMapper().readTree(manifest.toFile());
+    ((ObjectNode) json.get("samples")).remove("checksums");
+    for (var layer : json.get("layers")) ((ObjectNode) layer).remove("checksums");
+    Files.writeString(manifest, json.toString());
+    try (Connection c = StoreConnections.open(dir)) {
+      assertEquals(ROWS, number(c, "SELECT count(*) FROM samples"));
+      assertEquals(sumOfFirst(1), number(c, "SELECT sum(vec[1]) FROM layer('m', 'a')"), 1e-6 * sumOfFirst(1));
     }
   }
 }
