@@ -210,7 +210,7 @@ public final class StoreWriter implements AutoCloseable {
   public List<LayerEntry> publish(Collection<Sample> missingSamples, List<LayerWriter> layers) throws IOException {
     checkOpen();
     for (LayerWriter w : layers) {
-      if (!openLayers.contains(w)) throw new IllegalStateException("layer " + w.model() + "/" + w.layer() + " is not being written by this writer");
+      if (!openLayers.contains(w)) throw new IllegalStateException("layer " + w.model() + "/" + w.layer() + " is closed, or not being written by this writer");
     }
     long generation = manifest.generation() + 1;
     Manifest next = manifest;
