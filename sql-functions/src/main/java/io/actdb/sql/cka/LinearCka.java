@@ -48,7 +48,7 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
   static final int BLOCK_ROWS = 2048;
 
   /** Bytes of one thread's row buffer for wide rows: fewer rows per block than a chunk then. */
-  private static final long BLOCK_BYTES = 64L << 20;
+  private static final long BLOCK_BYTES = 16L << 20;
 
   /**
    * System property choosing how Gram products are summed: {@code exact} (default: every product
