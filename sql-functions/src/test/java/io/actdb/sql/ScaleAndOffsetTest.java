@@ -42,6 +42,7 @@ class ScaleAndOffsetTest {
   private static final int D = 12;
   private static final double SIGMA_FRAC = 0.8;
   private static final double EPSILON = 3.5; // an explicit GeomCA ε in the unscaled data's units
+  private static final double GAMMA = 0.5; // sparsification at δ = γ·ε, a length too
 
   private static final float[][] X;
   private static final float[][] Y;
@@ -83,7 +84,8 @@ class ScaleAndOffsetTest {
       List<Double> prdc,
       Geom geomca,
       Geom geomcaAtEpsilon,
-      Geom geomcaRedefined) {}
+      Geom geomcaRedefined,
+      Geom geomcaSparsified) {}
 
   /** A GeomCA result: shares and counts, and ε apart (a length). */
   private record Geom(List<Double> shares, List<Long> counts, Double epsilon, List<String> sizes) {}
@@ -101,7 +103,8 @@ class ScaleAndOffsetTest {
                     + " FROM (SELECT prdc(x, ref) r FROM pts)")),
         geom("geomca(x, ref)"),
         geom("geomca(x, ref, " + epsilon + "::DOUBLE)"),
-        geom("geomca_redefined(x, ref)"));
+        geom("geomca_redefined(x, ref)"),
+        geom("geomca(x, ref, NULL, 0, 0, " + GAMMA + ")"));
   }
 
   private Geom geom(String call) throws SQLException {
@@ -158,7 +161,8 @@ class ScaleAndOffsetTest {
         Arrays.asList(prdc.precision(), prdc.recall(), prdc.density(), prdc.coverage()),
         geom(GeometryReference.geomca(r, e, Double.NaN, 0, 0, 0, false)),
         geom(GeometryReference.geomca(r, e, eps, 0, 0, 0, false)),
-        geom(GeometryReference.geomca(r, e, Double.NaN, 0, 0, 0, true)));
+        geom(GeometryReference.geomca(r, e, Double.NaN, 0, 0, 0, true)),
+        geom(GeometryReference.geomca(r, e, Double.NaN, 0, 0, GAMMA, false)));
   }
 
   private static Geom geom(GeometryReference.GeomCa g) {
@@ -182,6 +186,7 @@ class ScaleAndOffsetTest {
     assertGeomMatches(want.geomca(), got.geomca(), what + " geomca");
     assertGeomMatches(want.geomcaAtEpsilon(), got.geomcaAtEpsilon(), what + " geomca(ε)");
     assertGeomMatches(want.geomcaRedefined(), got.geomcaRedefined(), what + " geomca_redefined");
+    assertGeomMatches(want.geomcaSparsified(), got.geomcaSparsified(), what + " geomca(γ)");
   }
 
   private static void assertGeomMatches(Geom want, Geom got, String what) {
@@ -249,7 +254,7 @@ class ScaleAndOffsetTest {
     }
     assertEquals(unscaled.ipr(), atScale.ipr(), "ipr");
     assertEquals(unscaled.prdc(), atScale.prdc(), "prdc");
-    for (String which : List.of("geomca", "geomca(ε)", "geomca_redefined")) {
+    for (String which : List.of("geomca", "geomca(ε)", "geomca_redefined", "geomca(γ)")) {
       Geom a = pick(unscaled, which);
       Geom b = pick(atScale, which);
       assertEquals(a.shares(), b.shares(), which + " shares");
@@ -264,6 +269,7 @@ class ScaleAndOffsetTest {
     return switch (which) {
       case "geomca" -> r.geomca();
       case "geomca(ε)" -> r.geomcaAtEpsilon();
+      case "geomca(γ)" -> r.geomcaSparsified();
       default -> r.geomcaRedefined();
     };
   }
@@ -330,7 +336,7 @@ class ScaleAndOffsetTest {
     Results want =
         new Results(
             null, null, null, oracle.ipr(), oracle.prdc(), oracle.geomca(),
-            oracle.geomcaAtEpsilon(), oracle.geomcaRedefined());
+            oracle.geomcaAtEpsilon(), oracle.geomcaRedefined(), oracle.geomcaSparsified());
     assertMatchesOracle(want, got, 1e-6, "offset 1e30");
     // One coordinate of y that still varies at 1e30 (steps of 2^77) keeps y defined, x not.
     for (int i = 0; i < N_CKA; i++) yo[i][0] = (float) (1e30 + (i % 5) * 0x1p77);
