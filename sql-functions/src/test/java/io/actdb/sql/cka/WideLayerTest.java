@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.actdb.sql.TestDb;
 import io.actdb.sql.duckdb.SqlFunctionException;
+import io.actdb.sql.geometry.GeometryReference;
 import io.actdb.sql.input.HeapBudget;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Wide layers: sizes in long arithmetic, the example-space form when the feature-space moments
- * would not fit the heap, and a clear error, before allocating, when the rows would not either.
+ * would not fit the heap, and a clear error, before allocating, when the rows would not either;
+ * the pairwise functions at the same width.
  */
 class WideLayerTest {
   private static final int WIDE = 65_536;
@@ -64,6 +66,54 @@ class WideLayerTest {
                   + " cka_debiased(x::FLOAT[], y::FLOAT[]) FROM w");
       assertEquals(want, shifted[0], 1e-9 * want, "cka at an offset, as lists");
       assertEquals(wantDebiased, shifted[1], 1e-9 * Math.abs(wantDebiased), "debiased, lists");
+    }
+  }
+
+  /** The pairwise functions at the same width: every size of their buffers and tiles in range. */
+  @Test
+  void distanceFunctionsAt65536DimensionsEqualTheirOracles() throws SQLException {
+    Random random = new Random(4096);
+    float[][] r = TestDb.gaussian(random, 12, WIDE);
+    float[][] e = TestDb.affine(TestDb.gaussian(random, 10, WIDE), 1.0, 0.01);
+    float[][] x = TestDb.gaussian(random, ROWS, WIDE);
+    float[][] y = TestDb.affine(x, 2.0, 1.0);
+    for (int k = 0; k < WIDE; k += 3) y[0][k] = 0; // not a mere affine copy of x
+    var ipr = GeometryReference.ipr(r, e, 3);
+    var prdc = GeometryReference.prdc(r, e, 5);
+    var geomca = GeometryReference.geomca(r, e, Double.NaN, 0, 0, 0, false);
+    double rbf = CkaReference.ckaRbf(x, y, 0.5);
+    try (Connection c = TestDb.open()) {
+      TestDb.createSets(c, "pts", r, e, null);
+      TestDb.exec(c, "CREATE TABLE w (x FLOAT[" + WIDE + "], y FLOAT[" + WIDE + "])");
+      try (var appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender("w")) {
+        for (int i = 0; i < ROWS; i++) appender.beginRow().append(x[i]).append(y[i]).endRow();
+      }
+      double[] got =
+          values(
+              c,
+              "SELECT i.precision, i.recall, p.precision, p.recall, p.density, p.coverage,"
+                  + " g.precision, g.recall, g.epsilon, len(g.components) FROM (SELECT ipr(x, ref) i,"
+                  + " prdc(x, ref) p, geomca(x, ref) g FROM pts)",
+              10);
+      double[] want = {
+        ipr.precision(), ipr.recall(), prdc.precision(), prdc.recall(), prdc.density(),
+        prdc.coverage(), geomca.precision(), geomca.recall(), geomca.epsilon(),
+        geomca.components().size()
+      };
+      for (int k = 0; k < want.length; k++) {
+        assertEquals(want[k], got[k], 1e-12 * Math.abs(want[k]), "result " + k);
+      }
+      assertEquals(rbf, values(c, "SELECT cka_rbf(x, y, 0.5) FROM w", 1)[0], 1e-6 * rbf, "cka_rbf");
+    }
+  }
+
+  private static double[] values(Connection c, String sql, int count) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      assertTrue(rs.next());
+      double[] out = new double[count];
+      for (int k = 0; k < count; k++) out[k] = rs.getDouble(k + 1);
+      return out;
     }
   }
 
