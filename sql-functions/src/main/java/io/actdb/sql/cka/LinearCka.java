@@ -170,7 +170,8 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     }
     if (state.moments == null) {
       // The first rows' mean as origin: later rows then sit near it, whatever the offset, and
-      // their differences to it are exact in float64.
+      // their float64 differences to it are exact (or off by 2^-53 of themselves when a value and
+      // its origin are more than a factor 2^29 apart).
       float[] shift = new float[dz];
       for (int k = 0; k < dz; k++) {
         double s = 0;
