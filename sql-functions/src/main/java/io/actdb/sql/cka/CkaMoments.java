@@ -6,8 +6,8 @@ import io.actdb.sql.kernels.GramKernels;
  * Streaming sufficient statistics of paired representations (x, y) for linear CKA, biased and
  * debiased. Memory is O((dx + dy)²), independent of the number of rows.
  *
- * <p>Rows are stored relative to an origin {@code shift} (the mean of the first rows seen): with
- * {@code z = [x − shift_x, y − shift_y]}, {@code a = ‖z_x‖²}, {@code b = ‖z_y‖²} it keeps n,
+ * <p>Rows are stored relative to an origin {@code shift} (the float32 mean of the first rows seen): with
+ * {@code z = [x − shift_x, y − shift_y]} (differences taken in float64), {@code a = ‖z_x‖²}, {@code b = ‖z_y‖²} it keeps n,
  * Σz, Σzzᵀ (upper triangle), Σa, Σb, Σa², Σb², Σab, Σa·z, Σb·z. Working near the data's mean
  * keeps float32 products and the fourth-order sums from cancelling when the data has a large
  * common offset. {@link #addShifted} re-expresses moments about another origin exactly; it
@@ -35,37 +35,63 @@ final class CkaMoments {
     this.dz = dx + dy;
     this.shift = shift;
     this.sum = new double[dz];
-    this.gram = new double[Math.multiplyExact(dz, dz)];
+    this.gram = new double[Math.toIntExact((long) dz * dz)];
     this.sumAZ = new double[dz];
     this.sumBZ = new double[dz];
   }
 
+  /** Heap bytes of the moments of {@code dz} columns: the Gram matrix and a few vectors. */
+  static long bytes(long dz) {
+    return (dz * dz + 4 * dz) * Double.BYTES;
+  }
+
   /**
-   * Adds a block of already-shifted rows {@code z[0 .. rows·dz)}.
+   * Adds a block of raw rows {@code x[0 .. rows·dz)}, each taken relative to {@link #shift}. With
+   * {@code EXACT} every difference {@code x − shift} is taken in float64 (exact for values within a
+   * factor 2^29 of their column's shift, else off by 2^-53 of itself), so the sums do not depend on
+   * which shift a state happened to choose beyond float64 rounding. With {@code FLOAT_RUNS} the
+   * Gram matrix sees float32 differences (the opt-in's documented ~1e-8); the other sums are those
+   * of {@code EXACT} either way. {@code FLOAT_RUNS} overwrites {@code x}.
    */
   void addBlock(
       GramKernels kernels,
-      float[] z,
+      float[] x,
       int rows,
       GramKernels.Accumulation accumulation,
       int parallelism) {
     if (rows == 0) return;
-    kernels.addUpperGram(z, rows, dz, gram, accumulation, parallelism);
     for (int r = 0; r < rows; r++) {
       int base = r * dz;
-      double a = kernels.sumOfSquares(z, base, dx);
-      double b = kernels.sumOfSquares(z, base + dx, dy);
+      double a = 0;
+      double b = 0;
+      for (int k = 0; k < dx; k++) {
+        double v = (double) x[base + k] - shift[k];
+        a += v * v;
+      }
+      for (int k = dx; k < dz; k++) {
+        double v = (double) x[base + k] - shift[k];
+        b += v * v;
+      }
       sumA += a;
       sumB += b;
       sumAA += a * a;
       sumBB += b * b;
       sumAB += a * b;
       for (int k = 0; k < dz; k++) {
-        double v = z[base + k];
+        double v = (double) x[base + k] - shift[k];
         sum[k] += v;
         sumAZ[k] += a * v;
         sumBZ[k] += b * v;
       }
+    }
+    if (accumulation == GramKernels.Accumulation.EXACT) {
+      kernels.addUpperGramShifted(x, shift, rows, dz, gram, parallelism);
+    } else {
+      for (int r = 0; r < rows; r++) {
+        int base = r * dz;
+        for (int k = 0; k < dz; k++) x[base + k] -= shift[k];
+      }
+      kernels.addUpperGram(x, rows, dz, gram, accumulation, parallelism);
     }
     n += rows;
   }
@@ -232,16 +258,5 @@ final class CkaMoments {
       }
     }
     return new Centred(c.sumA, c.sumB, c.sumAA, c.sumBB, c.sumAB, xx, yy, xy);
-  }
-
-  /** Σ‖x‖² about the true origin: the scale against which a variance counts as zero. */
-  double rawSecondMoment(boolean ofX) {
-    int from = ofX ? 0 : dx;
-    int to = ofX ? dx : dz;
-    double total = ofX ? sumA : sumB;
-    for (int k = from; k < to; k++) {
-      total += 2.0 * shift[k] * sum[k] + (double) n * shift[k] * shift[k];
-    }
-    return total;
   }
 }

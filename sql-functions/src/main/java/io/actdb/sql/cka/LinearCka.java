@@ -1,5 +1,6 @@
 package io.actdb.sql.cka;
 
+import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.input.RowBlock;
 
 import io.actdb.sql.duckdb.AggregateFunction;
@@ -19,7 +20,13 @@ import java.util.List;
  * al. 2019, eq. 4 with the biased HSIC). Debiased: the same ratio of unbiased HSIC estimators
  * (Song et al. 2012; thesis §2.5.2), written in feature space so that memory does not grow with
  * n: with centred rows, {@code n(n−3)·HSIC₁(K,L) = ‖XcᵀYc‖²_F − Σãb̃ + (Σã)(Σb̃)/((n−1)(n−2)) −
- * 2Σãb̃/(n−2)}, where {@code ã_i = ‖x̃_i‖²}, {@code b̃_i = ‖ỹ_i‖²}.
+ * 2Σãb̃/(n−2)}, where {@code ã_i = ‖x̃_i‖²}, {@code b̃_i = ‖ỹ_i‖²}. When the feature-space
+ * moments would not fit the heap (very wide layers), the same quantities come from the n×n Gram
+ * matrices of the kept rows ({@link WideRows}).
+ *
+ * <p>A representation is constant, and the value NULL, when each of its coordinates takes a
+ * single value over the group ({@link ColumnConstancy}): decided on the data, so a large common
+ * offset with a small spread is still computed, as long as float32 can tell the values apart.
  */
 public final class LinearCka implements AggregateFunction<LinearCka.State> {
 
@@ -37,19 +44,19 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     }
   }
 
-  /** Rows handed to the Gram kernel at once: a DuckDB chunk, so one call per chunk and group. */
+  /** Most rows handed to the Gram kernel at once: a DuckDB chunk, so one call per chunk and group. */
   static final int BLOCK_ROWS = 2048;
 
+  /** Bytes of one thread's row buffer for wide rows: fewer rows per block than a chunk then. */
+  private static final long BLOCK_BYTES = 16L << 20;
+
   /**
-   * System property choosing how Gram products are summed: {@code exact} (default: every float32
-   * product in float64, results independent of row order and threads to ~1e-13) or {@code
-   * float_runs} (float32 sums over 256-row runs: about twice as fast, results depend on row
-   * order and threads at ~1e-8 relative).
+   * System property choosing how Gram products are summed: {@code exact} (default: every product
+   * in float64, results independent of row order and threads to ~1e-13) or {@code float_runs}
+   * (float32 sums over 256-row runs: about twice as fast, results depend on row order and threads
+   * at ~1e-8 relative).
    */
   public static final String ACCUMULATION_PROPERTY = "actdb.cka.accumulation";
-
-  /** A variance below this share of the raw second moment is float32 noise: treated as zero. */
-  private static final double ZERO_VARIANCE = 1e-12;
 
   private static final ThreadLocal<float[][]> BLOCK = ThreadLocal.withInitial(() -> new float[1][]);
 
@@ -78,10 +85,20 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     };
   }
 
-  /** Per-group state: the dimensions once known, then the moments. */
+  /**
+   * Per-group state: the dimensions once known, which columns vary, then either the feature-space
+   * moments or, when those would not fit the heap ({@link HeapBudget}), the rows themselves.
+   */
   public static final class State extends RowBlock.PairDims {
     final GramKernels.Accumulation accumulation = accumulation();
+    final ColumnConstancy constancy = new ColumnConstancy();
     CkaMoments moments;
+    WideRows wide;
+
+    /** Whether rows of these dimensions are kept as rows (example space). */
+    boolean isWide() {
+      return !HeapBudget.fits(CkaMoments.bytes((long) dx + dy));
+    }
   }
 
   @Override
@@ -109,16 +126,20 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     VectorColumn x = input.vectors(0, "x");
     VectorColumn y = input.vectors(1, "y");
     float[] block = null;
+    int blockRows = 0;
     int buffered = 0;
     for (int i = 0; i < count; i++) {
       int r = rows[i];
       if (x.isNull(r) || y.isNull(r)) continue;
       state.accept(x, y, r);
       int dz = state.dx + state.dy;
-      if (block == null) block = blockFor(dz);
+      if (block == null) {
+        blockRows = blockRows(dz);
+        block = blockFor(blockRows, dz);
+      }
       RowBlock.copyFinite(x, r, block, buffered * dz, "x");
       RowBlock.copyFinite(y, r, block, buffered * dz + state.dx, "y");
-      if (++buffered == BLOCK_ROWS) {
+      if (++buffered == blockRows) {
         flush(state, block, buffered);
         buffered = 0;
       }
@@ -126,9 +147,14 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     flush(state, block, buffered);
   }
 
-  private static float[] blockFor(int dz) {
+  /** Rows per block for rows of {@code dz} floats: a chunk, or fewer when they are very wide. */
+  static int blockRows(int dz) {
+    return (int) Math.clamp(BLOCK_BYTES / ((long) dz * Float.BYTES), 1, BLOCK_ROWS);
+  }
+
+  private static float[] blockFor(int rows, int dz) {
     float[][] holder = BLOCK.get();
-    int needed = Math.multiplyExact(BLOCK_ROWS, dz);
+    int needed = Math.toIntExact((long) rows * dz);
     if (holder[0] == null || holder[0].length < needed) holder[0] = new float[needed];
     return holder[0];
   }
@@ -136,31 +162,51 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
   private void flush(State state, float[] block, int rows) {
     if (rows == 0) return;
     int dz = state.dx + state.dy;
+    state.constancy.add(block, rows, dz);
+    if (state.isWide()) {
+      if (state.wide == null) state.wide = new WideRows(state.dx, state.dy);
+      state.wide.add(block, rows);
+      return;
+    }
     if (state.moments == null) {
-      // The first rows' mean as origin: later rows then sit near it, whatever the offset.
+      // The first rows' mean as origin: later rows then sit near it, whatever the offset, and
+      // their float64 differences to it are exact (or off by 2^-53 of themselves when a value and
+      // its origin are more than a factor 2^29 apart).
       float[] shift = new float[dz];
       for (int k = 0; k < dz; k++) {
         double s = 0;
         for (int r = 0; r < rows; r++) s += block[r * dz + k];
         shift[k] = (float) (s / rows);
       }
-      state.moments = new CkaMoments(state.dx, state.dy, shift);
-    }
-    float[] shift = state.moments.shift;
-    for (int r = 0; r < rows; r++) {
-      int base = r * dz;
-      for (int k = 0; k < dz; k++) block[base + k] -= shift[k];
+      state.moments = newMoments(state.dx, state.dy, shift);
     }
     state.moments.addBlock(kernels, block, rows, state.accumulation, PARALLELISM);
   }
 
+  private CkaMoments newMoments(int dx, int dy, float[] shift) {
+    long dz = (long) dx + dy;
+    String what = "the moments of " + dx + " + " + dy + " dimensions";
+    HeapBudget.require(CkaMoments.bytes(dz), what);
+    try {
+      return new CkaMoments(dx, dy, shift);
+    } catch (OutOfMemoryError e) {
+      throw HeapBudget.outOfHeap(CkaMoments.bytes(dz), what);
+    }
+  }
+
   @Override
   public void combine(State source, State target) {
-    if (source.moments == null) return;
-    CkaMoments src = source.moments;
+    if (source.moments == null && source.wide == null) return;
     target.accept(source.dx, source.dy);
+    target.constancy.addAll(source.constancy);
+    if (source.wide != null) {
+      if (target.wide == null) target.wide = new WideRows(source.dx, source.dy);
+      target.wide.addAll(source.wide);
+      return;
+    }
+    CkaMoments src = source.moments;
     if (target.moments == null) {
-      target.moments = new CkaMoments(src.dx, src.dy, src.shift.clone());
+      target.moments = newMoments(src.dx, src.dy, src.shift.clone());
       target.moments.addShifted(src, new double[src.dz]);
       return;
     }
@@ -173,28 +219,45 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
 
   @Override
   public void finalize(State state, ResultWriter out) {
-    Double value = state == null || state.moments == null ? null : compute(state.moments);
+    Double value = state == null ? null : compute(state);
     if (value == null) out.setNull();
     else out.setDouble(value);
   }
 
-  /** The CKA value, or null when undefined (too few rows, zero variance). */
-  Double compute(CkaMoments raw) {
-    if (raw.n < estimator.minRows) return null;
-    CkaMoments.Centred c = raw.centred();
-    if (c.sumA() <= ZERO_VARIANCE * raw.rawSecondMoment(true)
-        || c.sumB() <= ZERO_VARIANCE * raw.rawSecondMoment(false)) {
+  /** The CKA value, or null when undefined (too few rows, a constant representation). */
+  Double compute(State state) {
+    long n;
+    CkaMoments.Centred c;
+    if (state.wide != null) {
+      n = state.wide.n;
+      if (n < estimator.minRows) return null;
+      if (constant(state)) return null;
+      c = state.wide.centred();
+    } else if (state.moments != null) {
+      n = state.moments.n;
+      if (n < estimator.minRows) return null;
+      if (constant(state)) return null;
+      c = state.moments.centred();
+    } else {
       return null;
     }
+    // Varying columns have a positive centred variance; a sum that rounds to zero or below
+    // (spread some 1e-16 of the distance to the origin) cannot give a meaningful ratio.
+    if (!(c.sumA() > 0) || !(c.sumB() > 0) || !(c.xx() > 0) || !(c.yy() > 0)) return null;
     if (estimator == Estimator.BIASED) {
       return clamp(c.xy() / Math.sqrt(c.xx() * c.yy()));
     }
-    double n = raw.n;
     double hxy = unbiasedHsic(c.xy(), c.sumAB(), c.sumA(), c.sumB(), n);
     double hxx = unbiasedHsic(c.xx(), c.sumAA(), c.sumA(), c.sumA(), n);
     double hyy = unbiasedHsic(c.yy(), c.sumBB(), c.sumB(), c.sumB(), n);
     if (!(hxx > 0) || !(hyy > 0)) return null;
     return hxy / Math.sqrt(hxx * hyy);
+  }
+
+  /** Whether x or y took one value per coordinate over the whole group. */
+  private static boolean constant(State state) {
+    int dz = state.dx + state.dy;
+    return state.constancy.constant(0, state.dx) || state.constancy.constant(state.dx, dz);
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.actdb.sql.cka;
 
+import io.actdb.sql.input.HeapBudget;
+import io.actdb.sql.input.PowerOfTwoScale;
 import io.actdb.sql.input.RowBlock;
 
 import io.actdb.sql.duckdb.AggregateFunction;
@@ -95,10 +97,16 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
   }
 
   private static void ensureCapacity(State state, int rows) {
-    if ((long) rows * state.dx > state.xs.length) {
-      int grown = Math.max(rows, Math.min(MAX_ROWS, Math.max(16, state.n * 2)));
-      state.xs = Arrays.copyOf(state.xs, Math.multiplyExact(grown, state.dx));
-      state.ys = Arrays.copyOf(state.ys, Math.multiplyExact(grown, state.dy));
+    if ((long) rows * state.dx > state.xs.length || (long) rows * state.dy > state.ys.length) {
+      long grown = Math.max(rows, Math.min(MAX_ROWS, Math.max(16, state.n * 2L)));
+      String what = "a group of " + grown + " rows of " + state.dx + " + " + state.dy + " floats";
+      HeapBudget.require((grown * state.dx + grown * state.dy) * Float.BYTES, what);
+      float[] xs = HeapBudget.allocateFloats(grown * state.dx, what);
+      float[] ys = HeapBudget.allocateFloats(grown * state.dy, what);
+      System.arraycopy(state.xs, 0, xs, 0, state.n * state.dx);
+      System.arraycopy(state.ys, 0, ys, 0, state.n * state.dy);
+      state.xs = xs;
+      state.ys = ys;
     }
   }
 
@@ -123,6 +131,10 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
 
   private static Double compute(State s) {
     int n = s.n;
+    // K and L depend on distances only through their ratio to the median, so each side may be
+    // rescaled by a power of two: exactly, and its squared distances then fit float32.
+    PowerOfTwoScale.normalize(s.xs, (long) n * s.dx);
+    PowerOfTwoScale.normalize(s.ys, (long) n * s.dy);
     double medX = medianOfAllSquaredDistances(s.xs, n, s.dx);
     double medY = medianOfAllSquaredDistances(s.ys, n, s.dy);
     if (!(medX > 0) || !(medY > 0)) return null; // half the pairs or more coincide

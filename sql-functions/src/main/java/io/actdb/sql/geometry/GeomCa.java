@@ -5,6 +5,7 @@ import io.actdb.sql.duckdb.InputChunk;
 import io.actdb.sql.duckdb.ResultWriter;
 import io.actdb.sql.duckdb.SqlFunctionException;
 import io.actdb.sql.duckdb.SqlType;
+import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -163,6 +164,10 @@ public final class GeomCa implements AggregateFunction<TwoSets> {
     double etaQ = orZero(state.parameters[ETA_Q]);
     double gamma = orZero(state.parameters[GAMMA]);
     int dim = state.dim;
+    // Lengths in the rescaled rows' units from here on; ε is reported in the data's units.
+    state.normalizeScale();
+    int scale = state.scaleExponent;
+    if (!Double.isNaN(epsilon)) epsilon = Math.scalb(epsilon, scale);
     var kernels = Kernels.distances();
     float[] shift = PointSet.centre(dim, state.reference, state.evaluation);
     if (Double.isNaN(epsilon)) {
@@ -182,7 +187,9 @@ public final class GeomCa implements AggregateFunction<TwoSets> {
       eRows = Sparsify.greedy(eRows, nE, dim, gamma * epsilon);
       nE = eRows.length / dim;
     }
-    float[] all = new float[Math.multiplyExact(nR + nE, dim)];
+    float[] all =
+        HeapBudget.allocateFloats(
+            ((long) nR + nE) * dim, "the " + (nR + nE) + " points of R and E together");
     System.arraycopy(rRows, 0, all, 0, nR * dim);
     System.arraycopy(eRows, 0, all, nR * dim, nE * dim);
     PointSet points = new PointSet(all, nR + nE, dim, shift, kernels);
@@ -222,7 +229,7 @@ public final class GeomCa implements AggregateFunction<TwoSets> {
     return new Result(
         nE == 0 ? null : (double) inE / nE,
         nR == 0 ? null : (double) inR / nR,
-        epsilon,
+        Math.scalb(epsilon, -scale),
         networkConsistency,
         networkQuality,
         nR,

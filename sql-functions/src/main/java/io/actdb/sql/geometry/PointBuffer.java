@@ -1,8 +1,8 @@
 package io.actdb.sql.geometry;
 
 import io.actdb.sql.duckdb.VectorColumn;
+import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.input.RowBlock;
-import java.util.Arrays;
 
 /** The float32 rows one aggregate group collects for one of its sets, row-major, growing. */
 final class PointBuffer {
@@ -48,7 +48,15 @@ final class PointBuffer {
     }
     if (needed > data.length) {
       long grown = Math.max(needed, Math.min(Integer.MAX_VALUE - 16, data.length * 3L / 2 + 1024));
-      data = Arrays.copyOf(data, (int) grown);
+      float[] larger;
+      try {
+        larger = new float[(int) grown];
+      } catch (OutOfMemoryError e) {
+        larger =
+            HeapBudget.allocateFloats(needed, "a group's " + rows + " points of " + dim + " floats");
+      }
+      System.arraycopy(data, 0, larger, 0, count * dim);
+      data = larger;
     }
   }
 }

@@ -21,7 +21,16 @@ final class PointSet {
   final double maxNorm;
   final DistanceKernels kernels;
 
+  /** Points of padding a packed copy may add: more than any panel width. */
+  private static final int PADDING_ROOM = 64;
+
   PointSet(float[] rows, int count, int dim, float[] shift, DistanceKernels kernels) {
+    // The packed copy pads the last panel: leave room for it within one Java array.
+    if (((long) count + PADDING_ROOM) * dim > Integer.MAX_VALUE - 16) {
+      throw new io.actdb.sql.duckdb.SqlFunctionException(
+          count + " points of " + dim + " floats exceed what one array holds (2^31 floats);"
+              + " sample the rows (USING SAMPLE)");
+    }
     this.rows = rows;
     this.count = count;
     this.dim = dim;

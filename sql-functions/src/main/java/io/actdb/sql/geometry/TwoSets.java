@@ -3,6 +3,7 @@ package io.actdb.sql.geometry;
 import io.actdb.sql.duckdb.InputChunk;
 import io.actdb.sql.duckdb.SqlFunctionException;
 import io.actdb.sql.duckdb.VectorColumn;
+import io.actdb.sql.input.PowerOfTwoScale;
 import io.actdb.sql.input.RowBlock;
 
 /**
@@ -102,8 +103,38 @@ class TwoSets {
     evaluation.addAll(other.evaluation);
   }
 
-  /** The two sets packed with one common shift, ready for distances. */
+  /**
+   * The power of two both sets were multiplied by ({@link #normalizeScale}), so that a length in the
+   * data's units times {@code 2^scaleExponent} is one in the rows' units.
+   */
+  int scaleExponent;
+
+  private boolean scaled;
+
+  /**
+   * Rescales R and E together by the power of two that puts their largest magnitude where float32
+   * distances neither overflow nor underflow ({@link PowerOfTwoScale}); once per group, at
+   * finalize. Rankings and ratios do not change; lengths do, by {@code 2^scaleExponent}.
+   */
+  void normalizeScale() {
+    if (scaled || dim < 0) return;
+    scaled = true;
+    long nR = (long) reference.count() * dim;
+    long nE = (long) evaluation.count() * dim;
+    float max = 0f;
+    for (PointBuffer set : new PointBuffer[] {reference, evaluation}) {
+      float[] rows = set.rows();
+      long length = set == reference ? nR : nE;
+      for (int i = 0; i < length; i++) max = Math.max(max, Math.abs(rows[i]));
+    }
+    scaleExponent = PowerOfTwoScale.exponentForMax(max);
+    PowerOfTwoScale.apply(reference.rows(), nR, scaleExponent);
+    PowerOfTwoScale.apply(evaluation.rows(), nE, scaleExponent);
+  }
+
+  /** The two sets rescaled ({@link #normalizeScale}) and packed with one common shift. */
   PointSet[] pointSets() {
+    normalizeScale();
     float[] shift = PointSet.centre(dim, reference, evaluation);
     var kernels = io.actdb.sql.kernels.Kernels.distances();
     return new PointSet[] {

@@ -57,6 +57,20 @@ public interface GramKernels {
     addUpperGram(z, rows, dim, gram, Accumulation.EXACT, 1);
   }
 
+  /**
+   * {@link Accumulation#EXACT} {@link #addUpperGram} of {@code z = x − shift} (row {@code r},
+   * column {@code c}: {@code (double) x[r*dim+c] − shift[c]}), each difference taken in float64
+   * rather than float32. The difference of two floats whose magnitudes are within a factor 2^29 of
+   * each other is exact in float64, and any other is off by at most 2^-53 of itself; a float32
+   * difference would round at 2^-24. Products of the differences round at 2^-53, and the result,
+   * as for {@code EXACT}, does not depend on {@code parallelism}, bit for bit.
+   *
+   * @throws IllegalArgumentException as {@link #addUpperGram}, or when {@code shift} is shorter
+   *     than {@code dim}
+   */
+  void addUpperGramShifted(
+      float[] x, float[] shift, int rows, int dim, double[] gram, int parallelism);
+
   /** Returns {@code Σ z[offset + i]²} for {@code 0 <= i < length}, summed in float64. */
   double sumOfSquares(float[] z, int offset, int length);
 

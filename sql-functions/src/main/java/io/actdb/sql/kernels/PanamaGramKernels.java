@@ -199,7 +199,7 @@ public final class PanamaGramKernels implements GramKernels {
     }
     int threads = KernelThreads.threadsFor(parallelism, rows, dim, PARALLEL_MIN_WORK);
     switch (accumulation) {
-      case EXACT -> addExact(z, rows, dim, gram, threads);
+      case EXACT -> addExact(z, null, rows, dim, gram, threads);
       case FLOAT_RUNS -> addFloatRuns(z, rows, dim, gram, threads);
     }
   }
@@ -353,9 +353,23 @@ public final class PanamaGramKernels implements GramKernels {
     }
   }
 
+  @Override
+  public void addUpperGramShifted(
+      float[] x, float[] shift, int rows, int dim, double[] gram, int parallelism) {
+    ScalarGramKernels.checkGramArguments(x, rows, dim, gram, Accumulation.EXACT, parallelism);
+    ScalarGramKernels.checkShift(shift, dim);
+    if (rows == 0 || dim == 0) {
+      return;
+    }
+    int threads = KernelThreads.threadsFor(parallelism, rows, dim, PARALLEL_MIN_WORK);
+    addExact(x, shift, rows, dim, gram, threads);
+  }
+
   // ---- EXACT: float64 sums of exact float64 products. ----
 
-  private static void addExact(float[] z, int rows, int dim, double[] gram, int threads) {
+  /** {@code shift} null: the Gram of z itself; else of {@code z − shift}, taken in float64. */
+  private static void addExact(
+      float[] z, float[] shift, int rows, int dim, double[] gram, int threads) {
     int padded = ceilTo(dim, TJD);
     long rowBytes = (long) padded * Double.BYTES;
     int passRows =
@@ -373,7 +387,7 @@ public final class PanamaGramKernels implements GramKernels {
           packs.length - 1,
           k ->
               packWidePanels(
-                  z, first, n, dim, passRows, panels, packs[k] * TJD, packs[k + 1] * TJD),
+                  z, shift, first, n, dim, passRows, panels, packs[k] * TJD, packs[k + 1] * TJD),
           strips.length - 1,
           k -> {
             Scratch scratch = SCRATCH.get();
@@ -390,10 +404,19 @@ public final class PanamaGramKernels implements GramKernels {
    * {@link #packPanels} for the float64 path: rows {@code r0 .. r0+n-1}, columns {@code jFrom ..
    * jTo-1}, widened to double once here rather than once per strip in the microkernel; column
    * {@code j} of pass row {@code r} goes to {@code panels[((j / TJD) * passRows + r) * TJD + j %
-   * TJD]}.
+   * TJD]}. With a {@code shift}, its column's value is subtracted after widening: the difference
+   * is then the float64 one.
    */
   private static void packWidePanels(
-      float[] z, int r0, int n, int dim, int passRows, double[] panels, int jFrom, int jTo) {
+      float[] z,
+      float[] shift,
+      int r0,
+      int n,
+      int dim,
+      int passRows,
+      double[] panels,
+      int jFrom,
+      int jTo) {
     final int dl = DOUBLES.length();
     for (int r = 0; r < n; r++) {
       int src = (r0 + r) * dim;
@@ -401,12 +424,18 @@ public final class PanamaGramKernels implements GramKernels {
         int dst = ((j0 / TJD) * passRows + r) * TJD;
         int width = Math.min(TJD, dim - j0);
         int c = 0;
-        for (int bound = DOUBLES.loopBound(width); c < bound; c += dl) {
-          widen(z, src + j0 + c).intoArray(panels, dst + c);
+        if (shift == null) {
+          for (int bound = DOUBLES.loopBound(width); c < bound; c += dl) {
+            widen(z, src + j0 + c).intoArray(panels, dst + c);
+          }
+        } else {
+          for (int bound = DOUBLES.loopBound(width); c < bound; c += dl) {
+            widen(z, src + j0 + c).sub(widen(shift, j0 + c)).intoArray(panels, dst + c);
+          }
         }
         // scalar tail
         for (; c < width; c++) {
-          panels[dst + c] = z[src + j0 + c];
+          panels[dst + c] = z[src + j0 + c] - (shift == null ? 0.0 : shift[j0 + c]);
         }
         // Zeros past dim, as in packPanels.
         for (; c < TJD; c++) {

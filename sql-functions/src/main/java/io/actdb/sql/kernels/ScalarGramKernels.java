@@ -38,19 +38,60 @@ public final class ScalarGramKernels implements GramKernels {
         threads, bounds.length - 1, k -> addRange(z, rows, dim, bounds[k], bounds[k + 1], gram));
   }
 
+  @Override
+  public void addUpperGramShifted(
+      float[] x, float[] shift, int rows, int dim, double[] gram, int parallelism) {
+    checkGramArguments(x, rows, dim, gram, Accumulation.EXACT, parallelism);
+    checkShift(shift, dim);
+    if (rows == 0 || dim == 0) {
+      return;
+    }
+    int threads = KernelThreads.threadsFor(parallelism, rows, dim, PARALLEL_MIN_WORK);
+    if (threads == 1) {
+      addRange(x, shift, rows, dim, 0, dim, gram);
+      return;
+    }
+    int[] bounds = KernelThreads.splitTriangle(dim, 1, 4 * threads);
+    KernelThreads.forEach(
+        threads,
+        bounds.length - 1,
+        k -> addRange(x, shift, rows, dim, bounds[k], bounds[k + 1], gram));
+  }
+
   /** Adds gram rows {@code iFrom .. iTo-1}. */
   private static void addRange(float[] z, int rows, int dim, int iFrom, int iTo, double[] gram) {
+    addRange(z, null, rows, dim, iFrom, iTo, gram);
+  }
+
+  /** Adds gram rows {@code iFrom .. iTo-1} of {@code z − shift} ({@code shift} null: of z). */
+  private static void addRange(
+      float[] z, float[] shift, int rows, int dim, int iFrom, int iTo, double[] gram) {
     // Row by row: each row's outer product is added to the upper triangle, so z and gram are
     // both walked in memory order.
     for (int r = 0; r < rows; r++) {
       int row = r * dim;
       for (int i = iFrom; i < iTo; i++) {
-        double zi = z[row + i];
+        double zi = z[row + i] - (shift == null ? 0.0 : shift[i]);
         int g = i * dim;
-        for (int j = i; j < dim; j++) {
-          gram[g + j] += zi * z[row + j];
+        if (shift == null) {
+          for (int j = i; j < dim; j++) {
+            gram[g + j] += zi * z[row + j];
+          }
+        } else {
+          for (int j = i; j < dim; j++) {
+            gram[g + j] += zi * ((double) z[row + j] - shift[j]);
+          }
         }
       }
+    }
+  }
+
+  /** Fails when {@code shift} has fewer than {@code dim} entries. */
+  static void checkShift(float[] shift, int dim) {
+    Objects.requireNonNull(shift, "shift");
+    if (shift.length < dim) {
+      throw new IllegalArgumentException(
+          "shift holds " + shift.length + " floats, fewer than dim = " + dim);
     }
   }
 

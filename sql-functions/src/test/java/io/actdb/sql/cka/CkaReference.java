@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Independent CKA oracles in float64, written from the papers' Gram-matrix definitions (not
  * from the streaming feature-space formulas under test): n×n Gram matrices, explicit centring.
  */
-final class CkaReference {
+public final class CkaReference {
   private CkaReference() {}
 
   static double[][] linearGram(float[][] x) {
@@ -55,7 +55,7 @@ final class CkaReference {
   }
 
   /** Linear CKA, biased HSIC: tr(KHLH) / sqrt(tr(KHKH) tr(LHLH)). */
-  static double cka(float[][] x, float[][] y) {
+  public static double cka(float[][] x, float[][] y) {
     return alignment(centre(linearGram(x)), centre(linearGram(y)));
   }
 
@@ -82,7 +82,7 @@ final class CkaReference {
   }
 
   /** Debiased linear CKA following the thesis procedure. */
-  static double ckaDebiased(float[][] x, float[][] y) {
+  public static double ckaDebiased(float[][] x, float[][] y) {
     return alignment(
         thesisUnbiasedCentring(linearGram(x)), thesisUnbiasedCentring(linearGram(y)));
   }
@@ -91,7 +91,7 @@ final class CkaReference {
    * RBF CKA as the demo's gram_rbf: σ² = frac² · numpy.median of the full n×n squared-distance
    * matrix (all n² entries, sorted; even count → mean of the middle two).
    */
-  static double ckaRbf(float[][] x, float[][] y, double frac) {
+  public static double ckaRbf(float[][] x, float[][] y, double frac) {
     return alignment(centre(rbfGram(x, frac)), centre(rbfGram(y, frac)));
   }
 

@@ -150,6 +150,95 @@ class GramKernelsTest {
   }
 
   /**
+   * The shifted Gram is that of the float64 differences: data a million away from the origin,
+   * with a spread of a few units, loses nothing (a float32 difference would keep only 2^-24 of the
+   * offset, 0.06, of each value), for every tail of both implementations.
+   */
+  @ParameterizedTest(name = "dim={0} rows={1}")
+  @MethodSource("sizes")
+  void shiftedGramIsTheGramOfFloat64Differences(int dim, int rows) {
+    SplittableRandom random = new SplittableRandom(101L * dim + rows);
+    float[] x = offsetRows(random, rows, dim);
+    float[] shift = shiftOf(random, dim);
+    double[] want = naiveShiftedGram(x, shift, rows, dim);
+    for (Arguments impl : implementations()) {
+      double[] gram = startingGram(dim);
+      ((GramKernels) impl.get()[1]).addUpperGramShifted(x, shift, rows, dim, gram, 1);
+      assertUpperAdded(impl.get()[0] + " shifted", want, gram, dim, EXACT_TOLERANCE);
+    }
+  }
+
+  @ParameterizedTest(name = "dim={0} rows={1}")
+  @MethodSource("largeSizes")
+  void shiftedGramDoesNotDependOnParallelism(int dim, int rows) {
+    SplittableRandom random = new SplittableRandom(7L * dim + rows);
+    float[] x = offsetRows(random, rows, dim);
+    float[] shift = shiftOf(random, dim);
+    double[] want = naiveShiftedGram(x, shift, rows, dim);
+    for (Arguments impl : implementations()) {
+      GramKernels kernels = (GramKernels) impl.get()[1];
+      double[] serial = startingGram(dim);
+      kernels.addUpperGramShifted(x, shift, rows, dim, serial, 1);
+      assertUpperAdded(impl.get()[0] + " shifted, serial", want, serial, dim, EXACT_TOLERANCE);
+      for (int parallelism : new int[] {2, 4}) {
+        double[] parallel = startingGram(dim);
+        kernels.addUpperGramShifted(x, shift, rows, dim, parallel, parallelism);
+        assertArrayEquals(serial, parallel, impl.get()[0] + " shifted parallelism=" + parallelism);
+      }
+    }
+  }
+
+  @Test
+  void aShortShiftIsRejected() {
+    for (Arguments impl : implementations()) {
+      GramKernels kernels = (GramKernels) impl.get()[1];
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> kernels.addUpperGramShifted(new float[6], new float[2], 2, 3, new double[9], 1));
+    }
+  }
+
+  /** Columns around ±1e6 (a different offset each) with a spread of a few units, in 1/64 steps. */
+  static float[] offsetRows(SplittableRandom random, int rows, int dim) {
+    float[] x = new float[rows * dim];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < dim; c++) {
+        double offset = (c % 3 - 1) * 1e6 + c;
+        x[r * dim + c] = (float) (offset + Math.round(random.nextDouble() * 512) / 64.0);
+      }
+    }
+    return x;
+  }
+
+  /**
+   * A shift near each column's offset, as a state's first-rows mean would be, except every fourth
+   * column's, at 0.3 of it: there a float32 difference (some 7e5, with bits down to 1/64) rounds.
+   */
+  static float[] shiftOf(SplittableRandom random, int dim) {
+    float[] shift = new float[dim];
+    for (int c = 0; c < dim; c++) {
+      double offset = (c % 3 - 1) * 1e6 + c;
+      shift[c] = (float) ((c % 4 == 0 ? 0.3 : 1) * offset + random.nextDouble() * 8);
+    }
+    return shift;
+  }
+
+  /** The definition: float64 differences {@code x − shift}, their products summed in float64. */
+  static double[] naiveShiftedGram(float[] x, float[] shift, int rows, int dim) {
+    double[] g = new double[dim * dim];
+    for (int i = 0; i < dim; i++) {
+      for (int j = i; j < dim; j++) {
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+          sum += ((double) x[r * dim + i] - shift[i]) * ((double) x[r * dim + j] - shift[j]);
+        }
+        g[i * dim + j] = sum;
+      }
+    }
+    return g;
+  }
+
+  /**
    * Problems big enough to run in parallel (at least {@code PARALLEL_MIN_WORK} of both
    * implementations), covering one and several passes.
    */
