@@ -1,5 +1,6 @@
 package io.actdb.sql.cka;
 
+import io.actdb.sql.cancel.Cancellation;
 import io.actdb.sql.input.RowBlock;
 
 import io.actdb.sql.duckdb.AggregateFunction;
@@ -135,6 +136,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
     double kk = 0;
     double ll = 0;
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       rowK[i] += 1; // K_ii = exp(0)
       rowL[i] += 1;
       kl += 1;
@@ -214,6 +216,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
       float[] all = new float[(int) pairs];
       int p = 0;
       for (int i = 0; i < n; i++) {
+        Cancellation.checkpoint();
         for (int j = i + 1; j < n; j++) all[p++] = (float) squaredDistance(rows, i, j, dim);
       }
       Arrays.sort(all);
@@ -223,6 +226,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
     }
     long[] high = new long[1 << 16];
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       for (int j = i + 1; j < n; j++) {
         high[Float.floatToRawIntBits((float) squaredDistance(rows, i, j, dim)) >>> 16]++;
       }
@@ -238,6 +242,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
     }
     long[][] low = new long[ranks.length][1 << 16];
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       for (int j = i + 1; j < n; j++) {
         int bits = Float.floatToRawIntBits((float) squaredDistance(rows, i, j, dim));
         for (int t = 0; t < ranks.length; t++) {
