@@ -74,7 +74,16 @@ final class SqlCommand extends ActdbCommand {
     }
     try (Connection connection = database.open()) {
       if (script != null) {
-        runScript(new StatementRunner(connection, format, out(), true), script, origin);
+        StatementRunner runner = new StatementRunner(connection, format, out(), true);
+        // Ctrl-C ends the JVM; first stop the running statement the way the shell's Ctrl-C does,
+        // so that its actdb functions and a --db file's transaction end cleanly.
+        Thread cancelOnExit = new Thread(runner::cancel, "actdb-cancel-on-exit");
+        Runtime.getRuntime().addShutdownHook(cancelOnExit);
+        try {
+          runScript(runner, script, origin);
+        } finally {
+          removeHook(cancelOnExit);
+        }
       } else {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
           new SqlShell(connection, terminal, format, historyFile()).run();
@@ -102,6 +111,14 @@ final class SqlCommand extends ActdbCommand {
             };
         throw new CommandFailure(where + e.getMessage(), e);
       }
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down already: the hook runs or ran
     }
   }
 
