@@ -38,6 +38,8 @@ final class DuckDBCApi {
   static final int TYPE_DECIMAL = 19;
   static final int TYPE_LIST = 24;
   static final int TYPE_STRUCT = 25;
+  static final int TYPE_MAP = 26;
+  static final int TYPE_UNION = 28;
   static final int TYPE_ARRAY = 33;
   static final int TYPE_ANY = 34;
   static final int TYPE_SQLNULL = 36;
