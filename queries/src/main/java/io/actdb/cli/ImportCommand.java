@@ -1,5 +1,6 @@
 package io.actdb.cli;
 
+import io.actdb.storage.StoreNames;
 import io.actdb.storage.StoreWriter;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
@@ -41,6 +42,9 @@ final class ImportCommand extends ActdbCommand {
 
   @Override
   protected void execute() throws Exception {
+    // Before the store is opened: a bad name must not leave a new store directory behind.
+    StoreNames.check("model", model);
+    StoreNames.check("layer", layer);
     ActivationImport.Result result;
     try (BufferAllocator allocator = new RootAllocator();
         StoreWriter writer = StoreWriter.open(store, allocator)) {
