@@ -139,6 +139,7 @@ public final class DuckDBConnections {
 
   private static DuckDBConnection duckConnection(Connection connection) throws SQLException {
     checkDriverVersion(driverVersion());
+    NativeLibraryCopies.removeStaleInBackground();
     DuckDBConnection duck;
     try {
       duck = connection.unwrap(DuckDBConnection.class);
