@@ -52,8 +52,8 @@ final class CancelToken {
   }
 
   /**
-   * The token a function's extra info names; {@code NEVER}-like (null) if it was released, which
-   * cannot happen while DuckDB still runs the function.
+   * The token a function's extra info names, or null once released (which cannot happen while
+   * DuckDB still runs the function).
    */
   static CancelToken byId(long id) {
     return BY_ID.get(id);
@@ -87,11 +87,6 @@ final class CancelToken {
   /** The count to remember when work starts. */
   long mark() {
     return cancels.get();
-  }
-
-  /** Whether work started at {@code mark} has been cancelled. */
-  boolean cancelledSince(long mark) {
-    return cancels.get() != mark;
   }
 
   /** A {@link Cancellation} for work started at {@code mark}. */
