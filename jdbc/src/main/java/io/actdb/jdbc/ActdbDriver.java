@@ -37,7 +37,19 @@ public final class ActdbDriver implements Driver {
   public Connection connect(String url, Properties info) throws SQLException {
     if (!acceptsURL(url)) return null; // the JDBC contract: not ours, let another driver try
     String location = url.substring(PREFIX.length()).strip();
-    return StoreConnections.open(location.isEmpty() ? null : Path.of(location));
+    JvmFlags.check();
+    try {
+      return StoreConnections.open(location.isEmpty() ? null : Path.of(location));
+    } catch (IllegalCallerException e) {
+      // The JVM runs with --illegal-native-access=deny and this module may not call DuckDB's C API.
+      throw new SQLException(
+          "the actdb JDBC driver needs the JVM flag --enable-native-access="
+              + (ActdbDriver.class.getModule().isNamed()
+                  ? ActdbDriver.class.getModule().getName()
+                  : "ALL-UNNAMED")
+              + " (it calls DuckDB's C API); add it to the JVM options of your SQL client",
+          e);
+    }
   }
 
   @Override

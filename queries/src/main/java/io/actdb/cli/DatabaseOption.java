@@ -34,6 +34,7 @@ final class DatabaseOption {
       connection.close();
       throw e;
     }
-    return connection;
+    // Ctrl-C in the shell cancels through the statement, which must reach actdb's functions too.
+    return ActdbFunctions.cancellable(connection);
   }
 }

@@ -10,6 +10,7 @@ import io.actdb.extractor.model.ActivationModel;
 import io.actdb.extractor.model.Devices;
 import io.actdb.extractor.model.ModelLoader;
 import io.actdb.storage.LayerEntry;
+import io.actdb.storage.StoreNames;
 import io.actdb.storage.StoreWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,6 +84,7 @@ final class ExtractCommand extends ActdbCommand {
           default -> throw new CommandFailure("actdb: --pool " + pool + ": expected avg or flatten");
         };
     if (batch < 1) throw new CommandFailure("actdb: --batch must be at least 1");
+    if (name != null) StoreNames.check("model", name); // before the model loads or the store opens
     SampleSource source = DataSets.open(data);
     Device dev = Devices.resolve(device);
     Summary summary;

@@ -1,5 +1,6 @@
 package io.actdb.cli;
 
+import io.actdb.storage.StoreNames;
 import io.actdb.storage.StoreWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,9 @@ final class ImportCommand extends ActdbCommand {
 
   @Override
   protected void execute() throws Exception {
+    // Before the store is opened: a bad name must not leave a new store directory behind.
+    StoreNames.check("model", model);
+    StoreNames.check("layer", layer);
     // Checked before the store is opened: a missing input creates no store directory and no lock.
     if (!Files.isRegularFile(file)) throw new CommandFailure("actdb import: " + file + ": no such file");
     ActivationImport.Result result;

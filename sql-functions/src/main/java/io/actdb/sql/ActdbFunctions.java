@@ -11,6 +11,7 @@ import io.actdb.sql.geometry.Prdc;
 import io.actdb.sql.store.ReadArrowFile;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 /** Public entry point: registers every actdb SQL function on a DuckDB JDBC connection. */
@@ -44,6 +45,41 @@ public final class ActdbFunctions {
     DuckDBConnections.checkDriverVersion(DuckDBConnections.driverVersion());
     DuckDBConnections.register(connection, Bridges.ALL);
     DuckDBConnections.registerTableFunctions(connection, Bridges.TABLES);
+  }
+
+  /**
+   * {@code connection} (a DuckDB connection with the functions registered) wrapped so that {@code
+   * Statement.cancel()} of its statements stops the actdb functions of the running query too, not
+   * only DuckDB's own operators. The connections of {@code jdbc:actdb:} are wrapped already; {@code
+   * unwrap(DuckDBConnection.class)} still gives the DuckDB connection.
+   */
+  public static Connection cancellable(Connection connection) {
+    return CancellingConnection.isWrapped(connection)
+        ? connection
+        : CancellingConnection.wrap(connection);
+  }
+
+  /**
+   * Cancels {@code statement} and the actdb function calls it runs: for statements of a DuckDB
+   * connection that {@link #cancellable} did not wrap (on a wrapped one, {@code statement.cancel()}
+   * does the same).
+   *
+   * <p>actdb functions learn of a cancel through their database, not their connection: this stops
+   * the actdb work of every query running in the database behind {@code statement}'s connection,
+   * also on its other connections. Queries started later run normally.
+   */
+  public static void cancel(Statement statement) throws SQLException {
+    DuckDBConnections.cancel(statement.getConnection());
+    statement.cancel();
+  }
+
+  /**
+   * Stops the actdb function calls now running in the database behind {@code connection} (all its
+   * connections), leaving DuckDB's own work to the statement's {@code cancel()}; see {@link
+   * #cancel(Statement)}.
+   */
+  public static void cancel(Connection connection) throws SQLException {
+    DuckDBConnections.cancel(connection);
   }
 
   /** Names of the SQL functions {@link #register} adds. */

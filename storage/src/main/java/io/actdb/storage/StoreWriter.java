@@ -459,12 +459,9 @@ public final class StoreWriter implements AutoCloseable {
     Files.deleteIfExists(d);
   }
 
-  private static void checkName(String what, String name) {
+  private static void checkName(String what, String name) throws StoreException {
     Objects.requireNonNull(name, what);
-    if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw new IllegalArgumentException(
-          "a " + what + " name must be 1 to 200 printable characters, got \"" + name + "\"");
-    }
+    StoreNames.check(what, name);
   }
 
   /** A file-name-safe form of a model or layer name (the manifest keeps the real name). */

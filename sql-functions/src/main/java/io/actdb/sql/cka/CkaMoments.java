@@ -1,5 +1,6 @@
 package io.actdb.sql.cka;
 
+import io.actdb.sql.cancel.Cancellation;
 import io.actdb.sql.kernels.GramKernels;
 
 /**
@@ -116,6 +117,7 @@ final class CkaMoments {
     double[] su = other.sum;
     long m = other.n;
     for (int i = 0; i < dz; i++) {
+      Cancellation.checkpoint();
       double di = delta[i];
       double si = su[i];
       int row = i * dz;
@@ -162,6 +164,7 @@ final class CkaMoments {
     double[] gp = new double[dz];
     double[] gq = new double[dz];
     for (int i = 0; i < dz; i++) {
+      Cancellation.checkpoint();
       int row = i * dz;
       double di = delta[i];
       double[] toI = i < dx ? gp : gq; // where G[i][j]·δ_i lands for k = j
@@ -235,6 +238,7 @@ final class CkaMoments {
     double yy = 0;
     double xy = 0;
     for (int i = 0; i < dz; i++) {
+      Cancellation.checkpoint();
       int row = i * dz;
       double di = delta[i];
       double si = sum[i];

@@ -1,5 +1,6 @@
 package io.actdb.sql.cka;
 
+import io.actdb.sql.cancel.Cancellation;
 import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.input.PowerOfTwoScale;
 import io.actdb.sql.input.RowBlock;
@@ -147,6 +148,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
     double kk = 0;
     double ll = 0;
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       rowK[i] += 1; // K_ii = exp(0)
       rowL[i] += 1;
       kl += 1;
@@ -226,6 +228,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
       float[] all = new float[(int) pairs];
       int p = 0;
       for (int i = 0; i < n; i++) {
+        Cancellation.checkpoint();
         for (int j = i + 1; j < n; j++) all[p++] = (float) squaredDistance(rows, i, j, dim);
       }
       Arrays.sort(all);
@@ -235,6 +238,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
     }
     long[] high = new long[1 << 16];
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       for (int j = i + 1; j < n; j++) {
         high[Float.floatToRawIntBits((float) squaredDistance(rows, i, j, dim)) >>> 16]++;
       }
@@ -250,6 +254,7 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
     }
     long[][] low = new long[ranks.length][1 << 16];
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       for (int j = i + 1; j < n; j++) {
         int bits = Float.floatToRawIntBits((float) squaredDistance(rows, i, j, dim));
         for (int t = 0; t < ranks.length; t++) {

@@ -1,5 +1,6 @@
 package io.actdb.sql.cka;
 
+import io.actdb.sql.cancel.Cancellation;
 import io.actdb.sql.input.HeapBudget;
 
 /**
@@ -79,6 +80,7 @@ final class WideRows {
     double[] l = HeapBudget.allocateDoubles((long) n * n, what);
     double[] zi = new double[dz];
     for (int i = 0; i < n; i++) {
+      Cancellation.checkpoint();
       int bi = i * dz;
       for (int c = 0; c < dz; c++) zi[c] = rows[bi + c] - mean[c];
       for (int j = i; j < n; j++) {

@@ -3,6 +3,8 @@ package io.actdb.sql.duckdb;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.actdb.sql.cancel.Cancellation;
+import io.actdb.sql.cancel.QueryCancelledException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -21,10 +23,45 @@ import java.util.logging.Logger;
  * would kill the JVM. Failures become {@code duckdb_aggregate_function_set_error}, which DuckDB
  * raises as a SQL error once the callback returns. The state memory DuckDB hands out holds one
  * {@code long}: a {@link StateTable} handle, 0 until the group sees its first row.
+ *
+ * <p>Each registered function's extra info is the id of its database's {@link CancelToken}. Every
+ * callback binds the token (as of when the group's state was created) as the {@link Cancellation}
+ * that the function's loops poll, so a cancel stops the work of the query under way.
  */
 public final class AggregateBridge<S> {
   private static final Logger LOG = Logger.getLogger(AggregateBridge.class.getName());
   private static final long STATE_BYTES = 8;
+
+  /** duckdb_delete_callback_t for the extra info: one stub for all aggregates of the JVM. */
+  private static final class ReleaseStub {
+    static final MemorySegment RELEASE_TOKEN = create();
+
+    private static MemorySegment create() {
+      try {
+        var handle =
+            MethodHandles.lookup()
+                .findStatic(
+                    AggregateBridge.class,
+                    "releaseToken",
+                    MethodType.methodType(void.class, MemorySegment.class));
+        return java.lang.foreign.Linker.nativeLinker()
+            .upcallStub(handle, DuckDBCApi.DELETE_CALLBACK, Arena.global());
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot create the aggregate extra info upcall", e);
+      }
+    }
+  }
+
+  /** A group's state and the count of its database's cancels when the group began. */
+  private static final class Slot<S> {
+    final S state;
+    long cancelMark;
+
+    Slot(S state, long cancelMark) {
+      this.state = state;
+      this.cancelMark = cancelMark;
+    }
+  }
 
   private final AggregateFunction<S> function;
   private final MemorySegment stateSize;
@@ -117,11 +154,12 @@ public final class AggregateBridge<S> {
   }
 
   /**
-   * Registers the function (all overloads) on a C API connection.
+   * Registers the function (all overloads) on a C API connection, tied to its database's {@code
+   * token}.
    *
    * @return false if DuckDB refused (e.g. the name exists already)
    */
-  boolean register(MemorySegment connection) {
+  boolean register(MemorySegment connection, CancelToken token) {
     MemorySegment set = NativeDuckDB.createAggregateFunctionSet(function.name());
     try {
       for (List<SqlType> parameters : function.overloads()) {
@@ -137,6 +175,8 @@ public final class AggregateBridge<S> {
           NativeDuckDB.setAggregateReturnType(f, r);
           NativeDuckDB.destroyLogicalType(r);
           NativeDuckDB.setAggregateCallbacks(f, stateSize, init, update, combine, finalizer, destroy);
+          // DuckDB releases it when it drops f, even if registration fails below.
+          NativeDuckDB.setAggregateExtraInfo(f, token.hold(), ReleaseStub.RELEASE_TOKEN);
           // NULL rows reach update, which skips them (and still sees rows where only
           // an optional argument is NULL).
           NativeDuckDB.setSpecialNullHandling(f);
@@ -176,17 +216,38 @@ public final class AggregateBridge<S> {
   }
 
   @SuppressWarnings("unchecked")
-  private S stateFor(MemorySegment statePointers, long index) {
+  private Slot<S> stateFor(MemorySegment statePointers, long index, CancelToken token) {
     MemorySegment state = statePointers.getAtIndex(ADDRESS, index).reinterpret(STATE_BYTES);
     long handle = state.get(JAVA_LONG, 0);
-    if (handle != 0) return (S) StateTable.AGGREGATE_STATES.get(handle);
-    S created = function.newState();
+    if (handle != 0) return (Slot<S>) StateTable.AGGREGATE_STATES.get(handle);
+    Slot<S> created = new Slot<>(function.newState(), token == null ? 0 : token.mark());
     state.set(JAVA_LONG, 0, StateTable.AGGREGATE_STATES.add(created));
     return created;
   }
 
+  @SuppressWarnings("unchecked")
+  private static <S> Slot<S> slot(long handle) {
+    return (Slot<S>) StateTable.AGGREGATE_STATES.get(handle);
+  }
+
+  /** The token named by the function's extra info; null for a function registered without one. */
+  private static CancelToken token(MemorySegment info) {
+    return CancelToken.byId(NativeDuckDB.aggregateExtraInfo(info));
+  }
+
+  private static Cancellation cancellation(CancelToken token, Slot<?> slot) {
+    return token == null ? Cancellation.NEVER : token.since(slot.cancelMark);
+  }
+
+  private void update(Slot<S> slot, CancelToken token, InputChunk input, int[] rows, int count) {
+    Cancellation cancellation = cancellation(token, slot);
+    if (cancellation.isCancelled()) throw new QueryCancelledException();
+    Cancellation.runWith(cancellation, () -> function.update(slot.state, input, rows, count));
+  }
+
   private void update(MemorySegment info, MemorySegment chunk, MemorySegment states) {
     try {
+      CancelToken token = token(info);
       InputChunk input = new InputChunk(chunk, function.name());
       int n = input.size();
       if (n == 0) return;
@@ -200,7 +261,7 @@ public final class AggregateBridge<S> {
       int[] rows = new int[n];
       if (single) {
         for (int r = 0; r < n; r++) rows[r] = r;
-        function.update(stateFor(pointers, 0), input, rows, n);
+        update(stateFor(pointers, 0, token), token, input, rows, n);
         return;
       }
       // Group rows by state, keeping row order within a group.
@@ -215,7 +276,7 @@ public final class AggregateBridge<S> {
         long key = keyed[order[start]];
         int count = 0;
         while (end < n && keyed[order[end]] == key) rows[count++] = order[end++];
-        function.update(stateFor(pointers, order[start]), input, rows, count);
+        update(stateFor(pointers, order[start], token), token, input, rows, count);
         start = end;
       }
     } catch (Throwable t) {
@@ -223,31 +284,44 @@ public final class AggregateBridge<S> {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private void combine(MemorySegment info, MemorySegment source, MemorySegment target, long count) {
     try {
+      CancelToken token = token(info);
       MemorySegment sources = source.reinterpret(ADDRESS.byteSize() * count);
       MemorySegment targets = target.reinterpret(ADDRESS.byteSize() * count);
       for (long i = 0; i < count; i++) {
         long handle = handleAt(sources, i);
         if (handle == 0) continue;
-        function.combine((S) StateTable.AGGREGATE_STATES.get(handle), stateFor(targets, i));
+        Slot<S> from = slot(handle);
+        Slot<S> into = stateFor(targets, i, token);
+        // A target created after a cancel still carries the cancelled query's rows.
+        into.cancelMark = Math.min(into.cancelMark, from.cancelMark);
+        Cancellation cancellation = cancellation(token, into);
+        if (cancellation.isCancelled()) throw new QueryCancelledException();
+        Cancellation.runWith(cancellation, () -> function.combine(from.state, into.state));
       }
     } catch (Throwable t) {
       reportError(info, function.name(), t);
     }
   }
 
-  @SuppressWarnings("unchecked")
   private void finalizeStates(
       MemorySegment info, MemorySegment source, MemorySegment result, long count, long offset) {
     try {
+      CancelToken token = token(info);
       MemorySegment sources = source.reinterpret(ADDRESS.byteSize() * count);
       ResultWriter out = new ResultWriter(result);
       for (long i = 0; i < count; i++) {
         long handle = handleAt(sources, i);
         out.moveTo(offset + i);
-        function.finalize(handle == 0 ? null : (S) StateTable.AGGREGATE_STATES.get(handle), out);
+        if (handle == 0) {
+          function.finalize(null, out);
+          continue;
+        }
+        Slot<S> slot = slot(handle);
+        Cancellation cancellation = cancellation(token, slot);
+        if (cancellation.isCancelled()) throw new QueryCancelledException();
+        Cancellation.runWith(cancellation, () -> function.finalize(slot.state, out));
       }
     } catch (Throwable t) {
       reportError(info, function.name(), t);
@@ -271,12 +345,19 @@ public final class AggregateBridge<S> {
     }
   }
 
+  /** duckdb_delete_callback_t: DuckDB dropped a function object (its database closed). */
+  private static void releaseToken(MemorySegment extraInfo) {
+    try {
+      CancelToken.release(extraInfo.address());
+    } catch (Throwable t) {
+      LOG.log(Level.SEVERE, "actdb: failed to release a cancel token", t);
+    }
+  }
+
   private static void reportError(MemorySegment info, String name, Throwable t) {
-    String message =
-        t instanceof SqlFunctionException
-            ? name + ": " + t.getMessage()
-            : name + ": internal error: " + t;
-    if (!(t instanceof SqlFunctionException)) {
+    boolean expected = t instanceof SqlFunctionException || t instanceof QueryCancelledException;
+    String message = expected ? name + ": " + t.getMessage() : name + ": internal error: " + t;
+    if (!expected) {
       LOG.log(Level.WARNING, "actdb: " + name + " failed", t);
     }
     try {

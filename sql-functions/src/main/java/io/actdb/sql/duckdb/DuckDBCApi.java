@@ -38,6 +38,8 @@ final class DuckDBCApi {
   static final int TYPE_DECIMAL = 19;
   static final int TYPE_LIST = 24;
   static final int TYPE_STRUCT = 25;
+  static final int TYPE_MAP = 26;
+  static final int TYPE_UNION = 28;
   static final int TYPE_ARRAY = 33;
   static final int TYPE_ANY = 34;
   static final int TYPE_SQLNULL = 36;
@@ -182,6 +184,12 @@ final class DuckDBCApi {
   /** void duckdb_aggregate_function_set_special_handling(duckdb_aggregate_function f) */
   static final MethodHandle duckdb_aggregate_function_set_special_handling =
       bind("duckdb_aggregate_function_set_special_handling", voidOf(ADDRESS));
+  /** void duckdb_aggregate_function_set_extra_info(duckdb_aggregate_function f, void *extra_info, duckdb_delete_callback_t destroy) */
+  static final MethodHandle duckdb_aggregate_function_set_extra_info =
+      bind("duckdb_aggregate_function_set_extra_info", voidOf(ADDRESS, ADDRESS, ADDRESS));
+  /** void *duckdb_aggregate_function_get_extra_info(duckdb_function_info info) */
+  static final MethodHandle duckdb_aggregate_function_get_extra_info =
+      bind("duckdb_aggregate_function_get_extra_info", FunctionDescriptor.of(ADDRESS, ADDRESS));
   /** void duckdb_aggregate_function_set_error(duckdb_function_info info, const char *error) */
   static final MethodHandle duckdb_aggregate_function_set_error =
       bind("duckdb_aggregate_function_set_error", voidOf(ADDRESS, ADDRESS));

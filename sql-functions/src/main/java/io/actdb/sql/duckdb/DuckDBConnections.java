@@ -83,10 +83,11 @@ public final class DuckDBConnections {
     DuckDBConnection duck = duckConnection(connection);
     java.util.Set<String> existing = existingFunctions(duck, "aggregate");
     MemorySegment nativeConnection = nativeConnection(duck);
+    CancelToken token = CancelToken.forDatabase(nativeDatabase(duck));
     for (AggregateBridge<?> bridge : bridges) {
       String name = bridge.function().name();
       if (existing.contains(name)) continue;
-      if (!bridge.register(nativeConnection)) {
+      if (!bridge.register(nativeConnection, token)) {
         throw new SQLException("DuckDB refused to register the aggregate function " + name);
       }
     }
@@ -102,10 +103,11 @@ public final class DuckDBConnections {
     DuckDBConnection duck = duckConnection(connection);
     java.util.Set<String> existing = existingFunctions(duck, "table");
     MemorySegment nativeConnection = nativeConnection(duck);
+    CancelToken token = CancelToken.forDatabase(nativeDatabase(duck));
     for (TableFunctionBridge bridge : bridges) {
       String name = bridge.function().name();
       if (existing.contains(name)) continue;
-      if (!bridge.register(nativeConnection)) {
+      if (!bridge.register(nativeConnection, token)) {
         throw new SQLException("DuckDB refused to register the table function " + name);
       }
     }
@@ -117,8 +119,27 @@ public final class DuckDBConnections {
     registerTableFunctions(connection, List.of(bridge));
   }
 
+  /**
+   * Cancels the actdb function calls now running in the database behind {@code connection} (on
+   * any of its connections); later queries are not affected. Does nothing if no actdb function is
+   * registered there or the connection is closed. DuckDB's own work is stopped by the statement's
+   * {@code cancel()}.
+   */
+  public static void cancel(Connection connection) throws SQLException {
+    DuckDBConnection duck = connection.unwrap(DuckDBConnection.class);
+    if (duck.isClosed()) return;
+    CancelToken token = CancelToken.ofDatabase(nativeDatabase(duck));
+    if (token != null) token.cancel();
+  }
+
+  /** Number of databases with actdb functions that are still open; for leak checks. */
+  public static int liveDatabases() {
+    return CancelToken.live();
+  }
+
   private static DuckDBConnection duckConnection(Connection connection) throws SQLException {
     checkDriverVersion(driverVersion());
+    NativeLibraryCopies.removeStaleInBackground();
     DuckDBConnection duck;
     try {
       duck = connection.unwrap(DuckDBConnection.class);
@@ -143,7 +164,18 @@ public final class DuckDBConnections {
     return existing;
   }
 
-  private static MemorySegment nativeConnection(DuckDBConnection connection) throws SQLException {
+  /**
+   * The address of the native {@code DuckDB} object (the database) behind {@code connection}: the
+   * element pointer of the holder's {@code shared_ptr<DuckDB>} at byte 0. Connections to one
+   * database share it.
+   */
+  private static long nativeDatabase(DuckDBConnection connection) throws SQLException {
+    long database = holder(connection).get(ValueLayout.JAVA_LONG, 0);
+    if (database == 0) throw new SQLException("the DuckDB connection is closed");
+    return database;
+  }
+
+  private static MemorySegment holder(DuckDBConnection connection) throws SQLException {
     ByteBuffer holder;
     try {
       Field field = DuckDBConnection.class.getDeclaredField("connRef");
@@ -156,8 +188,11 @@ public final class DuckDBConnections {
     if (holder == null || !holder.isDirect()) {
       throw new SQLException("the DuckDB connection has no native handle (closed?)");
     }
-    MemorySegment holderSegment = MemorySegment.ofBuffer(holder).reinterpret(24);
-    MemorySegment pointer = holderSegment.get(ValueLayout.ADDRESS, CONNECTION_POINTER_OFFSET);
+    return MemorySegment.ofBuffer(holder).reinterpret(24);
+  }
+
+  private static MemorySegment nativeConnection(DuckDBConnection connection) throws SQLException {
+    MemorySegment pointer = holder(connection).get(ValueLayout.ADDRESS, CONNECTION_POINTER_OFFSET);
     if (pointer.address() == 0) throw new SQLException("the DuckDB connection is closed");
     return pointer;
   }

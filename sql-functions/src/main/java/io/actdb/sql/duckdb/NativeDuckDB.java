@@ -325,6 +325,26 @@ final class NativeDuckDB {
     }
   }
 
+  /** Stores a handle as the function's extra info; DuckDB calls {@code destroy} when it drops the function. */
+  static void setAggregateExtraInfo(MemorySegment function, long handle, MemorySegment destroy) {
+    try {
+      DuckDBCApi.duckdb_aggregate_function_set_extra_info.invokeExact(
+          function, MemorySegment.ofAddress(handle), destroy);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** The handle stored by {@link #setAggregateExtraInfo}, from a callback's function info. */
+  static long aggregateExtraInfo(MemorySegment info) {
+    try {
+      return ((MemorySegment) DuckDBCApi.duckdb_aggregate_function_get_extra_info.invokeExact(info))
+          .address();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   /** Reports an error from inside a callback; DuckDB raises it once the callback returns. */
   static void setAggregateError(MemorySegment info, String message) {
     try (Arena arena = Arena.ofConfined()) {

@@ -1,5 +1,7 @@
 package io.actdb.sql.duckdb;
 
+import io.actdb.sql.cancel.Cancellation;
+import io.actdb.sql.cancel.QueryCancelledException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -59,7 +61,7 @@ public final class TableFunctionBridge {
    *
    * @return false if DuckDB refused (e.g. the name exists already)
    */
-  boolean register(MemorySegment connection) {
+  boolean register(MemorySegment connection, CancelToken token) {
     MemorySegment f = NativeDuckDB.createTableFunction();
     try {
       NativeDuckDB.setTableFunctionName(f, function.name());
@@ -70,7 +72,7 @@ public final class TableFunctionBridge {
       }
       // From here DuckDB owns the handle: its delete callback runs when the catalog drops the
       // function, or below when destroying f if registration failed.
-      long handle = StateTable.TABLE_FUNCTIONS.add(function);
+      long handle = StateTable.TABLE_FUNCTIONS.add(new Registered(function, token, token.hold()));
       NativeDuckDB.setTableFunctionExtraInfo(f, handle, Stubs.DELETE_FUNCTION);
       NativeDuckDB.setTableFunctionCallbacks(
           f, Stubs.BIND, Stubs.INIT, Stubs.LOCAL_INIT, Stubs.FUNCTION);
@@ -92,8 +94,11 @@ public final class TableFunctionBridge {
 
   // ---------------------------------------------------------------- states behind handles
 
+  /** A function's extra info: the function and its database's cancel token. */
+  private record Registered(TableFunction function, CancelToken token, long tokenId) {}
+
   /** Bind data: one bound call. */
-  private record Bound(String name, BoundScan scan) implements AutoCloseable {
+  private record Bound(String name, BoundScan scan, CancelToken token) implements AutoCloseable {
     @Override
     public void close() {
       scan.close();
@@ -101,7 +106,12 @@ public final class TableFunctionBridge {
   }
 
   /** Global init data: one execution, and where its projected columns sit in the output chunk. */
-  private record Execution(String name, ScanTask task, int[] vectorIndexes, SqlType[] types)
+  private record Execution(
+      String name,
+      ScanTask task,
+      int[] vectorIndexes,
+      SqlType[] types,
+      Cancellation cancellation)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -154,8 +164,9 @@ public final class TableFunctionBridge {
   private static void bind(MemorySegment info) {
     String name = UNKNOWN;
     try {
-      TableFunction function =
-          (TableFunction) StateTable.TABLE_FUNCTIONS.get(NativeDuckDB.bindExtraInfo(info));
+      Registered registered =
+          (Registered) StateTable.TABLE_FUNCTIONS.get(NativeDuckDB.bindExtraInfo(info));
+      TableFunction function = registered.function();
       name = function.name();
       List<SqlType> parameters = function.parameters();
       long count = NativeDuckDB.bindParameterCount(info);
@@ -190,7 +201,7 @@ public final class TableFunctionBridge {
         scan.close();
         throw t;
       }
-      long handle = StateTable.TABLE_FUNCTION_STATES.add(new Bound(name, scan));
+      long handle = StateTable.TABLE_FUNCTION_STATES.add(new Bound(name, scan, registered.token()));
       NativeDuckDB.bindSetBindData(info, handle, Stubs.DELETE_STATE);
     } catch (Throwable t) {
       String message = message(name, t);
@@ -225,6 +236,8 @@ public final class TableFunctionBridge {
         types[i] = columns.get((int) c).type();
         i++;
       }
+      // Marked before the scan starts: a cancel from here on stops this execution.
+      Cancellation cancellation = bound.token().since(bound.token().mark());
       ScanTask task = bound.scan().start(projection);
       int threads;
       try {
@@ -234,7 +247,8 @@ public final class TableFunctionBridge {
         throw t;
       }
       long handle =
-          StateTable.TABLE_FUNCTION_STATES.add(new Execution(name, task, vectorIndexes, types));
+          StateTable.TABLE_FUNCTION_STATES.add(
+              new Execution(name, task, vectorIndexes, types, cancellation));
       NativeDuckDB.initSetInitData(info, handle, Stubs.DELETE_STATE);
       NativeDuckDB.initSetMaxThreads(info, threads);
     } catch (Throwable t) {
@@ -270,10 +284,13 @@ public final class TableFunctionBridge {
       ThreadScan local =
           (ThreadScan)
               StateTable.TABLE_FUNCTION_STATES.get(NativeDuckDB.functionLocalInitData(info));
+      Cancellation cancellation = execution.cancellation();
+      if (cancellation.isCancelled()) throw new QueryCancelledException();
       if (local.scanner == null) local.scanner = execution.task().newScanner();
       OutputChunk out =
           new OutputChunk(output, execution.vectorIndexes(), execution.types(), Stubs.CAPACITY);
-      int rows = local.scanner.fill(out);
+      TableScanner scanner = local.scanner;
+      int rows = Cancellation.callWith(cancellation, () -> scanner.fill(out));
       if (rows < 0 || rows > Stubs.CAPACITY) {
         throw new IllegalStateException(
             "scanner wrote " + rows + " rows into a chunk of " + Stubs.CAPACITY);
@@ -304,7 +321,9 @@ public final class TableFunctionBridge {
   /** duckdb_delete_callback_t for a registered function's extra info. */
   private static void deleteFunction(MemorySegment data) {
     try {
-      StateTable.TABLE_FUNCTIONS.remove(data.address());
+      if (StateTable.TABLE_FUNCTIONS.remove(data.address()) instanceof Registered registered) {
+        CancelToken.release(registered.tokenId());
+      }
     } catch (Throwable t) {
       LOG.log(Level.SEVERE, "actdb: failed to release a table function", t);
     }
@@ -320,7 +339,9 @@ public final class TableFunctionBridge {
   }
 
   private static String message(String name, Throwable t) {
-    if (t instanceof SqlFunctionException) return name + ": " + t.getMessage();
+    if (t instanceof SqlFunctionException || t instanceof QueryCancelledException) {
+      return name + ": " + t.getMessage();
+    }
     LOG.log(Level.WARNING, "actdb: " + name + " failed", t);
     return name + ": internal error: " + t;
   }

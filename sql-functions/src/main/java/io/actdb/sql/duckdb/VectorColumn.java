@@ -86,31 +86,67 @@ public final class VectorColumn {
             argument
                 + " must be a FLOAT[d] or FLOAT[] vector, got "
                 + typeName(typeId)
-                + "; cast it, e.g. "
-                + argument
-                + "::FLOAT[]");
+                + "; "
+                + castHint(typeId, argument));
       }
     } finally {
       NativeDuckDB.destroyLogicalType(type);
     }
   }
 
-  /** A readable name for the duckdb_type ids users meet most; the id otherwise. */
-  private static String typeName(int typeId) {
+  /** The SQL name of a duckdb_type id (duckdb.h, DuckDB 2.0), with an article where it reads so. */
+  static String typeName(int typeId) {
     return switch (typeId) {
       case DuckDBCApi.TYPE_BOOLEAN -> "BOOLEAN";
       case DuckDBCApi.TYPE_TINYINT -> "TINYINT";
       case DuckDBCApi.TYPE_SMALLINT -> "SMALLINT";
       case DuckDBCApi.TYPE_INTEGER -> "INTEGER";
       case DuckDBCApi.TYPE_BIGINT -> "BIGINT";
+      case 6 -> "UTINYINT";
+      case 7 -> "USMALLINT";
+      case 8 -> "UINTEGER";
+      case 9 -> "UBIGINT";
       case DuckDBCApi.TYPE_FLOAT -> "FLOAT";
       case DuckDBCApi.TYPE_DOUBLE -> "DOUBLE";
+      case 12 -> "TIMESTAMP";
+      case 13 -> "DATE";
+      case 14 -> "TIME";
+      case 15 -> "INTERVAL";
+      case 16 -> "HUGEINT";
       case DuckDBCApi.TYPE_VARCHAR -> "VARCHAR";
+      case 18 -> "BLOB";
       case DuckDBCApi.TYPE_DECIMAL -> "DECIMAL";
+      case 20 -> "TIMESTAMP_S";
+      case 21 -> "TIMESTAMP_MS";
+      case 22 -> "TIMESTAMP_NS";
+      case 23 -> "an ENUM";
       case DuckDBCApi.TYPE_LIST -> "a LIST";
       case DuckDBCApi.TYPE_STRUCT -> "a STRUCT";
+      case DuckDBCApi.TYPE_MAP -> "a MAP";
+      case 27 -> "UUID";
+      case DuckDBCApi.TYPE_UNION -> "a UNION";
+      case 29 -> "BIT";
+      case 30 -> "TIME WITH TIME ZONE";
+      case 31 -> "TIMESTAMP WITH TIME ZONE";
+      case 32 -> "UHUGEINT";
       case DuckDBCApi.TYPE_ARRAY -> "an ARRAY";
-      default -> "DuckDB type id " + typeId;
+      case 35 -> "BIGNUM";
+      case 39 -> "TIME_NS";
+      case 40 -> "GEOMETRY";
+      case 41 -> "VARIANT";
+      default -> "a type this version of actdb does not know (DuckDB type id " + typeId + ")";
+    };
+  }
+
+  /** How to turn a value of a nested type into a float vector, e.g. for a MAP its values. */
+  private static String castHint(int typeId, String argument) {
+    return switch (typeId) {
+      case DuckDBCApi.TYPE_MAP -> "pass its values or keys, e.g. map_values(" + argument + ")::FLOAT[]";
+      case DuckDBCApi.TYPE_UNION ->
+          "pass one member, e.g. union_extract(" + argument + ", 'tag')::FLOAT[] with the tag's name";
+      case DuckDBCApi.TYPE_STRUCT ->
+          "pass one field, e.g. struct_extract(" + argument + ", 'field')::FLOAT[]";
+      default -> "cast it, e.g. " + argument + "::FLOAT[]";
     };
   }
 

@@ -1,5 +1,6 @@
 package io.actdb.sql.geometry;
 
+import io.actdb.sql.cancel.Cancellation;
 import io.actdb.sql.kernels.KernelThreads;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,6 +127,7 @@ final class PairScan {
           L local = locals.get(w);
           Tile tile = new Tile(a, b);
           for (int t = next.getAndIncrement(); t < tasks.size(); t = next.getAndIncrement()) {
+            Cancellation.checkpoint();
             int[] task = tasks.get(t);
             tile.aFrom = task[0];
             tile.aCount = Math.min(A_BLOCK, a.count - task[0]);

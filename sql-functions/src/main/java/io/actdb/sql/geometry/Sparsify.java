@@ -1,5 +1,6 @@
 package io.actdb.sql.geometry;
 
+import io.actdb.sql.cancel.Cancellation;
 import java.util.Arrays;
 
 /**
@@ -20,6 +21,7 @@ final class Sparsify {
     float[] kept = new float[Math.multiplyExact(count, dim)];
     int nKept = 0;
     for (int p : order) {
+      Cancellation.checkpoint();
       boolean far = true;
       for (int q = 0; q < nKept && far; q++) {
         far = !closerThan(rows, p * dim, kept, q * dim, dim, limit);

@@ -1,5 +1,7 @@
 package io.actdb.sql.kernels;
 
+import io.actdb.sql.cancel.Cancellation;
+import io.actdb.sql.cancel.QueryCancelledException;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -84,7 +86,8 @@ public final class KernelThreads {
    * finished. Whatever a task wrote is visible to the caller on return.
    *
    * @throws RuntimeException or {@link Error} the first one a task threw (the tasks not yet started
-   *     are then skipped)
+   *     are then skipped); {@link QueryCancelledException} once the caller's query is cancelled
+   *     (checked before each task, on every thread)
    */
   public static void forEach(int threads, int count, IntConsumer task) {
     forEach(threads, count, task, 0, k -> {});
@@ -106,14 +109,17 @@ public final class KernelThreads {
     int helpers = Math.min(Math.min(threads, count) - 1, POOL_SIZE);
     if (helpers <= 0) {
       for (int k = 0; k < firstCount; k++) {
+        Cancellation.checkpoint();
         first.accept(k);
       }
       for (int k = 0; k < thenCount; k++) {
+        Cancellation.checkpoint();
         then.accept(k);
       }
       return;
     }
-    Job job = new Job(firstCount, first, thenCount, then, Thread.currentThread());
+    Job job =
+        new Job(firstCount, first, thenCount, then, Thread.currentThread(), Cancellation.current());
     for (int h = 0; h < helpers; h++) {
       Pool.EXECUTOR.execute(job::work);
     }
@@ -152,6 +158,7 @@ public final class KernelThreads {
     private final int firstCount;
     private final int count;
     private final Thread caller;
+    private final Cancellation cancellation;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger firstFinished = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
@@ -161,17 +168,32 @@ public final class KernelThreads {
     private IntConsumer first;
     private IntConsumer then;
 
-    Job(int firstCount, IntConsumer first, int thenCount, IntConsumer then, Thread caller) {
+    Job(
+        int firstCount,
+        IntConsumer first,
+        int thenCount,
+        IntConsumer then,
+        Thread caller,
+        Cancellation cancellation) {
       this.firstCount = firstCount;
       this.count = firstCount + thenCount;
       this.first = first;
       this.then = then;
       this.caller = caller;
+      this.cancellation = cancellation;
     }
 
+    /** Claims and runs tasks on this thread, under the caller's cancellation binding. */
     void work() {
+      Cancellation.runWith(cancellation, this::claimTasks);
+    }
+
+    private void claimTasks() {
       for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
         try {
+          if (cancellation.isCancelled()) {
+            failure.compareAndSet(null, new QueryCancelledException());
+          }
           if (k < firstCount) {
             if (failure.get() == null) {
               first.accept(k);

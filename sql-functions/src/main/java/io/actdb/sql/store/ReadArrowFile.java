@@ -4,6 +4,7 @@ import io.actdb.sql.duckdb.BoundScan;
 import io.actdb.sql.duckdb.SqlFunctionException;
 import io.actdb.sql.duckdb.SqlType;
 import io.actdb.sql.duckdb.TableFunction;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,11 +29,21 @@ public final class ReadArrowFile implements TableFunction {
   public BoundScan bind(List<Object> arguments) {
     String path = (String) arguments.get(0);
     if (path == null) throw new SqlFunctionException("path is NULL");
+    if (path.isBlank()) {
+      throw new SqlFunctionException(
+          "path is empty; give the path of an Arrow IPC file, e.g. read_arrow_file('data.arrow')");
+    }
     Path file;
     try {
       file = Path.of(path);
     } catch (InvalidPathException e) {
       throw new SqlFunctionException("invalid path " + path + ": " + e.getMessage());
+    }
+    if (Files.isDirectory(file)) {
+      throw new SqlFunctionException(
+          path
+              + " is a directory; give the path of an Arrow IPC file (a store directory opens"
+              + " with actdb sql --store DIR or the URL jdbc:actdb:DIR)");
     }
     return ArrowFileScan.ofFileSchema(file, path);
   }

@@ -36,14 +36,15 @@ public final class StoreConnections {
 
   /**
    * A new in-memory DuckDB connection with the actdb functions and, unless {@code store} is
-   * null, the store's views.
+   * null, the store's views. Its statements' {@code cancel()} stops actdb functions too ({@link
+   * ActdbFunctions#cancellable}).
    */
   public static Connection open(Path store) throws SQLException {
     Connection connection = DriverManager.getConnection("jdbc:duckdb:");
     try {
       ActdbFunctions.register(connection);
       if (store != null) attach(connection, store);
-      return connection;
+      return ActdbFunctions.cancellable(connection);
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
