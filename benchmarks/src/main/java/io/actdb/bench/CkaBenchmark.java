@@ -120,7 +120,8 @@ final class CkaBenchmark extends Benchmark {
 
   private double kernelGflops(GramKernels.Accumulation accumulation) throws Exception {
     Map<String, Object> kernel =
-        GramKernelBenchmark.run(n, 2 * dim, threads, Math.max(1, kernelSeconds), accumulation, true);
+        GramKernelBenchmark.run(
+            n, 2 * dim, threads, Math.max(1, kernelSeconds), accumulation, true);
     return Double.parseDouble(kernel.get("kernel_gflops").toString());
   }
 

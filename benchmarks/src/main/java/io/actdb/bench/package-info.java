@@ -1,7 +1,7 @@
 /**
  * {@code actdb bench}: one command class per benchmark ({@code cka}, {@code ipr}, {@code geomca},
- * {@code store}, {@code extract}), each printing {@code name=value} lines, plus the kernel and Arrow
- * scan benchmarks with a {@code main} of their own, and the Python yardsticks they run
+ * {@code store}, {@code extract}), each printing {@code name=value} lines, plus the kernel and
+ * Arrow scan benchmarks with a {@code main} of their own, and the Python yardsticks they run
  * (resources beside these classes). Internal: the interface is the command line.
  *
  * <p>This module sits above all the others and nothing depends on it, so none of it reaches the
