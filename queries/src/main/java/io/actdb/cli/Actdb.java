@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
       TrainCommand.class,
       DemoCommand.class,
       TourCommand.class,
-      BenchCommand.class,
+      BenchStub.class,
       PlotCommand.class,
       CommandLine.HelpCommand.class,
     },

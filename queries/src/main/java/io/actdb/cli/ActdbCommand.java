@@ -23,8 +23,10 @@ import picocli.CommandLine.Spec;
  *       trace);
  *   <li>2: a usage error, a {@link ParameterException}, which picocli reports with the usage help.
  * </ul>
+ *
+ * <p>Public for the benchmarks module, whose commands run under {@code actdb bench}.
  */
-abstract class ActdbCommand implements Callable<Integer> {
+public abstract class ActdbCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   /** Runs the command; throws to fail. */

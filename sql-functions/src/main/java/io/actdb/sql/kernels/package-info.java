@@ -1,6 +1,7 @@
 /**
  * Dense float32 numeric kernels behind the actdb SQL aggregates, chiefly the Gram matrix {@code
- * zᵀz} that linear CKA is computed from. Internal to sql-functions.
+ * zᵀz} that linear CKA is computed from. Public for the benchmarks module, which times them
+ * alone; otherwise used only inside sql-functions.
  *
  * <p>The package knows nothing of DuckDB, SQL or activations: kernels take plain row-major {@code
  * float[]} blocks and accumulate into caller-owned {@code double[]} results, so they can be tested
@@ -8,8 +9,8 @@
  * {@link io.actdb.sql.kernels.GramKernels} (the contract), {@link
  * io.actdb.sql.kernels.ScalarGramKernels} (plain Java: the fallback and the test oracle) and {@link
  * io.actdb.sql.kernels.PanamaGramKernels} (the Vector API, {@code jdk.incubator.vector}). {@link
- * io.actdb.sql.kernels.Kernels} picks one per JVM; {@link io.actdb.sql.kernels.GramKernelBenchmark}
- * measures and checks the pick.
+ * io.actdb.sql.kernels.Kernels} picks one per JVM; {@code io.actdb.bench.GramKernelBenchmark} (the
+ * benchmarks module) measures and checks the pick.
  *
  * <p>The Gram kernel sums in float64 by default ({@link
  * io.actdb.sql.kernels.GramKernels.Accumulation#EXACT}), so that CKA does not depend on row order

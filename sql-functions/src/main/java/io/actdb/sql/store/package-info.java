@@ -6,9 +6,9 @@
  * time (a store's layers), without opening it until a query scans it.
  *
  * <p>Scans run in parallel by record batch, one Arrow reader per DuckDB thread, read only the
- * columns a query uses, and copy fixed-width columns and {@code FLOAT[d]} vectors in bulk. {@link
- * io.actdb.sql.store.ArrowScanBenchmark} times them. Everything a scan opens is closed by
- * DuckDB's destroy callbacks; {@link io.actdb.sql.store.ArrowFileScan#openResources()} and {@link
+ * columns a query uses, and copy fixed-width columns and {@code FLOAT[d]} vectors in bulk. {@code
+ * io.actdb.bench.ArrowScanBenchmark} (the benchmarks module) times them. Everything a scan opens
+ * is closed by DuckDB's destroy callbacks; {@link io.actdb.sql.store.ArrowFileScan#openResources()} and {@link
  * io.actdb.sql.store.ArrowFileScan#allocatedBytes()} are the leak checks.
  */
 package io.actdb.sql.store;

@@ -1,5 +1,6 @@
-package io.actdb.cli;
+package io.actdb.bench;
 
+import io.actdb.cli.CommandFailure;
 import io.actdb.sql.store.ArrowFileScan;
 import io.actdb.sql.store.StoreConnections;
 import io.actdb.storage.LayerEntry;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Option;
       "  cka over the two layers joined on sample_id, from the store and from DuckDB tables",
       "  (two tables joined the same way, and one table holding both vectors per row)."
     })
-final class StoreBenchmark extends BenchCommand.Benchmark {
+final class StoreBenchmark extends Benchmark {
   @Option(names = "--rows", description = "Rows per layer (default: ${DEFAULT-VALUE}).")
   int rows = 100_000;
 
@@ -104,8 +106,8 @@ final class StoreBenchmark extends BenchCommand.Benchmark {
     print("write_mb_per_s", mb / writeSeconds);
     print("plain_write_mb_per_s", mb / plainSeconds);
     print("write_to_plain", plainSeconds / writeSeconds);
-    print("write_seconds_all", java.util.Arrays.toString(layer).replace(" ", ""));
-    print("plain_write_seconds_all", java.util.Arrays.toString(plain).replace(" ", ""));
+    print("write_seconds_all", Arrays.toString(layer).replace(" ", ""));
+    print("plain_write_seconds_all", Arrays.toString(plain).replace(" ", ""));
     if (writeOnly) return;
 
     try (Connection c = StoreConnections.open(store)) {
@@ -137,8 +139,8 @@ final class StoreBenchmark extends BenchCommand.Benchmark {
       print("scan_gb_per_s", a.bytes() / 1e9 / scanSeconds);
       print("scan_unchecked_gb_per_s", a.bytes() / 1e9 / uncheckedSeconds);
       print("scan_checked_to_unchecked", uncheckedSeconds / scanSeconds);
-      print("scan_seconds_all", java.util.Arrays.toString(checked).replace(" ", ""));
-      print("scan_unchecked_seconds_all", java.util.Arrays.toString(unchecked).replace(" ", ""));
+      print("scan_seconds_all", Arrays.toString(checked).replace(" ", ""));
+      print("scan_unchecked_seconds_all", Arrays.toString(unchecked).replace(" ", ""));
 
       String join = " a JOIN %s b USING (sample_id)";
       String fromStore = "SELECT cka(a.vec, b.vec) FROM layer('bench', 'a')" + join.formatted("layer('bench', 'b')");
@@ -179,7 +181,7 @@ final class StoreBenchmark extends BenchCommand.Benchmark {
 
   private static double median(double[] values) {
     double[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }

@@ -1,5 +1,8 @@
-package io.actdb.sql.kernels;
+package io.actdb.bench;
 
+import io.actdb.sql.kernels.DistanceKernels;
+import io.actdb.sql.kernels.KernelThreads;
+import io.actdb.sql.kernels.Kernels;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;

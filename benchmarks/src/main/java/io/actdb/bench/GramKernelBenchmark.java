@@ -1,5 +1,8 @@
-package io.actdb.sql.kernels;
+package io.actdb.bench;
 
+import io.actdb.sql.kernels.GramKernels;
+import io.actdb.sql.kernels.Kernels;
+import io.actdb.sql.kernels.ScalarGramKernels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +24,8 @@ import java.util.concurrent.Future;
  * {@link AssertionError}.
  *
  * <p>Run it, with the Vector API enabled, as {@code java --add-modules jdk.incubator.vector -cp
- * CLASSES io.actdb.sql.kernels.GramKernelBenchmark rows=10000 dim=4096 threads=2 seconds=10
+ * "benchmarks/target/actdb-benchmarks.jar:benchmarks/target/lib/*"
+ * io.actdb.bench.GramKernelBenchmark rows=10000 dim=4096 threads=2 seconds=10
  * accumulation=exact shared=true}. It prints {@code name=value} lines; {@code kernel_gflops} counts
  * {@link GramKernels#upperGramFlops} over all threads per wall-clock second.
  */

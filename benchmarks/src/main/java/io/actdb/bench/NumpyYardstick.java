@@ -1,4 +1,4 @@
-package io.actdb.cli;
+package io.actdb.bench;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,7 @@
-package io.actdb.sql.store;
+package io.actdb.bench;
 
 import io.actdb.sql.ActdbFunctions;
+import io.actdb.sql.store.ArrowFileScan;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +36,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * answer is checked against the values written; a wrong one throws {@link AssertionError}.
  *
  * <p>Run it as {@code java --enable-native-access=ALL-UNNAMED
- * --add-opens=java.base/java.nio=ALL-UNNAMED -cp CLASSES io.actdb.sql.store.ArrowScanBenchmark
- * rows=100000 dim=2048 batch=4096 threads=1,2 repeats=5 file=bench.arrow}. It prints {@code
+ * --add-opens=java.base/java.nio=ALL-UNNAMED -cp
+ * "benchmarks/target/actdb-benchmarks.jar:benchmarks/target/lib/*"
+ * io.actdb.bench.ArrowScanBenchmark rows=100000 dim=2048 batch=4096 threads=1,2 repeats=5 file=bench.arrow}. It prints {@code
  * name=value} lines; {@code gb_per_s} counts the file's vector bytes (rows × dim × 4) per
  * wall-clock second.
  */
@@ -54,7 +57,7 @@ public final class ArrowScanBenchmark {
     int batch = Integer.parseInt(opts.getOrDefault("batch", "4096"));
     int repeats = Integer.parseInt(opts.getOrDefault("repeats", "5"));
     List<Integer> threadCounts =
-        java.util.Arrays.stream(opts.getOrDefault("threads", "1,2").split(","))
+        Arrays.stream(opts.getOrDefault("threads", "1,2").split(","))
             .map(Integer::parseInt)
             .toList();
     String defaultFile = System.getProperty("java.io.tmpdir") + "/actdb-scan-bench.arrow";

@@ -1,6 +1,7 @@
-package io.actdb.cli;
+package io.actdb.bench;
 
 import ai.djl.Device;
+import io.actdb.cli.CommandFailure;
 import io.actdb.extractor.Extraction;
 import io.actdb.extractor.Extraction.Pooling;
 import io.actdb.extractor.Extraction.Summary;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.arrow.memory.BufferAllocator;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Option;
           + " run by python3-torch. Needs python3 with torch and torchvision (Debian:"
           + " python3-torch python3-torchvision) to export the model.",
     })
-final class ExtractBenchmark extends BenchCommand.Benchmark {
+final class ExtractBenchmark extends Benchmark {
   @Option(names = "--batch", description = "Images per forward (default: ${DEFAULT-VALUE}).")
   int batch = 32;
 
@@ -64,7 +66,7 @@ final class ExtractBenchmark extends BenchCommand.Benchmark {
       Summary actdb = actdbRun(model, dir);
       double torch2 = torchImagesPerSecond(py, dir, model);
       double torch = (torch1 + torch2) / 2;
-      print("torch_images_per_s_runs", String.format(java.util.Locale.ROOT, "%.2f,%.2f", torch1, torch2));
+      print("torch_images_per_s_runs", String.format(Locale.ROOT, "%.2f,%.2f", torch1, torch2));
       print("torch_images_per_s", torch);
       print("actdb_images_per_s", actdb.samplesPerSecond());
       print("actdb_to_torch", actdb.samplesPerSecond() / torch);

@@ -1,0 +1,29 @@
+package io.actdb.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code actdb bench}: benchmarks that print {@code name=value} lines. They are not part of the
+ * tests; compare their figures only with a yardstick measured in the same sitting (e.g. numpy's
+ * fp32 GEMM rate, passed as {@code --sgemm-gflops}).
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks (name=value output).",
+    subcommands = {
+      CkaBenchmark.class,
+      IprBenchmark.class,
+      GeomcaBenchmark.class,
+      StoreBenchmark.class,
+      ExtractBenchmark.class
+    })
+final class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    throw new ParameterException(
+        new CommandLine(this), "Missing benchmark: use one of cka, ipr, geomca, store, extract");
+  }
+}

@@ -1,0 +1,146 @@
+package io.actdb.bench;
+
+import io.actdb.cli.CommandFailure;
+import io.actdb.sql.ActdbFunctions;
+import io.actdb.sql.cka.LinearCka;
+import io.actdb.sql.kernels.GramKernels;
+import io.actdb.sql.kernels.Kernels;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.duckdb.DuckDBConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code actdb bench cka}: cka and cka_debiased over an n × D table built in DuckDB. */
+@Command(
+    name = "cka",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Times cka(x, y) and cka_debiased(x, y) over n rows of FLOAT[D] x FLOAT[D] in DuckDB,",
+      "and the Gram kernel alone on the same shape and thread count."
+    })
+final class CkaBenchmark extends Benchmark {
+  @Option(names = "--n", description = "Rows (default: ${DEFAULT-VALUE}).")
+  int n = 10_000;
+
+  @Option(names = "--dim", description = "Dimension of x and of y (default: ${DEFAULT-VALUE}).")
+  int dim = 2048;
+
+  @Option(names = "--threads", description = "DuckDB threads (default: all cores).")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(
+      names = "--kernel-seconds",
+      description = "How long to time the kernel alone (default: ${DEFAULT-VALUE}).")
+  int kernelSeconds = 5;
+
+  @Option(
+      names = "--sgemm-gflops",
+      description = "The machine's fp32 GEMM rate measured in this sitting; adds ratios.")
+  Double sgemmGflops;
+
+  @Option(
+      names = "--dgemm-gflops",
+      description = "The machine's fp64 GEMM rate measured in this sitting; adds a ratio.")
+  Double dgemmGflops;
+
+  @Override
+  protected void execute() throws Exception {
+    if (n < 4 || dim < 1) throw new CommandFailure("bench cka needs --n >= 4 and --dim >= 1");
+    print("benchmark", "cka");
+    print("n", n);
+    print("dim", dim);
+    print("threads", threads);
+    print("kernel", Kernels.name());
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      ActdbFunctions.register(c);
+      exec(c, "SET threads = " + threads);
+      long t0 = System.nanoTime();
+      buildTable(c);
+      print("setup_seconds", seconds(t0));
+
+      // Warm-up on a slice (JIT), and a check of the answer: CKA(X, X) = 1.
+      double self = value(c, "SELECT cka(x, x) FROM bench WHERE i < 1000");
+      if (Math.abs(self - 1) > 1e-6) throw new CommandFailure("check failed: cka(x, x) = " + self);
+      value(c, "SELECT cka_debiased(x, y) FROM bench WHERE i < 1000");
+
+      t0 = System.nanoTime();
+      double cka = value(c, "SELECT cka(x, y) FROM bench");
+      double ckaSeconds = seconds(t0);
+      t0 = System.nanoTime();
+      double debiased = value(c, "SELECT cka_debiased(x, y) FROM bench");
+      double debiasedSeconds = seconds(t0);
+      if (!(cka >= 0 && cka <= 1)) throw new CommandFailure("check failed: cka = " + cka);
+
+      // The opt-in float32-run accumulation, for comparison.
+      String previous = System.setProperty(LinearCka.ACCUMULATION_PROPERTY, "float_runs");
+      double fast;
+      double fastSeconds;
+      try {
+        t0 = System.nanoTime();
+        fast = value(c, "SELECT cka(x, y) FROM bench");
+        fastSeconds = seconds(t0);
+      } finally {
+        if (previous == null) System.clearProperty(LinearCka.ACCUMULATION_PROPERTY);
+        else System.setProperty(LinearCka.ACCUMULATION_PROPERTY, previous);
+      }
+      if (Math.abs(fast - cka) > 1e-5 * cka) {
+        throw new CommandFailure("check failed: float_runs cka " + fast + " vs exact " + cka);
+      }
+
+      double flops = GramKernels.upperGramFlops(n, 2 * dim);
+      print("cka", cka);
+      print("cka_debiased", debiased);
+      print("cka_seconds", ckaSeconds);
+      print("cka_debiased_seconds", debiasedSeconds);
+      print("cka_float_runs_seconds", fastSeconds);
+      print("cka_query_gflops", flops / ckaSeconds / 1e9);
+      print("cka_debiased_query_gflops", flops / debiasedSeconds / 1e9);
+      print("cka_float_runs_query_gflops", flops / fastSeconds / 1e9);
+    }
+    // The Gram kernel alone on the same shape: one gram, `threads` threads on it, as in a query.
+    double exact = kernelGflops(GramKernels.Accumulation.EXACT);
+    double floatRuns = kernelGflops(GramKernels.Accumulation.FLOAT_RUNS);
+    print("kernel_gflops", exact);
+    print("kernel_float_runs_gflops", floatRuns);
+    if (sgemmGflops != null) {
+      print("sgemm_gflops", sgemmGflops);
+      print("kernel_to_sgemm", exact / sgemmGflops);
+      print("kernel_float_runs_to_sgemm", floatRuns / sgemmGflops);
+    }
+    if (dgemmGflops != null) {
+      print("dgemm_gflops", dgemmGflops);
+      print("kernel_to_dgemm", exact / dgemmGflops);
+    }
+  }
+
+  private double kernelGflops(GramKernels.Accumulation accumulation) throws Exception {
+    Map<String, Object> kernel =
+        GramKernelBenchmark.run(
+            n, 2 * dim, threads, Math.max(1, kernelSeconds), accumulation, true);
+    return Double.parseDouble(kernel.get("kernel_gflops").toString());
+  }
+
+  private void buildTable(Connection c) throws SQLException {
+    // Deterministic pseudo-random data, appended from Java (a per-element SQL expression over
+    // n·D elements is far slower); y = x/2 + independent noise, so 0 < CKA < 1.
+    exec(c, String.format(Locale.ROOT,
+        "CREATE TABLE bench (i BIGINT, x FLOAT[%1$d], y FLOAT[%1$d])", dim));
+    SplittableRandom random = new SplittableRandom(42);
+    float[] x = new float[dim];
+    float[] y = new float[dim];
+    try (var appender = c.unwrap(DuckDBConnection.class).createAppender("bench")) {
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < dim; k++) {
+          x[k] = (float) (random.nextDouble() * 2 - 1);
+          y[k] = x[k] / 2 + (float) (random.nextDouble() * 2 - 1);
+        }
+        appender.beginRow().append((long) i).append(x).append(y).endRow();
+      }
+    }
+  }
+}
