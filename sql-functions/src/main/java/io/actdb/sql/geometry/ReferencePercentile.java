@@ -29,9 +29,9 @@ final class ReferencePercentile {
   /** Mantissa bits of a coarse bucket key: buckets 2^-11 wide relative to their values. */
   private static final int KEY_MANTISSA_BITS = 11;
 
-  private static final int KEY_SHIFT = 52 - KEY_MANTISSA_BITS;
-  private static final int COARSE_BUCKETS = BINADES << KEY_MANTISSA_BITS;
-  private static final int FINE_BUCKETS = 1 << 16;
+  static final int KEY_SHIFT = 52 - KEY_MANTISSA_BITS;
+  static final int COARSE_BUCKETS = BINADES << KEY_MANTISSA_BITS;
+  static final int FINE_BUCKETS = 1 << 16;
 
   /** The bracket is narrowed until at most this many pairs are expected in it. */
   static final long MAX_CANDIDATES = 1 << 20;
@@ -239,18 +239,18 @@ final class ReferencePercentile {
     return values;
   }
 
-  private static int key(double a, long base) {
+  static int key(double a, long base) {
     if (!(a > 0)) return 0;
     long k = (Double.doubleToRawLongBits(a) >>> KEY_SHIFT) - base;
     return (int) Math.max(0, Math.min(COARSE_BUCKETS - 1, k));
   }
 
   /** Smallest value of coarse bucket {@code b >= 1}. */
-  private static double lowEdge(int b, long base) {
+  static double lowEdge(int b, long base) {
     return Double.longBitsToDouble((b + base) << KEY_SHIFT);
   }
 
-  private static int bucketOfRank(long[] hist, long rank) {
+  static int bucketOfRank(long[] hist, long rank) {
     long seen = 0;
     for (int b = 0; b < hist.length; b++) {
       seen += hist[b];
@@ -259,7 +259,7 @@ final class ReferencePercentile {
     return hist.length - 1;
   }
 
-  private static long[] sum(List<long[]> parts) {
+  static long[] sum(List<long[]> parts) {
     long[] total = new long[parts.get(0).length];
     for (long[] p : parts) {
       for (int b = 0; b < total.length; b++) total[b] += p[b];
