@@ -47,7 +47,7 @@ class CancellationTest {
           "CREATE TABLE pairs AS SELECT"
               + " list_transform(range(64), lambda k: random()::FLOAT)::FLOAT[64] AS x,"
               + " list_transform(range(64), lambda k: random()::FLOAT)::FLOAT[64] AS y"
-              + " FROM range(10000)");
+              + " FROM range(40000)");
     }
   }
 

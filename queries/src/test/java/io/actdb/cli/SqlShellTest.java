@@ -100,7 +100,7 @@ class SqlShellTest {
           "SELECT setseed(0.5); CREATE TABLE pairs AS SELECT"
               + " list_transform(range(64), lambda k: random()::FLOAT)::FLOAT[64] AS x,"
               + " list_transform(range(64), lambda k: random()::FLOAT)::FLOAT[64] AS y"
-              + " FROM range(10000);\n"
+              + " FROM range(40000);\n"
               // 14 s when left alone (2-core machine)
               + "SELECT cka_rbf(x, y, 0.5) AS v FROM pairs;\n");
       Thread.sleep(2_000);

@@ -25,7 +25,7 @@ import java.util.List;
 public final class RbfCka implements AggregateFunction<RbfCka.State> {
 
   /** Largest group cka_rbf accepts: its work grows as n²·d. */
-  public static final int MAX_ROWS = 10_000;
+  public static final int MAX_ROWS = 50_000;
 
   /** Per-group state: every row of x and y, and sigma_frac. */
   public static final class State extends RowBlock.PairDims {

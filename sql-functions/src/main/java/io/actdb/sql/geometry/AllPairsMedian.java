@@ -31,6 +31,15 @@ final class AllPairsMedian {
   /** The bracket is narrowed until at most this many pairs are expected in it. */
   static final long MAX_CANDIDATES = 1 << 18;
 
+  /** Points of the sample that guesses a window around the wanted ranks (sets twice as large). */
+  static final int SAMPLE_POINTS = ReferencePercentile.SAMPLE_POINTS;
+
+  /** Pairs the one-pass path may keep (16 bytes each): the window's share of all pairs is cut to fit. */
+  static final long MAX_WINDOW_PAIRS = 1 << 21;
+
+  /** The window spans the wanted ranks widened by this share of all pairs on each side, at most. */
+  static final double WINDOW_MARGIN = 0.03;
+
   /**
    * The median of the n×n matrix of squared distances: n zeros on the diagonal and every pair
    * twice. Its sorted element at rank r is 0 for r &lt; n, else the pair value of rank ⌊(r − n)/2⌋;
@@ -60,6 +69,19 @@ final class AllPairsMedian {
     long first = ranks[0];
     long last = ranks[ranks.length - 1];
     double maxBound = PointSet.boundFactor(points.dim) * 4 * points.maxNorm * points.maxNorm;
+    long pairs = (long) points.count * (points.count - 1) / 2;
+    if (points.count >= 2 * SAMPLE_POINTS) {
+      // One pass instead of two, when a sample's quantiles bracket the wanted ranks.
+      double margin = Math.min(WINDOW_MARGIN, 0.5 * MAX_WINDOW_PAIRS / pairs);
+      double[] window =
+          ReferencePercentile.sampledQuantiles(
+              points,
+              SAMPLE_POINTS,
+              Math.max(0, (double) first / pairs - margin),
+              Math.min(1, (double) last / pairs + margin));
+      float[] values = inWindow(points, ranks, window[0], window[1], maxBound);
+      if (values != null) return values;
+    }
     double top = 4 * points.maxNorm * points.maxNorm * 1.0001 + maxBound + Double.MIN_NORMAL;
     long base = (Double.doubleToRawLongBits(top) >>> KEY_SHIFT) - COARSE_BUCKETS + 1;
 
@@ -172,6 +194,100 @@ final class AllPairsMedian {
       result[r] = values[(int) index];
     }
     return result;
+  }
+
+  /**
+   * The values of the given ranks from one pass that keeps every pair whose fast value lies in
+   * {@code [from, to]} and counts those below; null when that window turns out not to hold the
+   * wanted ranks with the error margins around them (then nothing is known and the caller goes the
+   * long way).
+   */
+  static float[] inWindow(
+      PointSet points, long[] ranks, double from, double to, double maxBound) {
+    if (!(from < to)) return null;
+    List<Window> parts =
+        PairScan.scan(
+            points,
+            points,
+            true,
+            Window::new,
+            (w, t) -> {
+              for (int i = 0; i < t.aCount; i++) {
+                int hits = t.select(i, Math.max(0, t.aFrom + i + 1 - t.bFrom), to, null, 0.0);
+                for (int q = 0; q < hits; q++) {
+                  int j = t.hits[q];
+                  double a = t.approx(i, j);
+                  if (a < from) w.below++;
+                  else w.add(t.aFrom + i, t.bFrom + j, a);
+                }
+              }
+            },
+            null);
+    long belowWindow = 0;
+    long kept = 0;
+    for (Window w : parts) {
+      belowWindow += w.below;
+      kept += w.size;
+    }
+    long first = ranks[0] - belowWindow;
+    long last = ranks[ranks.length - 1] - belowWindow;
+    if (first < 0 || last >= kept) return null;
+    // The fast values of the wanted ranks, to a 1/FINE_BUCKETS of the window, from a histogram.
+    double width = (to - from) / FINE_BUCKETS;
+    long[] hist = new long[FINE_BUCKETS + 1];
+    for (Window w : parts) {
+      for (int p = 0; p < w.size; p++) {
+        hist[(int) Math.min(FINE_BUCKETS, (long) ((w.fast[p] - from) / width))]++;
+      }
+    }
+    double lo = from + bucketOfRank(hist, first) * width;
+    double hi = from + (bucketOfRank(hist, last) + 1) * width;
+    // Pairs left out must be certainly below or above the wanted exact values.
+    double keepFrom = lo - 2 * maxBound;
+    double keepTo = hi + 2 * maxBound;
+    if (keepFrom < from || keepTo > to) return null;
+    long below = belowWindow;
+    Kept exact = new Kept();
+    for (Window w : parts) {
+      for (int p = 0; p < w.size; p++) {
+        double a = w.fast[p];
+        if (a < keepFrom) below++;
+        else if (a <= keepTo) exact.add((float) points.exact(w.first[p], points, w.second[p]));
+      }
+    }
+    float[] values = Arrays.copyOf(exact.values, exact.size);
+    Arrays.sort(values);
+    float[] result = new float[ranks.length];
+    for (int r = 0; r < ranks.length; r++) {
+      long index = ranks[r] - below;
+      if (index < 0 || index >= values.length) {
+        throw new IllegalStateException(
+            "pair rank " + ranks[r] + " fell outside its window (" + below + " below, "
+                + values.length + " kept)");
+      }
+      result[r] = values[(int) index];
+    }
+    return result;
+  }
+
+  /** One thread's pairs in the window (their points and fast values), and its count below. */
+  private static final class Window {
+    long below;
+    int[] first = new int[1024];
+    int[] second = new int[1024];
+    double[] fast = new double[1024];
+    int size;
+
+    void add(int i, int j, double value) {
+      if (size == fast.length) {
+        first = Arrays.copyOf(first, size * 2);
+        second = Arrays.copyOf(second, size * 2);
+        fast = Arrays.copyOf(fast, size * 2);
+      }
+      first[size] = i;
+      second[size] = j;
+      fast[size++] = value;
+    }
   }
 
   /** One thread's exact values in the bracket, and its count below. */

@@ -196,6 +196,11 @@ final class ReferencePercentile {
    * which points are sampled, so it may change how fast ε is found, never its value.
    */
   static double sampledQuantile(PointSet r, int samplePoints, double quantile) {
+    return sampledQuantiles(r, samplePoints, quantile)[0];
+  }
+
+  /** {@link #sampledQuantile} at several quantiles, from one sample. */
+  static double[] sampledQuantiles(PointSet r, int samplePoints, double... quantiles) {
     int dim = r.dim;
     float[] rows = new float[samplePoints * dim];
     double[] sum = new double[dim];
@@ -226,7 +231,11 @@ final class ReferencePercentile {
     for (Collected c : parts) total += c.size;
     double[] values = gather(parts, total);
     Arrays.sort(values);
-    return values[(int) (quantile * (values.length - 1))];
+    double[] result = new double[quantiles.length];
+    for (int q = 0; q < quantiles.length; q++) {
+      result[q] = values[(int) (quantiles[q] * (values.length - 1))];
+    }
+    return result;
   }
 
   private static double[] gather(List<Collected> parts, int total) {

@@ -94,7 +94,7 @@ class CancellationBridgeTest {
           "CREATE TABLE pairs AS SELECT"
               + " list_transform(range(64), lambda k: random()::FLOAT)::FLOAT[64] AS x,"
               + " list_transform(range(64), lambda k: random()::FLOAT)::FLOAT[64] AS y"
-              + " FROM range(10000)");
+              + " FROM range(40000)");
       Statement st = c.createStatement();
       // 14 s when left alone (2-core machine).
       SQLException error =

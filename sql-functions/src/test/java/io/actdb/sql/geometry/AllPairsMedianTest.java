@@ -1,6 +1,7 @@
 package io.actdb.sql.geometry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.actdb.sql.kernels.DistanceKernels;
 import io.actdb.sql.kernels.Kernels;
@@ -68,7 +69,7 @@ class AllPairsMedianTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1000, 2047})
+  @ValueSource(ints = {1000, 2047, 2100})
   void medianOfWideGaussianPointsIsTheSortedOne(int n) {
     // Concentrated distances at 300-d: the bracket holds many pairs whose fast values are off by
     // more than their spacing, so only the exact re-check gets the rank right.
@@ -89,5 +90,43 @@ class AllPairsMedianTest {
     Arrays.fill(mean, 1000f);
     PointSet set = new PointSet(rows, n, dim, mean, Kernels.distances());
     assertEquals(want, AllPairsMedian.ofAllSquaredDistances(set), 0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2})
+  void theOnePassWindowFindsTheRanksOrSaysItCannot(int offsetChoice) {
+    int n = 600;
+    int dim = 64;
+    Random random = new Random(5);
+    float offset = new float[] {0, 1000, -3}[offsetChoice];
+    float[] rows = new float[n * dim];
+    for (int i = 0; i < rows.length; i++) rows[i] = (float) (offset + random.nextGaussian());
+    int pairs = n * (n - 1) / 2;
+    float[] sorted = new float[pairs];
+    int p = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        sorted[p++] = (float) ExactDistance.squared(rows, i * dim, rows, j * dim, dim);
+      }
+    }
+    Arrays.sort(sorted);
+    float[] mean = new float[dim];
+    Arrays.fill(mean, offset);
+    PointSet set = new PointSet(rows, n, dim, mean, Kernels.distances());
+    long[] ranks = {pairs / 2 - 1, pairs / 2};
+    double maxBound = PointSet.boundFactor(dim) * 4 * set.maxNorm * set.maxNorm;
+    // A window around the median, as wide as 10 % of the pairs on each side.
+    float[] got =
+        AllPairsMedian.inWindow(
+            set, ranks, sorted[(int) (pairs * 0.4)], sorted[(int) (pairs * 0.6)], maxBound);
+    assertEquals(sorted[pairs / 2 - 1], got[0]);
+    assertEquals(sorted[pairs / 2], got[1]);
+    // A window that misses the median, or is too tight for the error margins, gives up.
+    assertNull(
+        AllPairsMedian.inWindow(
+            set, ranks, sorted[(int) (pairs * 0.6)], sorted[(int) (pairs * 0.9)], maxBound));
+    assertNull(
+        AllPairsMedian.inWindow(
+            set, ranks, sorted[pairs / 2 - 1], sorted[pairs / 2], maxBound));
   }
 }
