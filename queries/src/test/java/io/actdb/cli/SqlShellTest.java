@@ -100,8 +100,8 @@ class SqlShellTest {
           "SELECT setseed(0.5); CREATE TABLE pairs AS SELECT"
               + " list_transform(range(64), lambda k: random()::FLOAT)::FLOAT[64] AS x,"
               + " list_transform(range(64), lambda k: random()::FLOAT)::FLOAT[64] AS y"
-              + " FROM range(10000);\n"
-              // 14 s when left alone (2-core machine)
+              + " FROM range(40000);\n"
+              // 96 s when left alone (busy 2-core machine); 10 000 rows (3 s) could end before the cancel
               + "SELECT cka_rbf(x, y, 0.5) AS v FROM pairs;\n");
       Thread.sleep(2_000);
       long start = System.nanoTime();

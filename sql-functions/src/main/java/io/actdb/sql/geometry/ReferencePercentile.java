@@ -29,9 +29,9 @@ final class ReferencePercentile {
   /** Mantissa bits of a coarse bucket key: buckets 2^-11 wide relative to their values. */
   private static final int KEY_MANTISSA_BITS = 11;
 
-  private static final int KEY_SHIFT = 52 - KEY_MANTISSA_BITS;
-  private static final int COARSE_BUCKETS = BINADES << KEY_MANTISSA_BITS;
-  private static final int FINE_BUCKETS = 1 << 16;
+  static final int KEY_SHIFT = 52 - KEY_MANTISSA_BITS;
+  static final int COARSE_BUCKETS = BINADES << KEY_MANTISSA_BITS;
+  static final int FINE_BUCKETS = 1 << 16;
 
   /** The bracket is narrowed until at most this many pairs are expected in it. */
   static final long MAX_CANDIDATES = 1 << 20;
@@ -196,6 +196,11 @@ final class ReferencePercentile {
    * which points are sampled, so it may change how fast ε is found, never its value.
    */
   static double sampledQuantile(PointSet r, int samplePoints, double quantile) {
+    return sampledQuantiles(r, samplePoints, quantile)[0];
+  }
+
+  /** {@link #sampledQuantile} at several quantiles, from one sample. */
+  static double[] sampledQuantiles(PointSet r, int samplePoints, double... quantiles) {
     int dim = r.dim;
     float[] rows = new float[samplePoints * dim];
     double[] sum = new double[dim];
@@ -226,7 +231,11 @@ final class ReferencePercentile {
     for (Collected c : parts) total += c.size;
     double[] values = gather(parts, total);
     Arrays.sort(values);
-    return values[(int) (quantile * (values.length - 1))];
+    double[] result = new double[quantiles.length];
+    for (int q = 0; q < quantiles.length; q++) {
+      result[q] = values[(int) (quantiles[q] * (values.length - 1))];
+    }
+    return result;
   }
 
   private static double[] gather(List<Collected> parts, int total) {
@@ -239,18 +248,18 @@ final class ReferencePercentile {
     return values;
   }
 
-  private static int key(double a, long base) {
+  static int key(double a, long base) {
     if (!(a > 0)) return 0;
     long k = (Double.doubleToRawLongBits(a) >>> KEY_SHIFT) - base;
     return (int) Math.max(0, Math.min(COARSE_BUCKETS - 1, k));
   }
 
   /** Smallest value of coarse bucket {@code b >= 1}. */
-  private static double lowEdge(int b, long base) {
+  static double lowEdge(int b, long base) {
     return Double.longBitsToDouble((b + base) << KEY_SHIFT);
   }
 
-  private static int bucketOfRank(long[] hist, long rank) {
+  static int bucketOfRank(long[] hist, long rank) {
     long seen = 0;
     for (int b = 0; b < hist.length; b++) {
       seen += hist[b];
@@ -259,7 +268,7 @@ final class ReferencePercentile {
     return hist.length - 1;
   }
 
-  private static long[] sum(List<long[]> parts) {
+  static long[] sum(List<long[]> parts) {
     long[] total = new long[parts.get(0).length];
     for (long[] p : parts) {
       for (int b = 0; b < total.length; b++) total[b] += p[b];

@@ -2,7 +2,7 @@ package io.actdb.sql.kernels;
 
 /**
  * Dot products between the points of two packed point sets: the GEMM at the heart of every
- * pairwise-distance computation (IPR, PRDC, GeomCA). {@link ScalarDistanceKernels} is the plain
+ * pairwise-distance computation (IPR, PRDC, GeomCA, RBF CKA). {@link ScalarDistanceKernels} is the plain
  * Java twin and test oracle of {@link PanamaDistanceKernels}; {@link Kernels#distances()} chooses.
  *
  * <p><b>Packed points.</b> A set of {@code count} points of {@code dim} float32 coordinates is
@@ -76,6 +76,38 @@ public interface DistanceKernels {
       double[] colLimits,
       double slack,
       int[] hits);
+
+  /**
+   * One tile row of two RBF kernels over the same pairs, for RBF CKA. For every {@code j} in {@code
+   * [from, to)}, with the fast squared distances of {@link #select} (negatives, a rounding
+   * artefact, taken as 0):
+   *
+   * <pre>{@code
+   * double dx = Math.max(0, (xRowSquaredNorm + xColSquaredNorms[colFirst + j]) - 2.0 * xDots[dotsOffset + j]);
+   * double k = Math.exp(gx * dx), l = Math.exp(gy * dy);   // dy alike from yDots and the y norms
+   * colK[j] += k; colL[j] += l;
+   * }</pre>
+   *
+   * and adds to {@code rowSums} the row's {@code Σk, Σl, Σk·l, Σk², Σl²}, in this order. Sums are
+   * float64; the order of additions (and the last bit of exp) may differ between implementations,
+   * never between two calls of one.
+   */
+  void rbfRow(
+      float[] xDots,
+      float[] yDots,
+      int dotsOffset,
+      int from,
+      int to,
+      double xRowSquaredNorm,
+      double[] xColSquaredNorms,
+      double yRowSquaredNorm,
+      double[] yColSquaredNorms,
+      int colFirst,
+      double gx,
+      double gy,
+      double[] colK,
+      double[] colL,
+      double[] rowSums);
 
   /**
    * Packs {@code count} row-major points ({@code points[p * dim + c]}), each coordinate minus

@@ -141,4 +141,67 @@ public final class PanamaDistanceKernels implements DistanceKernels {
         dots, dotsOffset, j, to, rowSquaredNorm, colSquaredNorms, colFirst, rowLimit, colLimits,
         slack, hits, n);
   }
+
+  @Override
+  public void rbfRow(
+      float[] xDots,
+      float[] yDots,
+      int dotsOffset,
+      int from,
+      int to,
+      double xRowSquaredNorm,
+      double[] xColSquaredNorms,
+      double yRowSquaredNorm,
+      double[] yColSquaredNorms,
+      int colFirst,
+      double gx,
+      double gy,
+      double[] colK,
+      double[] colL,
+      double[] rowSums) {
+    int l = DOUBLES.length();
+    DoubleVector xRow = DoubleVector.broadcast(DOUBLES, xRowSquaredNorm);
+    DoubleVector yRow = DoubleVector.broadcast(DOUBLES, yRowSquaredNorm);
+    DoubleVector zero = DoubleVector.zero(DOUBLES);
+    DoubleVector sk = zero;
+    DoubleVector sl = zero;
+    DoubleVector skl = zero;
+    DoubleVector skk = zero;
+    DoubleVector sll = zero;
+    int j = from;
+    // exp is the cost here (the dot products are done): the Vector API's EXP is a SIMD library
+    // call on x86, several times the rate of Math.exp one lane at a time.
+    for (; j + l <= to; j += l) {
+      DoubleVector k = kernelValues(xDots, dotsOffset + j, xRow, xColSquaredNorms, colFirst + j, gx);
+      DoubleVector v = kernelValues(yDots, dotsOffset + j, yRow, yColSquaredNorms, colFirst + j, gy);
+      k.add(DoubleVector.fromArray(DOUBLES, colK, j)).intoArray(colK, j);
+      v.add(DoubleVector.fromArray(DOUBLES, colL, j)).intoArray(colL, j);
+      sk = sk.add(k);
+      sl = sl.add(v);
+      skl = k.fma(v, skl);
+      skk = k.fma(k, skk);
+      sll = v.fma(v, sll);
+    }
+    rowSums[0] += sk.reduceLanes(VectorOperators.ADD);
+    rowSums[1] += sl.reduceLanes(VectorOperators.ADD);
+    rowSums[2] += skl.reduceLanes(VectorOperators.ADD);
+    rowSums[3] += skk.reduceLanes(VectorOperators.ADD);
+    rowSums[4] += sll.reduceLanes(VectorOperators.ADD);
+    // scalar tail
+    ScalarDistanceKernels.rbfRowSums(
+        xDots, yDots, dotsOffset, j, to, xRowSquaredNorm, xColSquaredNorms, yRowSquaredNorm,
+        yColSquaredNorms, colFirst, gx, gy, colK, colL, rowSums);
+  }
+
+  /** {@code exp(g · max(0, fast squared distance))} of {@code l} consecutive pairs of a tile row. */
+  private static DoubleVector kernelValues(
+      float[] dots, int at, DoubleVector rowSquaredNorm, double[] colSquaredNorms, int col, double g) {
+    DoubleVector dot =
+        (DoubleVector)
+            FloatVector.fromArray(HALF_FLOATS, dots, at)
+                .convertShape(VectorOperators.F2D, DOUBLES, 0);
+    DoubleVector fast =
+        rowSquaredNorm.add(DoubleVector.fromArray(DOUBLES, colSquaredNorms, col)).sub(dot.mul(2.0));
+    return fast.max(0.0).mul(g).lanewise(VectorOperators.EXP);
+  }
 }

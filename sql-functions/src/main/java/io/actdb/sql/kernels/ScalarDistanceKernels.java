@@ -72,6 +72,72 @@ public final class ScalarDistanceKernels implements DistanceKernels {
         slack, hits, 0);
   }
 
+  @Override
+  public void rbfRow(
+      float[] xDots,
+      float[] yDots,
+      int dotsOffset,
+      int from,
+      int to,
+      double xRowSquaredNorm,
+      double[] xColSquaredNorms,
+      double yRowSquaredNorm,
+      double[] yColSquaredNorms,
+      int colFirst,
+      double gx,
+      double gy,
+      double[] colK,
+      double[] colL,
+      double[] rowSums) {
+    rbfRowSums(
+        xDots, yDots, dotsOffset, from, to, xRowSquaredNorm, xColSquaredNorms, yRowSquaredNorm,
+        yColSquaredNorms, colFirst, gx, gy, colK, colL, rowSums);
+  }
+
+  /** {@link #rbfRow}, for the Vector API twin's tail. */
+  static void rbfRowSums(
+      float[] xDots,
+      float[] yDots,
+      int dotsOffset,
+      int from,
+      int to,
+      double xRowSquaredNorm,
+      double[] xColSquaredNorms,
+      double yRowSquaredNorm,
+      double[] yColSquaredNorms,
+      int colFirst,
+      double gx,
+      double gy,
+      double[] colK,
+      double[] colL,
+      double[] rowSums) {
+    double sk = 0;
+    double sl = 0;
+    double skl = 0;
+    double skk = 0;
+    double sll = 0;
+    for (int j = from; j < to; j++) {
+      double dx =
+          (xRowSquaredNorm + xColSquaredNorms[colFirst + j]) - 2.0 * xDots[dotsOffset + j];
+      double dy =
+          (yRowSquaredNorm + yColSquaredNorms[colFirst + j]) - 2.0 * yDots[dotsOffset + j];
+      double k = Math.exp(gx * Math.max(0, dx));
+      double l = Math.exp(gy * Math.max(0, dy));
+      colK[j] += k;
+      colL[j] += l;
+      sk += k;
+      sl += l;
+      skl += k * l;
+      skk += k * k;
+      sll += l * l;
+    }
+    rowSums[0] += sk;
+    rowSums[1] += sl;
+    rowSums[2] += skl;
+    rowSums[3] += skk;
+    rowSums[4] += sll;
+  }
+
   /** {@link #select}, appending to {@code hits} after its first {@code n}; returns the new count. */
   static int selectFrom(
       float[] dots,

@@ -293,8 +293,8 @@ class CkaSqlTest {
     assertError("SELECT cka(x, [1, 2]::VARCHAR[]) FROM t", "cka", "got VARCHAR elements");
     assertError("SELECT cka(i, y) FROM t", "cka", "x must be a FLOAT[d] or FLOAT[] vector, got BIGINT");
     assertError("SELECT cka(x, [1, NULL]::FLOAT[]) FROM t", "cka", "NULL element");
-    assertError("SELECT cka_rbf([i, 1]::FLOAT[2], [i % 7]::FLOAT[1], 0.5) FROM range(10001) r(i)",
-        "cka_rbf", "more than 10000 rows");
+    assertError("SELECT cka_rbf([i, 1]::FLOAT[2], [i % 7]::FLOAT[1], 0.5) FROM range(50001) r(i)",
+        "cka_rbf", "more than 50000 rows");
     // The connection still works after every error.
     assertNotNull(scalar(c, "SELECT cka(x, y) FROM t"));
   }

@@ -3,6 +3,7 @@ package io.actdb.sql.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -128,6 +129,74 @@ class DistanceKernelsTest {
       }
       if (withColLimits && to - from > 4) {
         assertTrue(n > 0 && n < to - from, "the test data select some pairs, not all: " + n);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "columns {0}..{1}, first column {2}")
+  @CsvSource({
+    "0, 0, 0",
+    "0, 1, 0",
+    "0, 3, 7",
+    "1, 13, 0",
+    "5, 207, 256",
+    "0, 256, 0",
+    "255, 256, 64",
+    "3, 255, 1",
+  })
+  void rbfRowMatchesItsTwinAndAPlainFormula(int from, int to, int colFirst) {
+    SplittableRandom random = new SplittableRandom(from * 131L + to * 17L + colFirst);
+    int stride = 256;
+    int offset = stride; // the second row of a tile
+    float[] xDots = new float[2 * stride];
+    float[] yDots = new float[2 * stride];
+    double[] xNorms = new double[colFirst + stride];
+    double[] yNorms = new double[colFirst + stride];
+    for (int j = 0; j < xNorms.length; j++) {
+      xNorms[j] = 1 + random.nextDouble();
+      yNorms[j] = 10 + 10 * random.nextDouble();
+    }
+    double xRow = 1.5;
+    double yRow = 15;
+    for (int j = 0; j < stride; j++) {
+      // Some dot products make the fast distance slightly negative: it counts as 0.
+      xDots[offset + j] = (float) (random.nextDouble() * 1.3);
+      yDots[offset + j] = (float) (random.nextDouble() * 16);
+    }
+    double gx = -0.7;
+    double gy = -0.05;
+    double[][] colK = new double[2][stride];
+    double[][] colL = new double[2][stride];
+    double[][] sums = new double[2][5];
+    DistanceKernels[] twins = {PANAMA, SCALAR};
+    for (int t = 0; t < 2; t++) {
+      Arrays.fill(colK[t], 0.25); // added to, not overwritten
+      sums[t][0] = 1; // likewise
+      twins[t].rbfRow(
+          xDots, yDots, offset, from, to, xRow, xNorms, yRow, yNorms, colFirst, gx, gy,
+          colK[t], colL[t], sums[t]);
+    }
+    double[] want = new double[5];
+    want[0] = 1;
+    for (int j = 0; j < stride; j++) {
+      double dx = Math.max(0, xRow + xNorms[colFirst + j] - 2.0 * xDots[offset + j]);
+      double dy = Math.max(0, yRow + yNorms[colFirst + j] - 2.0 * yDots[offset + j]);
+      double k = j >= from && j < to ? Math.exp(gx * dx) : 0;
+      double l = j >= from && j < to ? Math.exp(gy * dy) : 0;
+      for (int t = 0; t < 2; t++) {
+        String what = twins[t].getClass().getSimpleName() + " column " + j;
+        assertEquals(0.25 + k, colK[t][j], 1e-15, what + " K");
+        assertEquals(l, colL[t][j], 1e-15, what + " L");
+      }
+      want[0] += k;
+      want[1] += l;
+      want[2] += k * l;
+      want[3] += k * k;
+      want[4] += l * l;
+    }
+    for (int t = 0; t < 2; t++) {
+      for (int q = 0; q < 5; q++) {
+        assertEquals(want[q], sums[t][q], 1e-13 * Math.max(1, want[q]), "sum " + q + ", twin " + t);
       }
     }
   }
