@@ -1,4 +1,4 @@
-package io.actdb.sql.store;
+package io.actdb.sql.tables;
 
 import io.actdb.storage.BatchChecksum;
 import java.io.EOFException;

@@ -1,4 +1,4 @@
-package io.actdb.sql.store;
+package io.actdb.sql.tables;
 
 import io.actdb.sql.ActdbFunctions;
 import java.io.IOException;
@@ -34,7 +34,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * answer is checked against the values written; a wrong one throws {@link AssertionError}.
  *
  * <p>Run it as {@code java --enable-native-access=ALL-UNNAMED
- * --add-opens=java.base/java.nio=ALL-UNNAMED -cp CLASSES io.actdb.sql.store.ArrowScanBenchmark
+ * --add-opens=java.base/java.nio=ALL-UNNAMED -cp CLASSES io.actdb.sql.tables.ArrowScanBenchmark
  * rows=100000 dim=2048 batch=4096 threads=1,2 repeats=5 file=bench.arrow}. It prints {@code
  * name=value} lines; {@code gb_per_s} counts the file's vector bytes (rows × dim × 4) per
  * wall-clock second.
