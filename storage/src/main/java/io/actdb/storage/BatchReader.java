@@ -142,6 +142,11 @@ public final class BatchReader implements AutoCloseable {
     return path;
   }
 
+  /** The open file, for the store's check of every byte against its checksums. */
+  FileChannel channel() {
+    return channel;
+  }
+
   public Schema schema() {
     return schema;
   }

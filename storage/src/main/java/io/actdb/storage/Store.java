@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -14,7 +13,6 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -182,11 +180,11 @@ public final class Store {
    * counts the rows of its record batches.
    */
   private static String deepProblem(Path file, FileChecksums checksums, long rows, BufferAllocator allocator) {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        BufferAllocator child = allocator.newChildAllocator("check", 0, Long.MAX_VALUE);
-        ArrowFileReader reader = new ArrowFileReader(ch, child)) {
-      List<ArrowBlock> blocks = reader.getRecordBlocks();
-      Schema schema = reader.getVectorSchemaRoot().getSchema();
+    try (BatchReader reader = BatchReader.open(file, allocator)) {
+      // Every byte is checksummed here, the batches' bodies unparsed: only the footer is read.
+      FileChannel ch = reader.channel();
+      List<ArrowBlock> blocks = reader.blocks();
+      Schema schema = reader.schema();
       BatchChecksums sums = new BatchChecksums();
       if (checksums == null) {
         long counted = 0;
@@ -203,6 +201,8 @@ public final class Store {
         if (mismatch != null) return file + ": " + batchName(b, blocks.size()) + ": " + mismatch;
       }
       return file + ": checksum mismatch outside the record batches (schema or footer); damaged since it was written";
+    } catch (StoreException e) {
+      return e.getMessage();
     } catch (IOException | RuntimeException e) {
       return file + ": cannot be checked (" + e.getMessage() + ")";
     }
