@@ -1,7 +1,7 @@
 package io.actdb.bench;
 
 import io.actdb.sql.ActdbFunctions;
-import io.actdb.sql.store.ArrowFileScan;
+import io.actdb.sql.tables.ArrowFileScan;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.actdb.bench;
 
 import io.actdb.cli.CommandFailure;
-import io.actdb.sql.store.ArrowFileScan;
-import io.actdb.sql.store.StoreConnections;
+import io.actdb.sql.tables.ArrowFileScan;
+import io.actdb.sql.tables.StoreConnections;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.LayerWriter;
 import io.actdb.storage.StoreWriter;

@@ -175,7 +175,7 @@ public final class Extraction {
   private static boolean holdsExactly(StoreWriter store, LayerEntry entry, List<Sample> samples) throws IOException {
     if (entry.rows() != samples.size()) return false;
     try (BufferAllocator allocator = new RootAllocator();
-        LayerReader reader = Store.open(store.directory()).openLayer(entry, allocator)) {
+        LayerReader reader = Store.open(store.directory()).openLayerSampleIds(entry, allocator)) {
       int row = 0;
       while (reader.nextBatch()) {
         for (int i = 0; i < reader.batchRows(); i++, row++) {

@@ -1,10 +1,8 @@
 package io.actdb.cli;
 
-import io.actdb.sql.ActdbFunctions;
-import io.actdb.sql.store.StoreConnections;
+import io.actdb.sql.tables.StoreConnections;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import picocli.CommandLine.Option;
 
@@ -24,17 +22,11 @@ final class DatabaseOption {
               + " layer(model, layer).")
   Path store;
 
-  /** Opens the database and registers the actdb SQL functions on the connection. */
+  /**
+   * Opens the database with the actdb functions and the store's views; {@code cancel()} on its
+   * statements reaches actdb's functions (Ctrl-C in the shell).
+   */
   Connection open() throws SQLException {
-    Connection connection = DriverManager.getConnection("jdbc:duckdb:" + (db == null ? "" : db));
-    try {
-      ActdbFunctions.register(connection);
-      if (store != null) StoreConnections.attach(connection, store);
-    } catch (SQLException | RuntimeException e) {
-      connection.close();
-      throw e;
-    }
-    // Ctrl-C in the shell cancels through the statement, which must reach actdb's functions too.
-    return ActdbFunctions.cancellable(connection);
+    return StoreConnections.open(db, store);
   }
 }

@@ -1,5 +1,7 @@
 package io.actdb.cli;
 
+import io.actdb.sql.tables.ActivationImport;
+import io.actdb.storage.StoreException;
 import io.actdb.storage.StoreNames;
 import io.actdb.storage.StoreWriter;
 import java.nio.file.Files;
@@ -51,7 +53,11 @@ final class ImportCommand extends ActdbCommand {
     ActivationImport.Result result;
     try (BufferAllocator allocator = new RootAllocator();
         StoreWriter writer = StoreWriter.open(store, allocator)) {
-      result = new ActivationImport(file, sampleId, vector).into(writer, model, layer, allocator);
+      try {
+        result = new ActivationImport(file, sampleId, vector).into(writer, model, layer, allocator);
+      } catch (StoreException e) {
+        throw new CommandFailure("actdb import: " + e.getMessage(), e);
+      }
     }
     out().printf(
         "imported %s: %d rows of dim %d into %s (%d new samples)%n",

@@ -8,7 +8,7 @@ import io.actdb.sql.duckdb.TableFunctionBridge;
 import io.actdb.sql.geometry.GeomCa;
 import io.actdb.sql.geometry.Ipr;
 import io.actdb.sql.geometry.Prdc;
-import io.actdb.sql.store.ReadArrowFile;
+import io.actdb.sql.tables.ReadArrowFile;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -14,7 +13,6 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -165,14 +163,14 @@ public final class Store {
   }
 
   private static String footerProblem(Path file, BufferAllocator allocator) {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        BufferAllocator child = allocator.newChildAllocator("footer", 0, Long.MAX_VALUE);
-        ArrowFileReader reader = new ArrowFileReader(ch, child)) {
-      if (!reader.getVectorSchemaRoot().getSchema().equals(StoreSchemas.samples())) {
-        return file + ": unexpected samples schema " + reader.getVectorSchemaRoot().getSchema();
+    try (BatchReader reader = BatchReader.open(file, allocator)) {
+      if (!reader.schema().equals(StoreSchemas.samples())) {
+        return file + ": unexpected samples schema " + reader.schema();
       }
       return null;
-    } catch (IOException | RuntimeException e) {
+    } catch (StoreException e) {
+      return e.getMessage();
+    } catch (RuntimeException e) {
       return file + ": not a readable samples file (" + e.getMessage() + ")";
     }
   }
@@ -182,11 +180,11 @@ public final class Store {
    * counts the rows of its record batches.
    */
   private static String deepProblem(Path file, FileChecksums checksums, long rows, BufferAllocator allocator) {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        BufferAllocator child = allocator.newChildAllocator("check", 0, Long.MAX_VALUE);
-        ArrowFileReader reader = new ArrowFileReader(ch, child)) {
-      List<ArrowBlock> blocks = reader.getRecordBlocks();
-      Schema schema = reader.getVectorSchemaRoot().getSchema();
+    try (BatchReader reader = BatchReader.open(file, allocator)) {
+      // Every byte is checksummed here, the batches' bodies unparsed: only the footer is read.
+      FileChannel ch = reader.channel();
+      List<ArrowBlock> blocks = reader.blocks();
+      Schema schema = reader.schema();
       BatchChecksums sums = new BatchChecksums();
       if (checksums == null) {
         long counted = 0;
@@ -203,6 +201,8 @@ public final class Store {
         if (mismatch != null) return file + ": " + batchName(b, blocks.size()) + ": " + mismatch;
       }
       return file + ": checksum mismatch outside the record batches (schema or footer); damaged since it was written";
+    } catch (StoreException e) {
+      return e.getMessage();
     } catch (IOException | RuntimeException e) {
       return file + ": cannot be checked (" + e.getMessage() + ")";
     }
@@ -241,34 +241,21 @@ public final class Store {
     Path file = dir.resolve(manifest.samples().file());
     String sizeProblem = sizeProblem(file, manifest.samples().bytes());
     if (sizeProblem != null) throw new StoreException(sizeProblem);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        BufferAllocator child = allocator.newChildAllocator("samples", 0, Long.MAX_VALUE);
-        ArrowFileReader reader = new ArrowFileReader(ch, child)) {
-      VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      if (!root.getSchema().equals(StoreSchemas.samples())) {
-        throw new StoreException(file + ": unexpected samples schema " + root.getSchema());
+    try (BatchReader reader = BatchReader.open(file, allocator)) {
+      if (!reader.schema().equals(StoreSchemas.samples())) {
+        throw reader.error("unexpected samples schema " + reader.schema());
       }
-      List<ArrowBlock> blocks = reader.getRecordBlocks();
       FileChecksums checksums = manifest.samples().checksums();
-      if (checksums != null && checksums.batches().size() != blocks.size()) {
-        throw new StoreException(
-            file + ": " + blocks.size() + " record batches, but " + checksums.batches().size()
-                + " were written (damaged since); run `actdb info` on the store");
-      }
-      BatchChecksums sums = new BatchChecksums();
-      for (int b = 0; b < blocks.size(); b++) {
-        ArrowBlock block = blocks.get(b);
-        if (checksums != null) {
-          String mismatch = mismatch(sums.of(ch, block, root.getSchema()), checksums.batches().get(b), root.getSchema());
-          if (mismatch != null) throw new StoreException(file + ": " + batchName(b, blocks.size()) + ": " + mismatch);
-        }
-        reader.loadRecordBatch(block);
+      reader.checkBatchCount(checksums);
+      VectorSchemaRoot root = reader.project(0, 1, 2, 3, 4);
+      for (int b = 0; b < reader.blocks().size(); b++) {
+        int rows = reader.load(b, checksums == null ? null : checksums.batches().get(b));
         BigIntVector ids = (BigIntVector) root.getVector(0);
         VarCharVector split = (VarCharVector) root.getVector(1);
         IntVector label = (IntVector) root.getVector(2);
         VarCharVector labelName = (VarCharVector) root.getVector(3);
         VarCharVector source = (VarCharVector) root.getVector(4);
-        for (int i = 0; i < root.getRowCount(); i++) {
+        for (int i = 0; i < rows; i++) {
           out.add(
               new Sample(
                   ids.get(i),
@@ -278,9 +265,7 @@ public final class Store {
                   text(source, i)));
         }
       }
-    } catch (StoreException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw new StoreException(file + ": not a readable samples file (" + e.getMessage() + ")", e);
     }
     if (out.size() != manifest.samples().rows()) {
@@ -306,9 +291,22 @@ public final class Store {
 
   /** Opens a published layer for reading. */
   public LayerReader openLayer(LayerEntry entry, BufferAllocator allocator) throws StoreException {
+    return openLayer(entry, allocator, true);
+  }
+
+  /**
+   * Opens a published layer for reading its sample ids only: the vectors are neither read nor
+   * checked ({@link LayerReader#copyVector} fails).
+   */
+  public LayerReader openLayerSampleIds(LayerEntry entry, BufferAllocator allocator) throws StoreException {
+    return openLayer(entry, allocator, false);
+  }
+
+  private LayerReader openLayer(LayerEntry entry, BufferAllocator allocator, boolean withVectors)
+      throws StoreException {
     Path file = fileOf(entry);
     String sizeProblem = sizeProblem(file, entry.bytes());
     if (sizeProblem != null) throw new StoreException(sizeProblem);
-    return LayerReader.open(file, entry, allocator);
+    return LayerReader.open(file, entry, allocator, withVectors);
   }
 }

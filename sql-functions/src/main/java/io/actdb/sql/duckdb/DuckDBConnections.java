@@ -6,6 +6,7 @@ import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.duckdb.DuckDBConnection;
 
@@ -97,20 +98,27 @@ public final class DuckDBConnections {
    * Registers table functions on the database behind {@code connection}, skipping the ones whose
    * names the database already knows as table functions. Table functions belong to the database:
    * other connections to it see them too, with the {@link TableFunction} objects given here.
+   *
+   * @return the names skipped
    */
-  public static synchronized void registerTableFunctions(
+  public static synchronized List<String> registerTableFunctions(
       Connection connection, List<TableFunctionBridge> bridges) throws SQLException {
     DuckDBConnection duck = duckConnection(connection);
     java.util.Set<String> existing = existingFunctions(duck, "table");
     MemorySegment nativeConnection = nativeConnection(duck);
     CancelToken token = CancelToken.forDatabase(nativeDatabase(duck));
+    List<String> skipped = new ArrayList<>();
     for (TableFunctionBridge bridge : bridges) {
       String name = bridge.function().name();
-      if (existing.contains(name)) continue;
+      if (existing.contains(name)) {
+        skipped.add(name);
+        continue;
+      }
       if (!bridge.register(nativeConnection, token)) {
         throw new SQLException("DuckDB refused to register the table function " + name);
       }
     }
+    return skipped;
   }
 
   /** {@link #registerTableFunctions} for one function. */

@@ -1,6 +1,5 @@
-package io.actdb.sql.store;
+package io.actdb.storage;
 
-import io.actdb.storage.BatchChecksum;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.actdb.sql.store;
+package io.actdb.sql.tables;
 
 import io.actdb.sql.ActdbFunctions;
 import io.actdb.sql.duckdb.DuckDBConnections;
@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,7 +39,15 @@ public final class StoreConnections {
    * ActdbFunctions#cancellable}).
    */
   public static Connection open(Path store) throws SQLException {
-    Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+    return open(null, store);
+  }
+
+  /**
+   * As {@link #open(Path)}, on the DuckDB database file {@code database} (created if missing)
+   * unless that is null.
+   */
+  public static Connection open(Path database, Path store) throws SQLException {
+    Connection connection = DriverManager.getConnection("jdbc:duckdb:" + (database == null ? "" : database));
     try {
       ActdbFunctions.register(connection);
       if (store != null) attach(connection, store);
@@ -59,22 +66,18 @@ public final class StoreConnections {
     } catch (StoreException e) {
       throw new SQLException(e.getMessage(), e);
     }
+    // The layer function is bound to one store, and DuckDB cannot replace a function: one
+    // registered already means another store is attached (its samples function stays too).
+    List<String> present = DuckDBConnections.registerTableFunctions(connection, List.of(new TableFunctionBridge(new LayerTable(store))));
+    if (!present.isEmpty()) {
+      throw new SQLException(
+          "this database has a store attached already (or a function named "
+              + LayerTable.NAME + "); open a new connection for " + store.directory());
+    }
+    if (store.samplesFile() != null) {
+      DuckDBConnections.registerTableFunction(connection, new TableFunctionBridge(new SamplesTable(store)));
+    }
     try (Statement st = connection.createStatement()) {
-      // The layer function is bound to one store, and DuckDB cannot replace a function.
-      try (var rs =
-          st.executeQuery(
-              "SELECT count(*) FROM duckdb_functions() WHERE function_name = '" + LayerTable.NAME + "'")) {
-        rs.next();
-        if (rs.getLong(1) > 0) {
-          throw new SQLException(
-              "this database has a store attached already (or a function named "
-                  + LayerTable.NAME + "); open a new connection for " + store.directory());
-        }
-      }
-      List<TableFunctionBridge> functions = new ArrayList<>();
-      functions.add(new TableFunctionBridge(new LayerTable(store)));
-      if (store.samplesFile() != null) functions.add(new TableFunctionBridge(new SamplesTable(store)));
-      DuckDBConnections.registerTableFunctions(connection, functions);
       st.execute("CREATE OR REPLACE TEMP VIEW samples AS " + samplesQuery(store));
       st.execute("CREATE OR REPLACE TEMP VIEW layers AS " + layersQuery(store));
       st.execute("CREATE OR REPLACE TEMP VIEW activations AS " + activationsQuery(store));

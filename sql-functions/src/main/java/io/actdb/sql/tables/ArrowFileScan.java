@@ -1,4 +1,4 @@
-package io.actdb.sql.store;
+package io.actdb.sql.tables;
 
 import io.actdb.sql.duckdb.BoundScan;
 import io.actdb.sql.duckdb.ScanTask;
@@ -6,6 +6,7 @@ import io.actdb.sql.duckdb.SqlColumn;
 import io.actdb.sql.duckdb.SqlFunctionException;
 import io.actdb.sql.duckdb.SqlType;
 import io.actdb.storage.FileChecksums;
+import io.actdb.storage.StoreException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,9 +90,9 @@ public final class ArrowFileScan implements BoundScan {
    */
   public static ArrowFileScan ofFileSchema(Path file, String label) {
     ArrowFile arrowFile = new ArrowFile(file, label);
-    try (ArrowFile.Reader reader = arrowFile.open("schema of")) {
+    try (ArrowFile.Reader reader = arrowFile.open()) {
       List<SqlColumn> columns = new ArrayList<>();
-      for (Field field : reader.schema().getFields()) {
+      for (Field field : reader.batches.schema().getFields()) {
         SqlType type = ArrowColumnTypes.sqlType(field);
         if (type == null) {
           throw arrowFile.error(
@@ -158,8 +159,8 @@ public final class ArrowFileScan implements BoundScan {
   /** Opens the file, checks its schema and lists its record batches; closes it again. */
   @Override
   public ScanTask start(int[] projection) {
-    try (ArrowFile.Reader reader = file.open("footer of")) {
-      int[] fieldIndexes = fieldIndexes(reader.schema());
+    try (ArrowFile.Reader reader = file.open()) {
+      int[] fieldIndexes = fieldIndexes(reader.batches.schema());
       int[] projectedFields = new int[projection.length];
       SqlType[] types = new SqlType[projection.length];
       for (int i = 0; i < projection.length; i++) {
@@ -167,12 +168,12 @@ public final class ArrowFileScan implements BoundScan {
         types[i] = columns.get(projection[i]).type();
       }
       FileChecksums checksums = file.checksumsToVerify();
-      if (checksums != null && checksums.batches().size() != reader.blocks().size()) {
-        throw file.error(
-            "the file lists " + reader.blocks().size() + " record batches, but "
-                + checksums.batches().size() + " were written (damaged since; check the store with `actdb info`)");
+      try {
+        reader.batches.checkBatchCount(checksums);
+      } catch (StoreException e) {
+        throw new SqlFunctionException(e.getMessage());
       }
-      return new ArrowScanTask(this, file, reader.blocks(), projectedFields, types, checksums);
+      return new ArrowScanTask(this, file, reader.batches.blocks(), projectedFields, types, checksums);
     }
   }
 

@@ -1,4 +1,4 @@
-package io.actdb.sql.store;
+package io.actdb.sql.tables;
 
 import io.actdb.sql.duckdb.ScanTask;
 import io.actdb.sql.duckdb.SqlType;

@@ -1,4 +1,4 @@
-package io.actdb.sql.store;
+package io.actdb.sql.tables;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

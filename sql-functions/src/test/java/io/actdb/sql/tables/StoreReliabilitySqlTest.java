@@ -1,4 +1,4 @@
-package io.actdb.sql.store;
+package io.actdb.sql.tables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,8 +1,8 @@
-package io.actdb.sql.store;
+package io.actdb.sql.tables;
 
 import static io.actdb.sql.TestDb.exec;
 import static io.actdb.sql.TestDb.scalar;
-import static io.actdb.sql.store.ArrowFixture.*;
+import static io.actdb.sql.tables.ArrowFixture.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

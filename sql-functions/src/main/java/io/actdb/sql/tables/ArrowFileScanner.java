@@ -1,4 +1,4 @@
-package io.actdb.sql.store;
+package io.actdb.sql.tables;
 
 import io.actdb.sql.duckdb.OutputChunk;
 import io.actdb.sql.duckdb.SqlFunctionException;
@@ -22,12 +22,12 @@ final class ArrowFileScanner implements TableScanner {
 
   ArrowFileScanner(ArrowScanTask task) {
     this.task = task;
-    this.reader = task.file.open("scan of");
+    this.reader = task.file.open();
     try {
-      if (!reader.blocks().equals(task.blocks)) {
+      if (!reader.batches.blocks().equals(task.blocks)) {
         throw task.file.error("the file changed while the query was scanning it");
       }
-      root = reader.projection(task.fieldIndexes).root();
+      root = reader.batches.project(task.fieldIndexes);
     } catch (RuntimeException e) {
       reader.close();
       throw e;
@@ -49,7 +49,7 @@ final class ArrowFileScanner implements TableScanner {
         throw e;
       } catch (RuntimeException e) {
         throw task.file.error(
-            reader.batch(block) + ", column " + names[c] + ": cannot read (" + e + ")");
+            reader.batches.batchName(block) + ", column " + names[c] + ": cannot read (" + e + ")");
       }
     }
     emitted += rows;
@@ -59,7 +59,7 @@ final class ArrowFileScanner implements TableScanner {
   private void load(int b) {
     block = b;
     try {
-      batchRows = reader.load(b, task.checksums == null ? null : task.checksums.batches().get(b));
+      batchRows = reader.load(b, task.checksums);
       emitted = 0;
       columns = new ColumnCopy[task.fieldIndexes.length];
       names = new String[columns.length];
@@ -72,7 +72,7 @@ final class ArrowFileScanner implements TableScanner {
       batchRows = 0;
       emitted = 0;
       if (e instanceof SqlFunctionException) throw e;
-      throw task.file.error(reader.batch(b) + " failed to load (" + e + ")");
+      throw task.file.error(reader.batches.batchName(b) + " failed to load (" + e + ")");
     }
     task.scan.recordScanThread();
   }
