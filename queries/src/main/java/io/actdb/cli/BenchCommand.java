@@ -6,7 +6,7 @@ import io.actdb.sql.kernels.DistanceKernelBenchmark;
 import io.actdb.sql.kernels.GramKernelBenchmark;
 import io.actdb.sql.kernels.GramKernels;
 import io.actdb.sql.kernels.Kernels;
-import io.actdb.sql.store.StoreConnections;
+import io.actdb.sql.StoreConnections;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

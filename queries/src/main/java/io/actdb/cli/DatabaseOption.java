@@ -1,7 +1,7 @@
 package io.actdb.cli;
 
 import io.actdb.sql.ActdbFunctions;
-import io.actdb.sql.store.StoreConnections;
+import io.actdb.sql.StoreConnections;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

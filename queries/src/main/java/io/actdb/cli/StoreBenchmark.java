@@ -1,7 +1,7 @@
 package io.actdb.cli;
 
 import io.actdb.sql.store.ArrowFileScan;
-import io.actdb.sql.store.StoreConnections;
+import io.actdb.sql.StoreConnections;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.LayerWriter;
 import io.actdb.storage.StoreWriter;

@@ -1,6 +1,6 @@
 package io.actdb.sql.store;
 
-import io.actdb.sql.duckdb.SqlFunctionException;
+import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.storage.BatchChecksum;
 import io.actdb.storage.FileChecksums;
 import java.io.IOException;

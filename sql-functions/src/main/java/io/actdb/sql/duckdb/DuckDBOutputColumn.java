@@ -1,78 +1,75 @@
 package io.actdb.sql.duckdb;
 
+import io.actdb.sql.spi.OutputColumn;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * One column of an {@link OutputChunk}: a DuckDB vector to write rows {@code 0 .. n} into. Rows are
- * valid unless {@link #setNull} marks them.
- *
- * <ul>
- *   <li>BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, FLOAT, DOUBLE: write little-endian values into
- *       {@link #data()} (BOOLEAN: one byte per row, 0 or 1).
- *   <li>VARCHAR: {@link #setString} copies UTF-8 bytes into DuckDB's string heap.
- *   <li>{@code T[d]} (ARRAY): row {@code r}'s elements are elements {@code r·d .. r·d + d} of
- *       {@link #arrayElements()}, row-major.
- *   <li>{@code T[]} (LIST): {@link #appendListElements} grows the child, {@link #listElements()}
- *       writes it, {@link #setListEntry} points each row at its elements.
- * </ul>
+ * An {@link OutputColumn} over a DuckDB vector of an output chunk. {@link #data()} is a
+ * little-endian view of the vector's own memory, so a bulk {@code put} writes straight into it.
  */
-public final class OutputColumn {
+final class DuckDBOutputColumn implements OutputColumn {
   private final MemorySegment vector;
   private final SqlType type;
   private final long capacity;
   private MemorySegment data;
+  private ByteBuffer dataView;
   private MemorySegment validity;
-  private OutputColumn elements;
+  private DuckDBOutputColumn elements;
 
-  OutputColumn(MemorySegment vector, SqlType type, long capacity) {
+  DuckDBOutputColumn(MemorySegment vector, SqlType type, long capacity) {
     this.vector = vector;
     this.type = type;
     this.capacity = capacity;
   }
 
-  /** The column's SQL type. */
+  @Override
   public SqlType type() {
     return type;
   }
 
-  /** Number of rows (elements, for array and list children) this column can hold. */
+  @Override
   public long capacity() {
     return capacity;
   }
 
-  /**
-   * The values of a fixed-width column: {@link #capacity()} × the type's width, starting at row
-   * 0.
-   *
-   * @throws IllegalStateException for VARCHAR, ARRAY, LIST and STRUCT columns
-   */
-  public MemorySegment data() {
-    if (data == null) {
+  @Override
+  public ByteBuffer data() {
+    if (dataView == null) {
       int width = width(type);
       if (width == 0) throw new IllegalStateException(type.sql() + " has no fixed-width data");
-      data = NativeDuckDB.vectorData(vector).reinterpret(capacity * width);
+      long bytes = capacity * width;
+      if (bytes > Integer.MAX_VALUE) {
+        throw new SqlFunctionException(
+            "a result chunk of " + type.sql() + " values needs " + bytes
+                + " bytes, more than one buffer holds (2^31); return fewer dimensions");
+      }
+      dataView =
+          NativeDuckDB.vectorData(vector)
+              .reinterpret(bytes)
+              .asByteBuffer()
+              .order(ByteOrder.LITTLE_ENDIAN);
     }
-    return data;
+    return dataView;
   }
 
-  /** The elements of an ARRAY column: {@link #capacity()} × size of them, row-major. */
-  public OutputColumn arrayElements() {
+  @Override
+  public DuckDBOutputColumn arrayElements() {
     if (!(type instanceof SqlType.ArrayOf array)) {
       throw new IllegalStateException(type.sql() + " is not an ARRAY");
     }
     if (elements == null) {
       elements =
-          new OutputColumn(NativeDuckDB.arrayChild(vector), array.child(), capacity * array.size());
+          new DuckDBOutputColumn(NativeDuckDB.arrayChild(vector), array.child(), capacity * array.size());
     }
     return elements;
   }
 
-  /**
-   * Grows a LIST column's child by {@code count} elements.
-   *
-   * @return the index of the first new element in {@link #listElements()}
-   */
+  @Override
   public long appendListElements(long count) {
     if (!(type instanceof SqlType.ListOf)) {
       throw new IllegalStateException(type.sql() + " is not a LIST");
@@ -83,19 +80,19 @@ public final class OutputColumn {
     return first;
   }
 
-  /** The child of a LIST column, valid until the next {@link #appendListElements}. */
-  public OutputColumn listElements() {
+  @Override
+  public DuckDBOutputColumn listElements() {
     if (!(type instanceof SqlType.ListOf list)) {
       throw new IllegalStateException(type.sql() + " is not a LIST");
     }
     if (elements == null) {
       MemorySegment child = NativeDuckDB.listChild(vector);
-      elements = new OutputColumn(child, list.child(), NativeDuckDB.listSize(vector));
+      elements = new DuckDBOutputColumn(child, list.child(), NativeDuckDB.listSize(vector));
     }
     return elements;
   }
 
-  /** Makes row {@code row} of a LIST column the elements {@code offset .. offset + length}. */
+  @Override
   public void setListEntry(int row, long offset, long length) {
     checkRow(row);
     if (data == null) data = NativeDuckDB.vectorData(vector).reinterpret(capacity * 16);
@@ -104,17 +101,15 @@ public final class OutputColumn {
     data.setAtIndex(ValueLayout.JAVA_LONG, 2L * row + 1, length);
   }
 
-  /**
-   * Copies {@code length} UTF-8 bytes of {@code source} (native memory or a heap array) from
-   * {@code offset} into row {@code row}.
-   */
-  public void setString(int row, MemorySegment source, long offset, long length) {
+  @Override
+  public void setString(int row, ByteBuffer source, int offset, int length) {
     checkRow(row);
-    MemorySegment bytes = source.asSlice(offset, length); // bounds check before DuckDB reads it
+    // asSlice checks the bounds before DuckDB reads the bytes.
+    MemorySegment bytes = MemorySegment.ofBuffer(source).asSlice(offset, length);
     NativeDuckDB.assignString(vector, row, bytes, length);
   }
 
-  /** Marks row (or element) {@code row} NULL. */
+  @Override
   public void setNull(long row) {
     checkRow(row);
     if (validity == null) {
@@ -134,7 +129,7 @@ public final class OutputColumn {
   /** Bytes per value of a fixed-width type; 0 for the others. */
   static int width(SqlType type) {
     if (!(type instanceof SqlType.Simple s)) return 0;
-    return switch (s.typeId()) {
+    return switch (LogicalTypes.typeId(s)) {
       case DuckDBCApi.TYPE_BOOLEAN, DuckDBCApi.TYPE_TINYINT -> 1;
       case DuckDBCApi.TYPE_SMALLINT -> 2;
       case DuckDBCApi.TYPE_INTEGER, DuckDBCApi.TYPE_FLOAT -> 4;
