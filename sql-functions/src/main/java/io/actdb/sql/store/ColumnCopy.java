@@ -17,6 +17,8 @@ import org.apache.arrow.vector.complex.ListVector;
  * Java counts by scanning the validity bitmap.
  */
 final class ColumnCopy {
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
   private final FieldVector vector;
   private final SqlType type;
   private final boolean hasNulls;
@@ -150,6 +152,4 @@ final class ColumnCopy {
     }
     return buffer.nioBuffer(from, length);
   }
-
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 }

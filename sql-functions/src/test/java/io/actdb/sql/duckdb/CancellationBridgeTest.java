@@ -9,7 +9,6 @@ import io.actdb.sql.ActdbFunctions;
 import io.actdb.sql.TestDb;
 import io.actdb.sql.spi.BoundScan;
 import io.actdb.sql.spi.Cancellation;
-import io.actdb.sql.spi.OutputChunk;
 import io.actdb.sql.spi.ScanTask;
 import io.actdb.sql.spi.SqlColumn;
 import io.actdb.sql.spi.SqlType;
