@@ -16,8 +16,8 @@ final class DuckDBOutputColumn implements OutputColumn {
   private final MemorySegment vector;
   private final SqlType type;
   private final long capacity;
-  private MemorySegment data;
   private ByteBuffer dataView;
+  private MemorySegment listEntries;
   private MemorySegment validity;
   private DuckDBOutputColumn elements;
 
@@ -95,10 +95,12 @@ final class DuckDBOutputColumn implements OutputColumn {
   @Override
   public void setListEntry(int row, long offset, long length) {
     checkRow(row);
-    if (data == null) data = NativeDuckDB.vectorData(vector).reinterpret(capacity * 16);
+    if (listEntries == null) {
+      listEntries = NativeDuckDB.vectorData(vector).reinterpret(capacity * 16);
+    }
     // duckdb_list_entry: { uint64 offset; uint64 length; }
-    data.setAtIndex(ValueLayout.JAVA_LONG, 2L * row, offset);
-    data.setAtIndex(ValueLayout.JAVA_LONG, 2L * row + 1, length);
+    listEntries.setAtIndex(ValueLayout.JAVA_LONG, 2L * row, offset);
+    listEntries.setAtIndex(ValueLayout.JAVA_LONG, 2L * row + 1, length);
   }
 
   @Override
