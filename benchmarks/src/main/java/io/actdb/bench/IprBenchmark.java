@@ -2,7 +2,7 @@ package io.actdb.bench;
 
 import io.actdb.cli.CommandFailure;
 import io.actdb.sql.kernels.Kernels;
-import io.actdb.sql.tables.StoreConnections;
+import io.actdb.sql.StoreConnections;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

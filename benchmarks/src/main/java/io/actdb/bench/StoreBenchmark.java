@@ -2,7 +2,7 @@ package io.actdb.bench;
 
 import io.actdb.cli.CommandFailure;
 import io.actdb.sql.tables.ArrowFileScan;
-import io.actdb.sql.tables.StoreConnections;
+import io.actdb.sql.StoreConnections;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.LayerWriter;
 import io.actdb.storage.StoreWriter;

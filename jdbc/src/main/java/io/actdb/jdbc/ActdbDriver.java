@@ -1,6 +1,6 @@
 package io.actdb.jdbc;
 
-import io.actdb.sql.tables.StoreConnections;
+import io.actdb.sql.StoreConnections;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;

@@ -15,7 +15,7 @@ import io.actdb.extractor.model.builtin.BuiltinModel;
 import io.actdb.extractor.model.builtin.BuiltinModels;
 import io.actdb.extractor.model.builtin.CheckpointInfo;
 import io.actdb.extractor.model.builtin.Training;
-import io.actdb.sql.tables.StoreConnections;
+import io.actdb.sql.StoreConnections;
 import io.actdb.storage.StoreWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

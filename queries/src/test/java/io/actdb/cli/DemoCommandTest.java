@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.actdb.cli.demo.ExperimentScript;
 import io.actdb.cli.demo.ResultTable;
-import io.actdb.sql.tables.StoreConnections;
+import io.actdb.sql.StoreConnections;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,12 @@
 /**
- * actdb's SQL functions for DuckDB. {@link io.actdb.sql.ActdbFunctions#register} is the public
- * entry point; everything else in the sub-packages is internal.
+ * Public: actdb's SQL functions on DuckDB, the entry points. {@link
+ * io.actdb.sql.ActdbFunctions#register} registers every function on a DuckDB JDBC connection;
+ * {@link io.actdb.sql.StoreConnections#open} opens a connection on an activation store (the
+ * functions plus the store's {@code layer(...)} function and views).
+ *
+ * <p>Below: the functions, written against the engine-neutral SPI {@code io.actdb.sql.spi}
+ * ({@code cka}, {@code geometry}, {@code store}), the SIMD {@code kernels} they run on, and the
+ * DuckDB bridge {@code io.actdb.sql.duckdb}, the only code that touches DuckDB's C API. These
+ * sub-packages are internal; the layering is described in {@code docs/sql-functions.md}.
  */
 package io.actdb.sql;

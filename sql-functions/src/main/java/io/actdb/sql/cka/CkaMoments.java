@@ -1,6 +1,6 @@
 package io.actdb.sql.cka;
 
-import io.actdb.sql.cancel.Cancellation;
+import io.actdb.sql.spi.Cancellation;
 import io.actdb.sql.kernels.GramKernels;
 
 /**

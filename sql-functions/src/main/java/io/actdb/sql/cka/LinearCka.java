@@ -3,11 +3,12 @@ package io.actdb.sql.cka;
 import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.input.RowBlock;
 
-import io.actdb.sql.duckdb.AggregateFunction;
-import io.actdb.sql.duckdb.InputChunk;
-import io.actdb.sql.duckdb.ResultWriter;
-import io.actdb.sql.duckdb.SqlType;
-import io.actdb.sql.duckdb.VectorColumn;
+import io.actdb.sql.spi.AggregateFunction;
+import io.actdb.sql.spi.InputChunk;
+import io.actdb.sql.spi.ResultWriter;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.VectorColumn;
 import io.actdb.sql.kernels.GramKernels;
 import io.actdb.sql.kernels.Kernels;
 import java.util.List;
@@ -80,7 +81,7 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
       case "exact" -> GramKernels.Accumulation.EXACT;
       case "float_runs" -> GramKernels.Accumulation.FLOAT_RUNS;
       default ->
-          throw new io.actdb.sql.duckdb.SqlFunctionException(
+          throw new SqlFunctionException(
               ACCUMULATION_PROPERTY + " must be exact or float_runs, got " + value);
     };
   }
@@ -97,7 +98,7 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
 
     /** Whether rows of these dimensions are kept as rows (example space). */
     boolean isWide() {
-      return !HeapBudget.fits(CkaMoments.bytes((long) dx + dy));
+      return !HeapBudget.fits(CkaMoments.bytes((long) dx() + dy()));
     }
   }
 
@@ -132,13 +133,13 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
       int r = rows[i];
       if (x.isNull(r) || y.isNull(r)) continue;
       state.accept(x, y, r);
-      int dz = state.dx + state.dy;
+      int dz = state.dx() + state.dy();
       if (block == null) {
         blockRows = blockRows(dz);
         block = blockFor(blockRows, dz);
       }
       RowBlock.copyFinite(x, r, block, buffered * dz, "x");
-      RowBlock.copyFinite(y, r, block, buffered * dz + state.dx, "y");
+      RowBlock.copyFinite(y, r, block, buffered * dz + state.dx(), "y");
       if (++buffered == blockRows) {
         flush(state, block, buffered);
         buffered = 0;
@@ -161,10 +162,10 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
 
   private void flush(State state, float[] block, int rows) {
     if (rows == 0) return;
-    int dz = state.dx + state.dy;
+    int dz = state.dx() + state.dy();
     state.constancy.add(block, rows, dz);
     if (state.isWide()) {
-      if (state.wide == null) state.wide = new WideRows(state.dx, state.dy);
+      if (state.wide == null) state.wide = new WideRows(state.dx(), state.dy());
       state.wide.add(block, rows);
       return;
     }
@@ -178,7 +179,7 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
         for (int r = 0; r < rows; r++) s += block[r * dz + k];
         shift[k] = (float) (s / rows);
       }
-      state.moments = newMoments(state.dx, state.dy, shift);
+      state.moments = newMoments(state.dx(), state.dy(), shift);
     }
     state.moments.addBlock(kernels, block, rows, state.accumulation, PARALLELISM);
   }
@@ -197,10 +198,10 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
   @Override
   public void combine(State source, State target) {
     if (source.moments == null && source.wide == null) return;
-    target.accept(source.dx, source.dy);
+    target.accept(source.dx(), source.dy());
     target.constancy.addAll(source.constancy);
     if (source.wide != null) {
-      if (target.wide == null) target.wide = new WideRows(source.dx, source.dy);
+      if (target.wide == null) target.wide = new WideRows(source.dx(), source.dy());
       target.wide.addAll(source.wide);
       return;
     }
@@ -256,8 +257,8 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
 
   /** Whether x or y took one value per coordinate over the whole group. */
   private static boolean constant(State state) {
-    int dz = state.dx + state.dy;
-    return state.constancy.constant(0, state.dx) || state.constancy.constant(state.dx, dz);
+    int dz = state.dx() + state.dy();
+    return state.constancy.constant(0, state.dx()) || state.constancy.constant(state.dx(), dz);
   }
 
   /**

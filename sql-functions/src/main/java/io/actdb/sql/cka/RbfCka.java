@@ -5,12 +5,12 @@ import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.input.PowerOfTwoScale;
 import io.actdb.sql.input.RowBlock;
 
-import io.actdb.sql.duckdb.AggregateFunction;
-import io.actdb.sql.duckdb.InputChunk;
-import io.actdb.sql.duckdb.ResultWriter;
-import io.actdb.sql.duckdb.SqlFunctionException;
-import io.actdb.sql.duckdb.SqlType;
-import io.actdb.sql.duckdb.VectorColumn;
+import io.actdb.sql.spi.AggregateFunction;
+import io.actdb.sql.spi.InputChunk;
+import io.actdb.sql.spi.ResultWriter;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.VectorColumn;
 import java.util.List;
 
 /**
@@ -68,8 +68,8 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
       state.accept(x, y, r);
       if (state.n == MAX_ROWS) throw tooMany();
       ensureCapacity(state, state.n + 1);
-      RowBlock.copyFinite(x, r, state.xs, state.n * state.dx, "x");
-      RowBlock.copyFinite(y, r, state.ys, state.n * state.dy, "y");
+      RowBlock.copyFinite(x, r, state.xs, state.n * state.dx(), "x");
+      RowBlock.copyFinite(y, r, state.ys, state.n * state.dy(), "y");
       state.n++;
     }
   }
@@ -94,14 +94,14 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
   }
 
   private static void ensureCapacity(State state, int rows) {
-    if ((long) rows * state.dx > state.xs.length || (long) rows * state.dy > state.ys.length) {
+    if ((long) rows * state.dx() > state.xs.length || (long) rows * state.dy() > state.ys.length) {
       long grown = Math.max(rows, Math.min(MAX_ROWS, Math.max(16, state.n * 2L)));
-      String what = "a group of " + grown + " rows of " + state.dx + " + " + state.dy + " floats";
-      HeapBudget.require((grown * state.dx + grown * state.dy) * Float.BYTES, what);
-      float[] xs = HeapBudget.allocateFloats(grown * state.dx, what);
-      float[] ys = HeapBudget.allocateFloats(grown * state.dy, what);
-      System.arraycopy(state.xs, 0, xs, 0, state.n * state.dx);
-      System.arraycopy(state.ys, 0, ys, 0, state.n * state.dy);
+      String what = "a group of " + grown + " rows of " + state.dx() + " + " + state.dy() + " floats";
+      HeapBudget.require((grown * state.dx() + grown * state.dy()) * Float.BYTES, what);
+      float[] xs = HeapBudget.allocateFloats(grown * state.dx(), what);
+      float[] ys = HeapBudget.allocateFloats(grown * state.dy(), what);
+      System.arraycopy(state.xs, 0, xs, 0, state.n * state.dx());
+      System.arraycopy(state.ys, 0, ys, 0, state.n * state.dy());
       state.xs = xs;
       state.ys = ys;
     }
@@ -111,11 +111,11 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
   public void combine(State source, State target) {
     if (source.n == 0) return;
     if (!Double.isNaN(source.sigmaFrac)) setSigmaFrac(target, source.sigmaFrac);
-    target.accept(source.dx, source.dy);
+    target.accept(source.dx(), source.dy());
     if ((long) target.n + source.n > MAX_ROWS) throw tooMany();
     ensureCapacity(target, target.n + source.n);
-    System.arraycopy(source.xs, 0, target.xs, target.n * target.dx, source.n * source.dx);
-    System.arraycopy(source.ys, 0, target.ys, target.n * target.dy, source.n * source.dy);
+    System.arraycopy(source.xs, 0, target.xs, target.n * target.dx(), source.n * source.dx());
+    System.arraycopy(source.ys, 0, target.ys, target.n * target.dy(), source.n * source.dy());
     target.n += source.n;
   }
 
@@ -129,8 +129,8 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
   private static Double compute(State s) {
     // K and L depend on distances only through their ratio to the median, so each side may be
     // rescaled by a power of two: exactly, and its squared distances then fit float32.
-    PowerOfTwoScale.normalize(s.xs, (long) s.n * s.dx);
-    PowerOfTwoScale.normalize(s.ys, (long) s.n * s.dy);
-    return RbfAlignment.cka(s.xs, s.dx, s.ys, s.dy, s.n, s.sigmaFrac);
+    PowerOfTwoScale.normalize(s.xs, (long) s.n * s.dx());
+    PowerOfTwoScale.normalize(s.ys, (long) s.n * s.dy());
+    return RbfAlignment.cka(s.xs, s.dx(), s.ys, s.dy(), s.n, s.sigmaFrac);
   }
 }

@@ -1,7 +1,8 @@
 package io.actdb.sql.cka;
 
-import io.actdb.sql.cancel.Cancellation;
+import io.actdb.sql.spi.Cancellation;
 import io.actdb.sql.input.HeapBudget;
+import io.actdb.sql.spi.SqlFunctionException;
 
 /**
  * The rows of a group whose feature-space moments would not fit the heap ({@code (dx + dy)²}
@@ -35,7 +36,7 @@ final class WideRows {
             + HeapBudget.describe(CkaMoments.bytes(dz)) + ")";
     HeapBudget.require(bytes(needed, dz), what);
     if (needed * needed > Integer.MAX_VALUE - 16) {
-      throw new io.actdb.sql.duckdb.SqlFunctionException(
+      throw new SqlFunctionException(
           what + ": more rows than the example-space form handles (" + needed
               + " squared exceeds 2^31); sample the rows (USING SAMPLE)");
     }

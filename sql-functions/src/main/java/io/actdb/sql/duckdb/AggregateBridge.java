@@ -3,8 +3,12 @@ package io.actdb.sql.duckdb;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.actdb.sql.cancel.Cancellation;
-import io.actdb.sql.cancel.QueryCancelledException;
+import io.actdb.sql.spi.AggregateFunction;
+import io.actdb.sql.spi.Cancellation;
+import io.actdb.sql.spi.InputChunk;
+import io.actdb.sql.spi.QueryCancelledException;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -167,11 +171,11 @@ public final class AggregateBridge<S> {
         try {
           NativeDuckDB.setAggregateName(f, function.name());
           for (SqlType p : parameters) {
-            MemorySegment t = p.toLogicalType();
+            MemorySegment t = LogicalTypes.create(p);
             NativeDuckDB.addAggregateParameter(f, t);
             NativeDuckDB.destroyLogicalType(t);
           }
-          MemorySegment r = function.returnType().toLogicalType();
+          MemorySegment r = LogicalTypes.create(function.returnType());
           NativeDuckDB.setAggregateReturnType(f, r);
           NativeDuckDB.destroyLogicalType(r);
           NativeDuckDB.setAggregateCallbacks(f, stateSize, init, update, combine, finalizer, destroy);
@@ -248,7 +252,7 @@ public final class AggregateBridge<S> {
   private void update(MemorySegment info, MemorySegment chunk, MemorySegment states) {
     try {
       CancelToken token = token(info);
-      InputChunk input = new InputChunk(chunk, function.name());
+      InputChunk input = new DuckDBInputChunk(chunk);
       int n = input.size();
       if (n == 0) return;
       MemorySegment pointers = states.reinterpret(ADDRESS.byteSize() * n);
@@ -310,7 +314,7 @@ public final class AggregateBridge<S> {
     try {
       CancelToken token = token(info);
       MemorySegment sources = source.reinterpret(ADDRESS.byteSize() * count);
-      ResultWriter out = new ResultWriter(result);
+      DuckDBResultWriter out = new DuckDBResultWriter(result);
       for (long i = 0; i < count; i++) {
         long handle = handleAt(sources, i);
         out.moveTo(offset + i);

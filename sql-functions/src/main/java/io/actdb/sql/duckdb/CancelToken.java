@@ -1,6 +1,6 @@
 package io.actdb.sql.duckdb;
 
-import io.actdb.sql.cancel.Cancellation;
+import io.actdb.sql.spi.Cancellation;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -97,7 +97,7 @@ public final class DuckDBConnections {
   /**
    * Registers table functions on the database behind {@code connection}, skipping the ones whose
    * names the database already knows as table functions. Table functions belong to the database:
-   * other connections to it see them too, with the {@link TableFunction} objects given here.
+   * other connections to it see them too, with the {@code TableFunction} objects given here.
    *
    * @return the names skipped
    */

@@ -18,6 +18,71 @@ final class NativeDuckDB {
     return new IllegalStateException(t);
   }
 
+  // One downcall each, written as a lambda around the invokeExact so that the call site keeps
+  // its exact type (and the handle stays a constant the JIT inlines); these helpers only turn
+  // invokeExact's Throwable into an unchecked exception. One interface per return kind, so that
+  // no primitive result is boxed. A void downcall needs a block lambda: as an expression lambda's
+  // body, invokeExact's result type would be Object and the call would fail at run time.
+
+  @FunctionalInterface
+  private interface SegmentCall {
+    MemorySegment call() throws Throwable;
+  }
+
+  @FunctionalInterface
+  private interface LongCall {
+    long call() throws Throwable;
+  }
+
+  @FunctionalInterface
+  private interface IntCall {
+    int call() throws Throwable;
+  }
+
+  @FunctionalInterface
+  private interface VoidCall {
+    void call() throws Throwable;
+  }
+
+  private static MemorySegment call(SegmentCall downcall) {
+    try {
+      return downcall.call();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static long callLong(LongCall downcall) {
+    try {
+      return downcall.call();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static int callInt(IntCall downcall) {
+    try {
+      return downcall.call();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static void run(VoidCall downcall) {
+    try {
+      downcall.call();
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** A pointer-sized slot holding {@code pointer}: the C API's destroy functions take {@code T *}. */
+  private static MemorySegment pointerTo(Arena arena, MemorySegment pointer) {
+    MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
+    holder.set(ValueLayout.ADDRESS, 0, pointer);
+    return holder;
+  }
+
   /** Native pointers handed out by DuckDB can be read at any length: widen them. */
   static MemorySegment unbounded(MemorySegment pointer) {
     return pointer.reinterpret(Long.MAX_VALUE);
@@ -25,27 +90,15 @@ final class NativeDuckDB {
 
   // ---------------------------------------------------------------- logical types
   static MemorySegment createLogicalType(int typeId) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_create_logical_type.invokeExact(typeId);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_create_logical_type.invokeExact(typeId));
   }
 
   static MemorySegment createListType(MemorySegment child) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_create_list_type.invokeExact(child);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_create_list_type.invokeExact(child));
   }
 
   static MemorySegment createArrayType(MemorySegment child, long size) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_create_array_type.invokeExact(child, size);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_create_array_type.invokeExact(child, size));
   }
 
   static MemorySegment createStructType(MemorySegment[] types, String[] names) {
@@ -65,89 +118,59 @@ final class NativeDuckDB {
   }
 
   static int typeId(MemorySegment logicalType) {
-    try {
-      return (int) DuckDBCApi.duckdb_get_type_id.invokeExact(logicalType);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return callInt(() -> (int) DuckDBCApi.duckdb_get_type_id.invokeExact(logicalType));
   }
 
   static long arraySize(MemorySegment arrayType) {
-    try {
-      return (long) DuckDBCApi.duckdb_array_type_array_size.invokeExact(arrayType);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return callLong(() -> (long) DuckDBCApi.duckdb_array_type_array_size.invokeExact(arrayType));
   }
 
   static MemorySegment arrayChildType(MemorySegment arrayType) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_array_type_child_type.invokeExact(arrayType);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_array_type_child_type.invokeExact(arrayType));
   }
 
   static MemorySegment listChildType(MemorySegment listType) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_list_type_child_type.invokeExact(listType);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_list_type_child_type.invokeExact(listType));
   }
 
   static void destroyLogicalType(MemorySegment logicalType) {
     if (logicalType.address() == 0) return;
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
-      holder.set(ValueLayout.ADDRESS, 0, logicalType);
-      DuckDBCApi.duckdb_destroy_logical_type.invokeExact(holder);
-    } catch (Throwable t) {
-      throw rethrow(t);
+      MemorySegment holder = pointerTo(arena, logicalType);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_destroy_logical_type.invokeExact(holder);
+          });
     }
   }
 
   // ---------------------------------------------------------------- data chunk and vectors
   static long chunkSize(MemorySegment chunk) {
-    try {
-      return (long) DuckDBCApi.duckdb_data_chunk_get_size.invokeExact(chunk);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return callLong(() -> (long) DuckDBCApi.duckdb_data_chunk_get_size.invokeExact(chunk));
   }
 
   static long chunkColumnCount(MemorySegment chunk) {
-    try {
-      return (long) DuckDBCApi.duckdb_data_chunk_get_column_count.invokeExact(chunk);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return callLong(() -> (long) DuckDBCApi.duckdb_data_chunk_get_column_count.invokeExact(chunk));
   }
 
   static void setChunkSize(MemorySegment chunk, long size) {
-    try {
-      DuckDBCApi.duckdb_data_chunk_set_size.invokeExact(chunk, size);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    run(
+        () -> {
+          DuckDBCApi.duckdb_data_chunk_set_size.invokeExact(chunk, size);
+        });
   }
 
   /** DuckDB's vector size (rows per chunk, 2048 by default); fixed for the library build. */
   static long vectorSize() {
-    try {
-      return (long) DuckDBCApi.duckdb_vector_size.invokeExact();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return callLong(() -> (long) DuckDBCApi.duckdb_vector_size.invokeExact());
   }
 
   /** Copies {@code length} bytes at {@code utf8} into row {@code row} of a VARCHAR vector. */
   static void assignString(MemorySegment vector, long row, MemorySegment utf8, long length) {
-    try {
-      DuckDBCApi.duckdb_vector_assign_string_element_len.invokeExact(vector, row, utf8, length);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    run(
+        () -> {
+          DuckDBCApi.duckdb_vector_assign_string_element_len.invokeExact(vector, row, utf8, length);
+        });
   }
 
   /** Makes the validity mask writable (all rows valid if there was none) and returns it. */
@@ -161,28 +184,16 @@ final class NativeDuckDB {
   }
 
   static MemorySegment chunkVector(MemorySegment chunk, long column) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_data_chunk_get_vector.invokeExact(chunk, column);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_data_chunk_get_vector.invokeExact(chunk, column));
   }
 
   /** The vector's logical type; the caller destroys it. */
   static MemorySegment vectorType(MemorySegment vector) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_vector_get_column_type.invokeExact(vector);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_vector_get_column_type.invokeExact(vector));
   }
 
   static MemorySegment vectorData(MemorySegment vector) {
-    try {
-      return unbounded((MemorySegment) DuckDBCApi.duckdb_vector_get_data.invokeExact(vector));
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return unbounded(call(() -> (MemorySegment) DuckDBCApi.duckdb_vector_get_data.invokeExact(vector)));
   }
 
   /** The validity bitmask (bit set = valid), or {@link MemorySegment#NULL} when all rows are valid. */
@@ -213,19 +224,11 @@ final class NativeDuckDB {
   }
 
   static MemorySegment listChild(MemorySegment vector) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_list_vector_get_child.invokeExact(vector);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_list_vector_get_child.invokeExact(vector));
   }
 
   static long listSize(MemorySegment vector) {
-    try {
-      return (long) DuckDBCApi.duckdb_list_vector_get_size.invokeExact(vector);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return callLong(() -> (long) DuckDBCApi.duckdb_list_vector_get_size.invokeExact(vector));
   }
 
   static void listReserveAndSetSize(MemorySegment vector, long size) {
@@ -241,62 +244,49 @@ final class NativeDuckDB {
   }
 
   static MemorySegment arrayChild(MemorySegment vector) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_array_vector_get_child.invokeExact(vector);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_array_vector_get_child.invokeExact(vector));
   }
 
   static MemorySegment structChild(MemorySegment vector, long index) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_struct_vector_get_child.invokeExact(vector, index);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_struct_vector_get_child.invokeExact(vector, index));
   }
 
   // ---------------------------------------------------------------- aggregate functions
   static MemorySegment createAggregateFunction() {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_create_aggregate_function.invokeExact();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_create_aggregate_function.invokeExact());
   }
 
   static void destroyAggregateFunction(MemorySegment function) {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
-      holder.set(ValueLayout.ADDRESS, 0, function);
-      DuckDBCApi.duckdb_destroy_aggregate_function.invokeExact(holder);
-    } catch (Throwable t) {
-      throw rethrow(t);
+      MemorySegment holder = pointerTo(arena, function);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_destroy_aggregate_function.invokeExact(holder);
+          });
     }
   }
 
   static void setAggregateName(MemorySegment function, String name) {
     try (Arena arena = Arena.ofConfined()) {
-      DuckDBCApi.duckdb_aggregate_function_set_name.invokeExact(function, arena.allocateFrom(name));
-    } catch (Throwable t) {
-      throw rethrow(t);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_aggregate_function_set_name.invokeExact(function, arena.allocateFrom(name));
+          });
     }
   }
 
   static void addAggregateParameter(MemorySegment function, MemorySegment type) {
-    try {
-      DuckDBCApi.duckdb_aggregate_function_add_parameter.invokeExact(function, type);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    run(
+        () -> {
+          DuckDBCApi.duckdb_aggregate_function_add_parameter.invokeExact(function, type);
+        });
   }
 
   static void setAggregateReturnType(MemorySegment function, MemorySegment type) {
-    try {
-      DuckDBCApi.duckdb_aggregate_function_set_return_type.invokeExact(function, type);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    run(
+        () -> {
+          DuckDBCApi.duckdb_aggregate_function_set_return_type.invokeExact(function, type);
+        });
   }
 
   static void setAggregateCallbacks(
@@ -318,59 +308,50 @@ final class NativeDuckDB {
 
   /** Asks DuckDB to pass NULL rows to update (actdb skips them itself, with the same result). */
   static void setSpecialNullHandling(MemorySegment function) {
-    try {
-      DuckDBCApi.duckdb_aggregate_function_set_special_handling.invokeExact(function);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    run(
+        () -> {
+          DuckDBCApi.duckdb_aggregate_function_set_special_handling.invokeExact(function);
+        });
   }
 
   /** Stores a handle as the function's extra info; DuckDB calls {@code destroy} when it drops the function. */
   static void setAggregateExtraInfo(MemorySegment function, long handle, MemorySegment destroy) {
-    try {
-      DuckDBCApi.duckdb_aggregate_function_set_extra_info.invokeExact(
+    run(
+        () -> {
+          DuckDBCApi.duckdb_aggregate_function_set_extra_info.invokeExact(
           function, MemorySegment.ofAddress(handle), destroy);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+        });
   }
 
   /** The handle stored by {@link #setAggregateExtraInfo}, from a callback's function info. */
   static long aggregateExtraInfo(MemorySegment info) {
-    try {
-      return ((MemorySegment) DuckDBCApi.duckdb_aggregate_function_get_extra_info.invokeExact(info))
-          .address();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_aggregate_function_get_extra_info.invokeExact(info)).address();
   }
 
   /** Reports an error from inside a callback; DuckDB raises it once the callback returns. */
   static void setAggregateError(MemorySegment info, String message) {
     try (Arena arena = Arena.ofConfined()) {
       // DuckDB copies the message into its own exception before we free it.
-      DuckDBCApi.duckdb_aggregate_function_set_error.invokeExact(info, arena.allocateFrom(message));
-    } catch (Throwable t) {
-      throw rethrow(t);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_aggregate_function_set_error.invokeExact(info, arena.allocateFrom(message));
+          });
     }
   }
 
   static MemorySegment createAggregateFunctionSet(String name) {
     try (Arena arena = Arena.ofConfined()) {
-      return (MemorySegment)
-          DuckDBCApi.duckdb_create_aggregate_function_set.invokeExact(arena.allocateFrom(name));
-    } catch (Throwable t) {
-      throw rethrow(t);
+      return call(() -> (MemorySegment) DuckDBCApi.duckdb_create_aggregate_function_set.invokeExact(arena.allocateFrom(name)));
     }
   }
 
   static void destroyAggregateFunctionSet(MemorySegment set) {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
-      holder.set(ValueLayout.ADDRESS, 0, set);
-      DuckDBCApi.duckdb_destroy_aggregate_function_set.invokeExact(holder);
-    } catch (Throwable t) {
-      throw rethrow(t);
+      MemorySegment holder = pointerTo(arena, set);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_destroy_aggregate_function_set.invokeExact(holder);
+          });
     }
   }
 
@@ -387,12 +368,9 @@ final class NativeDuckDB {
   }
 
   static boolean registerAggregateFunctionSet(MemorySegment connection, MemorySegment set) {
-    try {
-      return (int) DuckDBCApi.duckdb_register_aggregate_function_set.invokeExact(connection, set)
-          == DuckDBCApi.DUCKDB_SUCCESS;
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return callInt(
+            () -> (int) DuckDBCApi.duckdb_register_aggregate_function_set.invokeExact(connection, set))
+        == DuckDBCApi.DUCKDB_SUCCESS;
   }
 
   // ---------------------------------------------------------------- values
@@ -428,59 +406,54 @@ final class NativeDuckDB {
   static void destroyValue(MemorySegment value) {
     if (value.address() == 0) return;
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
-      holder.set(ValueLayout.ADDRESS, 0, value);
-      DuckDBCApi.duckdb_destroy_value.invokeExact(holder);
-    } catch (Throwable t) {
-      throw rethrow(t);
+      MemorySegment holder = pointerTo(arena, value);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_destroy_value.invokeExact(holder);
+          });
     }
   }
 
   // ---------------------------------------------------------------- table functions
   static MemorySegment createTableFunction() {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_create_table_function.invokeExact();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_create_table_function.invokeExact());
   }
 
   static void destroyTableFunction(MemorySegment function) {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
-      holder.set(ValueLayout.ADDRESS, 0, function);
-      DuckDBCApi.duckdb_destroy_table_function.invokeExact(holder);
-    } catch (Throwable t) {
-      throw rethrow(t);
+      MemorySegment holder = pointerTo(arena, function);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_destroy_table_function.invokeExact(holder);
+          });
     }
   }
 
   static void setTableFunctionName(MemorySegment function, String name) {
     try (Arena arena = Arena.ofConfined()) {
       // DuckDB copies the name into a std::string.
-      DuckDBCApi.duckdb_table_function_set_name.invokeExact(function, arena.allocateFrom(name));
-    } catch (Throwable t) {
-      throw rethrow(t);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_table_function_set_name.invokeExact(function, arena.allocateFrom(name));
+          });
     }
   }
 
   static void addTableFunctionParameter(MemorySegment function, MemorySegment type) {
-    try {
-      DuckDBCApi.duckdb_table_function_add_parameter.invokeExact(function, type);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    run(
+        () -> {
+          DuckDBCApi.duckdb_table_function_add_parameter.invokeExact(function, type);
+        });
   }
 
   /** Stores a handle as the function's extra info; DuckDB calls {@code destroy} when it drops the function. */
   static void setTableFunctionExtraInfo(
       MemorySegment function, long handle, MemorySegment destroy) {
-    try {
-      DuckDBCApi.duckdb_table_function_set_extra_info.invokeExact(
+    run(
+        () -> {
+          DuckDBCApi.duckdb_table_function_set_extra_info.invokeExact(
           function, MemorySegment.ofAddress(handle), destroy);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+        });
   }
 
   static void setTableFunctionCallbacks(
@@ -500,100 +473,79 @@ final class NativeDuckDB {
   }
 
   static void setProjectionPushdown(MemorySegment function, boolean pushdown) {
-    try {
-      DuckDBCApi.duckdb_table_function_supports_projection_pushdown.invokeExact(function, pushdown);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    run(
+        () -> {
+          DuckDBCApi.duckdb_table_function_supports_projection_pushdown.invokeExact(function, pushdown);
+        });
   }
 
   static boolean registerTableFunction(MemorySegment connection, MemorySegment function) {
-    try {
-      return (int) DuckDBCApi.duckdb_register_table_function.invokeExact(connection, function)
-          == DuckDBCApi.DUCKDB_SUCCESS;
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return callInt(
+            () -> (int) DuckDBCApi.duckdb_register_table_function.invokeExact(connection, function))
+        == DuckDBCApi.DUCKDB_SUCCESS;
   }
 
   // bind
   /** The handle stored by {@link #setTableFunctionExtraInfo}. */
   static long bindExtraInfo(MemorySegment info) {
-    try {
-      return ((MemorySegment) DuckDBCApi.duckdb_bind_get_extra_info.invokeExact(info)).address();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_bind_get_extra_info.invokeExact(info)).address();
   }
 
   static void bindAddResultColumn(MemorySegment info, String name, MemorySegment type) {
     try (Arena arena = Arena.ofConfined()) {
-      DuckDBCApi.duckdb_bind_add_result_column.invokeExact(info, arena.allocateFrom(name), type);
-    } catch (Throwable t) {
-      throw rethrow(t);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_bind_add_result_column.invokeExact(info, arena.allocateFrom(name), type);
+          });
     }
   }
 
   static long bindParameterCount(MemorySegment info) {
-    try {
-      return (long) DuckDBCApi.duckdb_bind_get_parameter_count.invokeExact(info);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return callLong(() -> (long) DuckDBCApi.duckdb_bind_get_parameter_count.invokeExact(info));
   }
 
   /** Parameter {@code index}; the caller destroys the value (see {@link #takeVarchar}). */
   static MemorySegment bindParameter(MemorySegment info, long index) {
-    try {
-      return (MemorySegment) DuckDBCApi.duckdb_bind_get_parameter.invokeExact(info, index);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_bind_get_parameter.invokeExact(info, index));
   }
 
   static void bindSetBindData(MemorySegment info, long handle, MemorySegment destroy) {
-    try {
-      DuckDBCApi.duckdb_bind_set_bind_data.invokeExact(
+    run(
+        () -> {
+          DuckDBCApi.duckdb_bind_set_bind_data.invokeExact(
           info, MemorySegment.ofAddress(handle), destroy);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+        });
   }
 
   static void bindSetCardinality(MemorySegment info, long rows, boolean exact) {
-    try {
-      DuckDBCApi.duckdb_bind_set_cardinality.invokeExact(info, rows, exact);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    run(
+        () -> {
+          DuckDBCApi.duckdb_bind_set_cardinality.invokeExact(info, rows, exact);
+        });
   }
 
   static void bindSetError(MemorySegment info, String message) {
     try (Arena arena = Arena.ofConfined()) {
       // DuckDB copies the message into a std::string.
-      DuckDBCApi.duckdb_bind_set_error.invokeExact(info, arena.allocateFrom(message));
-    } catch (Throwable t) {
-      throw rethrow(t);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_bind_set_error.invokeExact(info, arena.allocateFrom(message));
+          });
     }
   }
 
   // init
   /** The handle stored by {@link #bindSetBindData}. */
   static long initBindData(MemorySegment info) {
-    try {
-      return ((MemorySegment) DuckDBCApi.duckdb_init_get_bind_data.invokeExact(info)).address();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_init_get_bind_data.invokeExact(info)).address();
   }
 
   static void initSetInitData(MemorySegment info, long handle, MemorySegment destroy) {
-    try {
-      DuckDBCApi.duckdb_init_set_init_data.invokeExact(
+    run(
+        () -> {
+          DuckDBCApi.duckdb_init_set_init_data.invokeExact(
           info, MemorySegment.ofAddress(handle), destroy);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+        });
   }
 
   /** The bind-time column indexes the query needs, in output chunk order. */
@@ -611,52 +563,40 @@ final class NativeDuckDB {
   }
 
   static void initSetMaxThreads(MemorySegment info, long threads) {
-    try {
-      DuckDBCApi.duckdb_init_set_max_threads.invokeExact(info, threads);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    run(
+        () -> {
+          DuckDBCApi.duckdb_init_set_max_threads.invokeExact(info, threads);
+        });
   }
 
   static void initSetError(MemorySegment info, String message) {
     try (Arena arena = Arena.ofConfined()) {
-      DuckDBCApi.duckdb_init_set_error.invokeExact(info, arena.allocateFrom(message));
-    } catch (Throwable t) {
-      throw rethrow(t);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_init_set_error.invokeExact(info, arena.allocateFrom(message));
+          });
     }
   }
 
   // execution
   static long functionInitData(MemorySegment info) {
-    try {
-      return ((MemorySegment) DuckDBCApi.duckdb_function_get_init_data.invokeExact(info)).address();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_function_get_init_data.invokeExact(info)).address();
   }
 
   static long functionLocalInitData(MemorySegment info) {
-    try {
-      return ((MemorySegment) DuckDBCApi.duckdb_function_get_local_init_data.invokeExact(info))
-          .address();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_function_get_local_init_data.invokeExact(info)).address();
   }
 
   static long functionBindData(MemorySegment info) {
-    try {
-      return ((MemorySegment) DuckDBCApi.duckdb_function_get_bind_data.invokeExact(info)).address();
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_function_get_bind_data.invokeExact(info)).address();
   }
 
   static void functionSetError(MemorySegment info, String message) {
     try (Arena arena = Arena.ofConfined()) {
-      DuckDBCApi.duckdb_function_set_error.invokeExact(info, arena.allocateFrom(message));
-    } catch (Throwable t) {
-      throw rethrow(t);
+      run(
+          () -> {
+            DuckDBCApi.duckdb_function_set_error.invokeExact(info, arena.allocateFrom(message));
+          });
     }
   }
 

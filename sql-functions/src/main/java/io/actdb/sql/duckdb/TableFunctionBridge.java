@@ -1,7 +1,15 @@
 package io.actdb.sql.duckdb;
 
-import io.actdb.sql.cancel.Cancellation;
-import io.actdb.sql.cancel.QueryCancelledException;
+import io.actdb.sql.spi.BoundScan;
+import io.actdb.sql.spi.Cancellation;
+import io.actdb.sql.spi.OutputChunk;
+import io.actdb.sql.spi.QueryCancelledException;
+import io.actdb.sql.spi.ScanTask;
+import io.actdb.sql.spi.SqlColumn;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.TableFunction;
+import io.actdb.sql.spi.TableScanner;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -66,7 +74,7 @@ public final class TableFunctionBridge {
     try {
       NativeDuckDB.setTableFunctionName(f, function.name());
       for (SqlType p : function.parameters()) {
-        MemorySegment t = p.toLogicalType();
+        MemorySegment t = LogicalTypes.create(p);
         NativeDuckDB.addTableFunctionParameter(f, t);
         NativeDuckDB.destroyLogicalType(t);
       }
@@ -187,7 +195,7 @@ public final class TableFunctionBridge {
         List<SqlColumn> columns = scan.columns();
         if (columns.isEmpty()) throw new SqlFunctionException("the result has no columns");
         for (SqlColumn column : columns) {
-          MemorySegment type = column.type().toLogicalType();
+          MemorySegment type = LogicalTypes.create(column.type());
           try {
             NativeDuckDB.bindAddResultColumn(info, column.name(), type);
           } finally {
@@ -288,7 +296,7 @@ public final class TableFunctionBridge {
       if (cancellation.isCancelled()) throw new QueryCancelledException();
       if (local.scanner == null) local.scanner = execution.task().newScanner();
       OutputChunk out =
-          new OutputChunk(output, execution.vectorIndexes(), execution.types(), Stubs.CAPACITY);
+          new DuckDBOutputChunk(output, execution.vectorIndexes(), execution.types(), Stubs.CAPACITY);
       TableScanner scanner = local.scanner;
       int rows = Cancellation.callWith(cancellation, () -> scanner.fill(out));
       if (rows < 0 || rows > Stubs.CAPACITY) {

@@ -1,10 +1,10 @@
 package io.actdb.sql.geometry;
 
-import io.actdb.sql.duckdb.AggregateFunction;
-import io.actdb.sql.duckdb.InputChunk;
-import io.actdb.sql.duckdb.ResultWriter;
-import io.actdb.sql.duckdb.SqlFunctionException;
-import io.actdb.sql.duckdb.SqlType;
+import io.actdb.sql.spi.AggregateFunction;
+import io.actdb.sql.spi.InputChunk;
+import io.actdb.sql.spi.ResultWriter;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
 import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.kernels.Kernels;
 import java.util.ArrayList;

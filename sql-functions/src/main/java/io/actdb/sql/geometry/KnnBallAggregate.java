@@ -1,9 +1,9 @@
 package io.actdb.sql.geometry;
 
-import io.actdb.sql.duckdb.AggregateFunction;
-import io.actdb.sql.duckdb.InputChunk;
-import io.actdb.sql.duckdb.SqlFunctionException;
-import io.actdb.sql.duckdb.SqlType;
+import io.actdb.sql.spi.AggregateFunction;
+import io.actdb.sql.spi.InputChunk;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package io.actdb.sql.geometry;
 
-import io.actdb.sql.duckdb.VectorColumn;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.VectorColumn;
 import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.input.RowBlock;
 
@@ -43,7 +44,7 @@ final class PointBuffer {
     if (dim < 0) dim = rowDim;
     long needed = (long) rows * dim;
     if (needed > Integer.MAX_VALUE - 16) {
-      throw new io.actdb.sql.duckdb.SqlFunctionException(
+      throw new SqlFunctionException(
           "a group holds more than " + (Integer.MAX_VALUE / dim) + " points of " + dim + " floats");
     }
     if (needed > data.length) {

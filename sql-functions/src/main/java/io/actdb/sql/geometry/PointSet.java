@@ -1,6 +1,7 @@
 package io.actdb.sql.geometry;
 
 import io.actdb.sql.kernels.DistanceKernels;
+import io.actdb.sql.spi.SqlFunctionException;
 
 /**
  * Points ready for {@link PairScan}: the original float32 rows (for exact distances) and a packed
@@ -27,7 +28,7 @@ final class PointSet {
   PointSet(float[] rows, int count, int dim, float[] shift, DistanceKernels kernels) {
     // The packed copy pads the last panel: leave room for it within one Java array.
     if (((long) count + PADDING_ROOM) * dim > Integer.MAX_VALUE - 16) {
-      throw new io.actdb.sql.duckdb.SqlFunctionException(
+      throw new SqlFunctionException(
           count + " points of " + dim + " floats exceed what one array holds (2^31 floats);"
               + " sample the rows (USING SAMPLE)");
     }

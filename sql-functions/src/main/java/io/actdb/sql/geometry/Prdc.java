@@ -1,7 +1,7 @@
 package io.actdb.sql.geometry;
 
-import io.actdb.sql.duckdb.ResultWriter;
-import io.actdb.sql.duckdb.SqlType;
+import io.actdb.sql.spi.ResultWriter;
+import io.actdb.sql.spi.SqlType;
 import java.util.List;
 
 /**

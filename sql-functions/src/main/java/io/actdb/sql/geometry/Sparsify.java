@@ -1,6 +1,6 @@
 package io.actdb.sql.geometry;
 
-import io.actdb.sql.cancel.Cancellation;
+import io.actdb.sql.spi.Cancellation;
 import java.util.Arrays;
 
 /**

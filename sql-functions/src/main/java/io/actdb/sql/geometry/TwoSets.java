@@ -1,8 +1,8 @@
 package io.actdb.sql.geometry;
 
-import io.actdb.sql.duckdb.InputChunk;
-import io.actdb.sql.duckdb.SqlFunctionException;
-import io.actdb.sql.duckdb.VectorColumn;
+import io.actdb.sql.spi.InputChunk;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.VectorColumn;
 import io.actdb.sql.input.PowerOfTwoScale;
 import io.actdb.sql.input.RowBlock;
 

@@ -1,6 +1,6 @@
 package io.actdb.sql.input;
 
-import io.actdb.sql.duckdb.SqlFunctionException;
+import io.actdb.sql.spi.SqlFunctionException;
 import java.util.Locale;
 
 /**

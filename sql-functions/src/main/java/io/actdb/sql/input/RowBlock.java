@@ -1,7 +1,7 @@
 package io.actdb.sql.input;
 
-import io.actdb.sql.duckdb.SqlFunctionException;
-import io.actdb.sql.duckdb.VectorColumn;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.VectorColumn;
 
 /** Checks and copies of input rows, shared by every aggregate that takes vectors. */
 public final class RowBlock {
@@ -50,8 +50,18 @@ public final class RowBlock {
 
   /** The x and y dimensions of a group: fixed by its first row, checked against every later one. */
   public static class PairDims {
-    public int dx = -1;
-    public int dy = -1;
+    private int dx = -1;
+    private int dy = -1;
+
+    /** The x dimension of the group, -1 before its first row. */
+    public final int dx() {
+      return dx;
+    }
+
+    /** The y dimension of the group, -1 before its first row. */
+    public final int dy() {
+      return dy;
+    }
 
     /** Accepts row {@code row}'s vectors, or fails on an empty or mismatched one. */
     public final void accept(VectorColumn x, VectorColumn y, int row) {

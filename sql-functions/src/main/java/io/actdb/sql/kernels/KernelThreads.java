@@ -1,7 +1,7 @@
 package io.actdb.sql.kernels;
 
-import io.actdb.sql.cancel.Cancellation;
-import io.actdb.sql.cancel.QueryCancelledException;
+import io.actdb.sql.spi.Cancellation;
+import io.actdb.sql.spi.QueryCancelledException;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;

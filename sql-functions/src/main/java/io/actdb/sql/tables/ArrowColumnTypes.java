@@ -1,6 +1,6 @@
 package io.actdb.sql.tables;
 
-import io.actdb.sql.duckdb.SqlType;
+import io.actdb.sql.spi.SqlType;
 import java.util.List;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;

@@ -1,6 +1,6 @@
 package io.actdb.sql.tables;
 
-import io.actdb.sql.duckdb.SqlFunctionException;
+import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.storage.BatchReader;
 import io.actdb.storage.FileChecksums;
 import io.actdb.storage.StoreException;

@@ -1,10 +1,10 @@
 package io.actdb.sql.tables;
 
-import io.actdb.sql.duckdb.BoundScan;
-import io.actdb.sql.duckdb.ScanTask;
-import io.actdb.sql.duckdb.SqlColumn;
-import io.actdb.sql.duckdb.SqlFunctionException;
-import io.actdb.sql.duckdb.SqlType;
+import io.actdb.sql.spi.BoundScan;
+import io.actdb.sql.spi.ScanTask;
+import io.actdb.sql.spi.SqlColumn;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
 import io.actdb.storage.FileChecksums;
 import io.actdb.storage.StoreException;
 import java.nio.file.Path;

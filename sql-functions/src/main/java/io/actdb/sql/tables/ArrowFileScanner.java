@@ -1,8 +1,8 @@
 package io.actdb.sql.tables;
 
-import io.actdb.sql.duckdb.OutputChunk;
-import io.actdb.sql.duckdb.SqlFunctionException;
-import io.actdb.sql.duckdb.TableScanner;
+import io.actdb.sql.spi.OutputChunk;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.TableScanner;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 

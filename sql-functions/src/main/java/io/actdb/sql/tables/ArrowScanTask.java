@@ -1,8 +1,8 @@
 package io.actdb.sql.tables;
 
-import io.actdb.sql.duckdb.ScanTask;
-import io.actdb.sql.duckdb.SqlType;
-import io.actdb.sql.duckdb.TableScanner;
+import io.actdb.sql.spi.ScanTask;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.TableScanner;
 import io.actdb.storage.FileChecksums;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,9 +1,8 @@
 package io.actdb.sql.tables;
 
-import io.actdb.sql.duckdb.OutputColumn;
-import io.actdb.sql.duckdb.SqlType;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.actdb.sql.spi.OutputColumn;
+import io.actdb.sql.spi.SqlType;
+import java.nio.ByteBuffer;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BitVector;
@@ -18,6 +17,8 @@ import org.apache.arrow.vector.complex.ListVector;
  * Java counts by scanning the validity bitmap.
  */
 final class ColumnCopy {
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
   private final FieldVector vector;
   private final SqlType type;
   private final boolean hasNulls;
@@ -67,8 +68,8 @@ final class ColumnCopy {
           copyBooleans(start, rows, out);
         } else {
           int width = ((BaseFixedWidthVector) vector).getTypeWidth();
-          MemorySegment source = segment(vector.getDataBuffer());
-          MemorySegment.copy(source, (long) start * width, out.data(), 0, (long) rows * width);
+          int bytes = rows * width;
+          out.data().put(0, span(vector.getDataBuffer(), (long) start * width, bytes), 0, bytes);
         }
       }
     }
@@ -84,7 +85,8 @@ final class ColumnCopy {
     OutputColumn elements = out.arrayElements();
     long first = (long) start * size;
     long count = (long) rows * size;
-    MemorySegment.copy(segment(child.getDataBuffer()), first * 4, elements.data(), 0, count * 4);
+    int bytes = Math.toIntExact(count * 4);
+    elements.data().put(0, span(child.getDataBuffer(), first * 4, bytes), 0, bytes);
     if (childHasNulls) {
       for (long e = 0; e < count; e++) {
         if (child.isNull((int) (first + e))) elements.setNull(e);
@@ -94,16 +96,18 @@ final class ColumnCopy {
 
   /** {@code FLOAT[]}: the rows' elements are one contiguous run of the child, one bulk copy. */
   private void copyList(int start, int rows, OutputColumn out) {
-    MemorySegment offsets = segment(((ListVector) vector).getOffsetBuffer());
-    long first = offsets.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, start);
-    long last = offsets.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, start + rows);
+    ArrowBuf offsets = ((ListVector) vector).getOffsetBuffer();
+    long first = offsets.getInt(start * 4L);
+    long last = offsets.getInt((start + rows) * 4L);
     long base = out.appendListElements(last - first);
     OutputColumn elements = out.listElements();
-    MemorySegment.copy(
-        segment(child.getDataBuffer()), first * 4, elements.data(), base * 4, (last - first) * 4);
+    int bytes = Math.toIntExact((last - first) * 4);
+    elements
+        .data()
+        .put(Math.toIntExact(base * 4), span(child.getDataBuffer(), first * 4, bytes), 0, bytes);
     for (int r = 0; r < rows; r++) {
-      long begin = offsets.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, start + r);
-      long end = offsets.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, start + r + 1);
+      long begin = offsets.getInt((start + r) * 4L);
+      long end = offsets.getInt((start + r + 1) * 4L);
       out.setListEntry(r, base + begin - first, end - begin);
     }
     if (childHasNulls) {
@@ -115,29 +119,37 @@ final class ColumnCopy {
 
   private void copyStrings(int start, int rows, OutputColumn out) {
     VarCharVector strings = (VarCharVector) vector;
-    MemorySegment offsets = segment(strings.getOffsetBuffer());
-    MemorySegment data = segment(strings.getDataBuffer());
+    ArrowBuf offsets = strings.getOffsetBuffer();
+    ArrowBuf buffer = strings.getDataBuffer();
+    ByteBuffer data = span(buffer, 0, Math.toIntExact(buffer.capacity()));
     for (int r = 0; r < rows; r++) {
       if (hasNulls && strings.isNull(start + r)) continue;
-      int begin = offsets.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, start + r);
-      int end = offsets.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, start + r + 1);
+      int begin = offsets.getInt((start + r) * 4L);
+      int end = offsets.getInt((start + r + 1) * 4L);
       out.setString(r, data, begin, end - begin);
     }
   }
 
   private void copyBooleans(int start, int rows, OutputColumn out) {
-    MemorySegment bits = segment(((BitVector) vector).getDataBuffer());
-    MemorySegment bytes = out.data();
+    ArrowBuf bits = ((BitVector) vector).getDataBuffer();
+    ByteBuffer bytes = out.data();
     for (int r = 0; r < rows; r++) {
       int i = start + r;
-      int bit = (bits.get(ValueLayout.JAVA_BYTE, i >>> 3) >>> (i & 7)) & 1;
-      bytes.set(ValueLayout.JAVA_BYTE, r, (byte) bit);
+      int bit = (bits.getByte(i >>> 3) >>> (i & 7)) & 1;
+      bytes.put(r, (byte) bit);
     }
   }
 
-  /** An Arrow buffer as a bounds-checked segment over its native memory. */
-  private static MemorySegment segment(ArrowBuf buffer) {
-    if (buffer.capacity() == 0) return MemorySegment.NULL;
-    return MemorySegment.ofAddress(buffer.memoryAddress()).reinterpret(buffer.capacity());
+  /**
+   * Bytes {@code from .. from + length} of an Arrow buffer as a view over its native memory (no
+   * copy), bounds-checked against the buffer.
+   */
+  private static ByteBuffer span(ArrowBuf buffer, long from, int length) {
+    if (length == 0) return EMPTY;
+    if (from < 0 || from + length > buffer.capacity()) {
+      throw new IndexOutOfBoundsException(
+          "bytes " + from + " .. " + (from + length) + " of a buffer of " + buffer.capacity());
+    }
+    return buffer.nioBuffer(from, length);
   }
 }

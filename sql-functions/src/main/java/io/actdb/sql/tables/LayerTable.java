@@ -1,10 +1,10 @@
 package io.actdb.sql.tables;
 
-import io.actdb.sql.duckdb.BoundScan;
-import io.actdb.sql.duckdb.SqlColumn;
-import io.actdb.sql.duckdb.SqlFunctionException;
-import io.actdb.sql.duckdb.SqlType;
-import io.actdb.sql.duckdb.TableFunction;
+import io.actdb.sql.spi.BoundScan;
+import io.actdb.sql.spi.SqlColumn;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.TableFunction;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.Store;
 import io.actdb.storage.StoreSchemas;
@@ -17,12 +17,12 @@ import java.util.stream.Collectors;
  * the layer's file is opened (and checked) when the query runs, so a damaged file fails only
  * the queries that read it.
  */
-final class LayerTable implements TableFunction {
-  static final String NAME = "layer";
+public final class LayerTable implements TableFunction {
+  public static final String NAME = "layer";
 
   private final Store store;
 
-  LayerTable(Store store) {
+  public LayerTable(Store store) {
     this.store = store;
   }
 

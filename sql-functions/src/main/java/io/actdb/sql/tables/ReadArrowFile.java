@@ -1,9 +1,9 @@
 package io.actdb.sql.tables;
 
-import io.actdb.sql.duckdb.BoundScan;
-import io.actdb.sql.duckdb.SqlFunctionException;
-import io.actdb.sql.duckdb.SqlType;
-import io.actdb.sql.duckdb.TableFunction;
+import io.actdb.sql.spi.BoundScan;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.TableFunction;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

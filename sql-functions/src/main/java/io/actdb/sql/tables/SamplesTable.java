@@ -1,9 +1,9 @@
 package io.actdb.sql.tables;
 
-import io.actdb.sql.duckdb.BoundScan;
-import io.actdb.sql.duckdb.SqlColumn;
-import io.actdb.sql.duckdb.SqlType;
-import io.actdb.sql.duckdb.TableFunction;
+import io.actdb.sql.spi.BoundScan;
+import io.actdb.sql.spi.SqlColumn;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.TableFunction;
 import io.actdb.storage.SamplesEntry;
 import io.actdb.storage.Store;
 import java.util.List;
@@ -13,8 +13,8 @@ import java.util.List;
  * {@code samples} view. Binding uses the manifest only, so a missing or damaged samples file
  * fails only the queries that read it; connections still open and layers stay readable.
  */
-final class SamplesTable implements TableFunction {
-  static final String NAME = "store_samples";
+public final class SamplesTable implements TableFunction {
+  public static final String NAME = "store_samples";
 
   static final List<SqlColumn> COLUMNS =
       List.of(
@@ -26,7 +26,7 @@ final class SamplesTable implements TableFunction {
 
   private final Store store;
 
-  SamplesTable(Store store) {
+  public SamplesTable(Store store) {
     this.store = store;
   }
 

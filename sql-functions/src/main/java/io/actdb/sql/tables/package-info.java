@@ -1,6 +1,6 @@
 /**
  * Public: the table-function adapter between DuckDB and the activation store. {@link
- * io.actdb.sql.tables.StoreConnections} opens connections on a store (the {@code layer(model,
+ * io.actdb.sql.StoreConnections} opens connections on a store (the {@code layer(model,
  * layer)} and {@code store_samples()} table functions and the {@code samples}, {@code layers},
  * {@code activations} views); {@link io.actdb.sql.tables.ReadArrowFile} is {@code
  * read_arrow_file(path)}, registered by {@link io.actdb.sql.ActdbFunctions#register}; {@link

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.actdb.sql.TestDb;
-import io.actdb.sql.duckdb.SqlFunctionException;
+import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.geometry.GeometryReference;
 import io.actdb.sql.input.HeapBudget;
 import java.sql.Connection;

@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.actdb.sql.ActdbFunctions;
 import io.actdb.sql.TestDb;
-import io.actdb.sql.cancel.Cancellation;
+import io.actdb.sql.spi.BoundScan;
+import io.actdb.sql.spi.Cancellation;
+import io.actdb.sql.spi.ScanTask;
+import io.actdb.sql.spi.SqlColumn;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.TableFunction;
+import io.actdb.sql.spi.TableScanner;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -6,9 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.actdb.sql.TestDb;
-import java.lang.foreign.ValueLayout;
+import io.actdb.sql.spi.BoundScan;
+import io.actdb.sql.spi.OutputChunk;
+import io.actdb.sql.spi.OutputColumn;
+import io.actdb.sql.spi.ScanTask;
+import io.actdb.sql.spi.SqlColumn;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.TableFunction;
+import io.actdb.sql.spi.TableScanner;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.lang.foreign.MemorySegment;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -103,7 +111,7 @@ class TableFunctionBridgeTest {
                 private void write(OutputColumn col, int column, int rows) {
                   switch (column) {
                     case 0 -> {
-                      for (int r = 0; r < rows; r++) col.data().setAtIndex(ValueLayout.JAVA_LONG, r, next + r);
+                      for (int r = 0; r < rows; r++) col.data().putLong(8 * r, next + r);
                     }
                     case 1 -> {
                       for (int r = 0; r < rows; r++) {
@@ -112,15 +120,15 @@ class TableFunctionBridgeTest {
                           col.setNull(r);
                         } else {
                           byte[] b = ("row " + i).getBytes(StandardCharsets.UTF_8);
-                          col.setString(r, MemorySegment.ofArray(b), 0, b.length);
+                          col.setString(r, ByteBuffer.wrap(b), 0, b.length);
                         }
                       }
                     }
                     case 2 -> {
-                      MemorySegment e = col.arrayElements().data();
+                      ByteBuffer e = col.arrayElements().data();
                       for (int r = 0; r < rows; r++) {
                         long i = next + r;
-                        for (int k = 0; k < 3; k++) e.setAtIndex(ValueLayout.JAVA_FLOAT, 3L * r + k, i + k);
+                        for (int k = 0; k < 3; k++) e.putFloat(4 * (3 * r + k), i + k);
                         if (i % 5 == 1) col.setNull(r);
                       }
                     }
@@ -128,13 +136,13 @@ class TableFunctionBridgeTest {
                       long total = 0;
                       for (int r = 0; r < rows; r++) total += (next + r) % 4;
                       long base = col.appendListElements(total);
-                      MemorySegment e = col.listElements().data();
+                      ByteBuffer e = col.listElements().data();
                       long at = base;
                       for (int r = 0; r < rows; r++) {
                         long i = next + r;
                         int len = (int) (i % 4);
                         col.setListEntry(r, at, len);
-                        for (int k = 0; k < len; k++) e.setAtIndex(ValueLayout.JAVA_FLOAT, at + k, i + k);
+                        for (int k = 0; k < len; k++) e.putFloat((int) (4 * (at + k)), i + k);
                         at += len;
                       }
                     }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.actdb.sql.cancel.Cancellation;
-import io.actdb.sql.cancel.QueryCancelledException;
+import io.actdb.sql.spi.Cancellation;
+import io.actdb.sql.spi.QueryCancelledException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.actdb.sql.TestDb;
-import io.actdb.sql.duckdb.BoundScan;
+import io.actdb.sql.spi.BoundScan;
 import io.actdb.sql.duckdb.DuckDBConnections;
-import io.actdb.sql.duckdb.SqlColumn;
-import io.actdb.sql.duckdb.SqlType;
-import io.actdb.sql.duckdb.TableFunction;
+import io.actdb.sql.spi.SqlColumn;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.TableFunction;
 import io.actdb.sql.duckdb.TableFunctionBridge;
 import java.io.IOException;
 import java.nio.ByteBuffer;

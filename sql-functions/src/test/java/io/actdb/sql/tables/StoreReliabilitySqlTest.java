@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.actdb.sql.StoreConnections;
 import io.actdb.storage.LayerWriter;
 import io.actdb.storage.Sample;
 import io.actdb.storage.Store;

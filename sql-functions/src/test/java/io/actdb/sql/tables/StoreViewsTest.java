@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.actdb.sql.StoreConnections;
 import io.actdb.storage.LayerWriter;
 import io.actdb.storage.Sample;
 import io.actdb.storage.Store;

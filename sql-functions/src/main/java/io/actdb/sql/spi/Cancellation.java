@@ -1,4 +1,4 @@
-package io.actdb.sql.cancel;
+package io.actdb.sql.spi;
 
 import java.util.function.Supplier;
 

@@ -1,8 +1,9 @@
-package io.actdb.sql.tables;
+package io.actdb.sql;
 
-import io.actdb.sql.ActdbFunctions;
 import io.actdb.sql.duckdb.DuckDBConnections;
 import io.actdb.sql.duckdb.TableFunctionBridge;
+import io.actdb.sql.tables.LayerTable;
+import io.actdb.sql.tables.SamplesTable;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.Store;
 import io.actdb.storage.StoreException;

@@ -1,10 +1,10 @@
-package io.actdb.sql.duckdb;
+package io.actdb.sql.spi;
 
 import java.util.List;
 
 /**
- * A SQL table function implemented in Java and run by DuckDB through {@link TableFunctionBridge},
- * e.g. {@code read_arrow_file(path)}.
+ * A SQL table function implemented in Java, run by an engine bridge (for DuckDB, {@code
+ * io.actdb.sql.duckdb.TableFunctionBridge}), e.g. {@code read_arrow_file(path)}.
  *
  * <p>A query goes through three stages, each with its own object: {@link #bind} (once per query
  * plan, on the client thread) returns a {@link BoundScan} that fixes the result columns; {@link

@@ -1,9 +1,10 @@
-package io.actdb.sql.duckdb;
+package io.actdb.sql.spi;
 
 import java.util.List;
 
 /**
- * A SQL aggregate implemented in Java and run by DuckDB through {@link AggregateBridge}.
+ * A SQL aggregate implemented in Java, run by an engine bridge (for DuckDB, {@code
+ * io.actdb.sql.duckdb.AggregateBridge}).
  *
  * <p>DuckDB calls these methods on its worker threads, several at once, but never on the same
  * state from two threads at once. States are plain Java objects; the bridge keeps them alive

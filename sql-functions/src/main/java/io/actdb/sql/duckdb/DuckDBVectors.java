@@ -1,86 +1,55 @@
 package io.actdb.sql.duckdb;
 
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.VectorColumn;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A column of float vectors ({@code FLOAT[d]}, {@code FLOAT[]} and their DOUBLE twins) copied
- * out of a DuckDB vector. Row {@code r}'s vector is {@code values()[offset(r) ..
- * offset(r) + dim(r))}. Reused per thread: valid until the next load on the same thread.
+ * Copies DuckDB vectors of float vectors ({@code FLOAT[d]}, {@code FLOAT[]} and their DOUBLE
+ * twins) into a {@link VectorColumn}, the plain-array form the aggregates read.
  */
-public final class VectorColumn {
-  private float[] values = new float[0];
-  private int[] offsets = new int[0];
-  private int[] dims = new int[0];
-  private boolean[] valid = new boolean[0];
-  private int rows;
+final class DuckDBVectors {
+  private DuckDBVectors() {}
 
-  /** Whether row {@code row} is NULL (skipped by every actdb aggregate). */
-  public boolean isNull(int row) {
-    return !valid[row];
-  }
-
-  /** Number of elements of row {@code row}'s vector. */
-  public int dim(int row) {
-    return dims[row];
-  }
-
-  /** Where row {@code row}'s vector starts in {@link #values()}. */
-  public int offset(int row) {
-    return offsets[row];
-  }
-
-  /** The backing array of all rows' elements. */
-  public float[] values() {
-    return values;
-  }
-
-  /** Number of rows. */
-  public int rows() {
-    return rows;
-  }
-
-  void load(MemorySegment vector, int rowCount, String function, String argument) {
-    rows = rowCount;
-    if (offsets.length < rowCount) {
-      offsets = new int[rowCount];
-      dims = new int[rowCount];
-      valid = new boolean[rowCount];
-    }
+  /**
+   * Loads {@code rowCount} rows of {@code vector} into {@code target}.
+   *
+   * @param argument how error messages name the argument, e.g. {@code "x"}
+   * @throws SqlFunctionException when the vector holds no float vectors, or a NULL element
+   */
+  static void load(VectorColumn target, MemorySegment vector, int rowCount, String argument) {
     MemorySegment type = NativeDuckDB.vectorType(vector);
     try {
       int typeId = NativeDuckDB.typeId(type);
       MemorySegment validity = NativeDuckDB.vectorValidity(vector);
-      for (int r = 0; r < rowCount; r++) valid[r] = NativeDuckDB.isValid(validity, r);
       if (typeId == DuckDBCApi.TYPE_ARRAY) {
         int dim = Math.toIntExact(NativeDuckDB.arraySize(type));
         int childType = childTypeId(type, true);
-        checkChildType(childType, function, argument, type);
+        checkChildType(childType, argument);
         MemorySegment child = NativeDuckDB.arrayChild(vector);
-        long total = (long) dim * rowCount;
-        copyChild(child, childType, 0, total);
+        int total = Math.toIntExact((long) dim * rowCount);
+        copyChild(child, childType, target.reset(rowCount, total), total);
         for (int r = 0; r < rowCount; r++) {
-          offsets[r] = r * dim;
-          dims[r] = dim;
+          if (NativeDuckDB.isValid(validity, r)) target.setRow(r, r * dim, dim);
         }
-        checkNoNullElements(child, function, argument);
+        checkNoNullElements(target, child, argument);
       } else if (typeId == DuckDBCApi.TYPE_LIST) {
         int childType = childTypeId(type, false);
-        checkChildType(childType, function, argument, type);
+        checkChildType(childType, argument);
         MemorySegment entries = NativeDuckDB.vectorData(vector);
         MemorySegment child = NativeDuckDB.listChild(vector);
-        long total = NativeDuckDB.listSize(vector);
-        copyChild(child, childType, 0, total);
+        int total = Math.toIntExact(NativeDuckDB.listSize(vector));
+        copyChild(child, childType, target.reset(rowCount, total), total);
         for (int r = 0; r < rowCount; r++) {
-          if (!valid[r]) continue;
+          if (!NativeDuckDB.isValid(validity, r)) continue;
           long off = entries.getAtIndex(ValueLayout.JAVA_LONG, 2L * r);
           long len = entries.getAtIndex(ValueLayout.JAVA_LONG, 2L * r + 1);
-          offsets[r] = Math.toIntExact(off);
-          dims[r] = Math.toIntExact(len);
+          target.setRow(r, Math.toIntExact(off), Math.toIntExact(len));
         }
-        checkNoNullElements(child, function, argument);
+        checkNoNullElements(target, child, argument);
       } else if (typeId == DuckDBCApi.TYPE_SQLNULL) {
-        for (int r = 0; r < rowCount; r++) valid[r] = false;
+        target.reset(rowCount, 0);
       } else {
         throw new SqlFunctionException(
             argument
@@ -160,8 +129,7 @@ public final class VectorColumn {
     }
   }
 
-  private static void checkChildType(
-      int childType, String function, String argument, MemorySegment type) {
+  private static void checkChildType(int childType, String argument) {
     if (childType != DuckDBCApi.TYPE_FLOAT && childType != DuckDBCApi.TYPE_DOUBLE) {
       throw new SqlFunctionException(
           argument
@@ -174,27 +142,26 @@ public final class VectorColumn {
     }
   }
 
-  private void copyChild(MemorySegment child, int childType, long from, long count) {
-    int n = Math.toIntExact(count);
-    if (values.length < n) values = new float[Math.max(n, values.length + (values.length >> 1))];
-    if (n == 0) return;
+  private static void copyChild(MemorySegment child, int childType, float[] values, int count) {
+    if (count == 0) return;
     MemorySegment data = NativeDuckDB.vectorData(child);
     if (childType == DuckDBCApi.TYPE_FLOAT) {
-      MemorySegment.copy(data, ValueLayout.JAVA_FLOAT, from * 4, values, 0, n);
+      MemorySegment.copy(data, ValueLayout.JAVA_FLOAT, 0, values, 0, count);
     } else {
-      for (int i = 0; i < n; i++) {
-        values[i] = (float) data.getAtIndex(ValueLayout.JAVA_DOUBLE, from + i);
+      for (int i = 0; i < count; i++) {
+        values[i] = (float) data.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
       }
     }
   }
 
-  private void checkNoNullElements(MemorySegment child, String function, String argument) {
+  private static void checkNoNullElements(
+      VectorColumn column, MemorySegment child, String argument) {
     MemorySegment validity = NativeDuckDB.vectorValidity(child);
     if (validity.address() == 0) return;
-    for (int r = 0; r < rows; r++) {
-      if (!valid[r]) continue;
-      for (int i = 0; i < dims[r]; i++) {
-        if (!NativeDuckDB.isValid(validity, offsets[r] + (long) i)) {
+    for (int r = 0; r < column.rows(); r++) {
+      if (column.isNull(r)) continue;
+      for (int i = 0; i < column.dim(r); i++) {
+        if (!NativeDuckDB.isValid(validity, column.offset(r) + (long) i)) {
           throw new SqlFunctionException(
               argument + " has a NULL element (position " + (i + 1) + ") in a non-NULL vector");
         }

@@ -1,4 +1,4 @@
-package io.actdb.sql.duckdb;
+package io.actdb.sql.spi;
 
 /**
  * One execution of a {@link BoundScan}, shared by the DuckDB threads that run it (DuckDB's global

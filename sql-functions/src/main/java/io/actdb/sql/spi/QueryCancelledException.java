@@ -1,4 +1,4 @@
-package io.actdb.sql.cancel;
+package io.actdb.sql.spi;
 
 /** Thrown at a {@link Cancellation#checkpoint()} once the running query has been cancelled. */
 public final class QueryCancelledException extends RuntimeException {

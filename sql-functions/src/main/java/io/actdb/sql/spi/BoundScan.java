@@ -1,4 +1,4 @@
-package io.actdb.sql.duckdb;
+package io.actdb.sql.spi;
 
 import java.util.List;
 

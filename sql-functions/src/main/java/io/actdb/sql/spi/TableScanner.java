@@ -1,4 +1,4 @@
-package io.actdb.sql.duckdb;
+package io.actdb.sql.spi;
 
 /**
  * The scan of one DuckDB thread (DuckDB's local table function state). Only that thread calls it,
