@@ -1,6 +1,6 @@
 package io.actdb.cli;
 
-import io.actdb.sql.tables.ActivationImport;
+import io.actdb.sql.ActivationImport;
 import io.actdb.storage.StoreException;
 import io.actdb.storage.StoreNames;
 import io.actdb.storage.StoreWriter;

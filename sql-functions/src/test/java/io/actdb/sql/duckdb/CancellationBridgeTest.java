@@ -86,7 +86,12 @@ class CancellationBridgeTest {
       DuckDBConnections.registerTableFunction(c, new TableFunctionBridge(new UntilCancelled()));
       Statement st = c.createStatement();
       SQLException error = cancelled("SELECT count(*) FROM test_until_cancelled()", st, st::cancel);
-      assertTrue(error.getMessage().contains("test_until_cancelled: query cancelled"), error.getMessage());
+      // The scanner spins for 60 s unless its checkpoint throws, so stopping within the bound
+      // proves the checkpoint saw the cancel; which error wins the race is DuckDB's choice.
+      assertTrue(
+          error.getMessage().contains("test_until_cancelled: query cancelled")
+              || error.getMessage().contains("Interrupted"),
+          error.getMessage());
       assertAnswers(c);
     }
   }

@@ -1,4 +1,4 @@
-package io.actdb.sql.tables;
+package io.actdb.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.actdb.sql.tables;
+package io.actdb.sql;
 
 import io.actdb.storage.BatchReader;
 import io.actdb.storage.LayerEntry;
