@@ -31,16 +31,16 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Throughput of {@code read_arrow_file} on an activation-shaped file ({@code id BIGINT, vec
- * FLOAT[dim]}): writes the file (unless it exists), then times {@code SELECT count(*),
- * sum(vec[1])} at each thread count, the file warm in the page cache after a first pass. The
- * answer is checked against the values written; a wrong one throws {@link AssertionError}.
+ * FLOAT[dim]}): writes the file (unless it exists), then times {@code SELECT count(*), sum(vec[1])}
+ * at each thread count, the file warm in the page cache after a first pass. The answer is checked
+ * against the values written; a wrong one throws {@link AssertionError}.
  *
  * <p>Run it as {@code java --enable-native-access=ALL-UNNAMED
  * --add-opens=java.base/java.nio=ALL-UNNAMED -cp
  * "benchmarks/target/actdb-benchmarks.jar:benchmarks/target/lib/*"
- * io.actdb.bench.ArrowScanBenchmark rows=100000 dim=2048 batch=4096 threads=1,2 repeats=5 file=bench.arrow}. It prints {@code
- * name=value} lines; {@code gb_per_s} counts the file's vector bytes (rows × dim × 4) per
- * wall-clock second.
+ * io.actdb.bench.ArrowScanBenchmark rows=100000 dim=2048 batch=4096 threads=1,2 repeats=5
+ * file=bench.arrow}. It prints {@code name=value} lines; {@code gb_per_s} counts the file's vector
+ * bytes (rows × dim × 4) per wall-clock second.
  */
 public final class ArrowScanBenchmark {
   private ArrowScanBenchmark() {}
@@ -84,7 +84,12 @@ public final class ArrowScanBenchmark {
         System.out.printf(
             Locale.ROOT,
             "threads=%d rows=%d dim=%d batch=%d best_seconds=%.3f gb_per_s=%.2f check=ok%n",
-            threads, rows, dim, batch, best, bytes / best / 1e9);
+            threads,
+            rows,
+            dim,
+            batch,
+            best,
+            bytes / best / 1e9);
       }
     }
     if (ArrowFileScan.openResources() != 0 || ArrowFileScan.allocatedBytes() != 0) {

@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
 /**
  * The part of the {@code actdb} command line that runs benchmarks: {@code actdb bench ...} and
  * {@code actdb help bench ...}. The {@code ./actdb} launcher runs this class instead of the CLI's
- * for those, with the same arguments, on this module's own class path, so that the CLI and the
- * JDBC jar carry no benchmark code while usage lines and errors read as before.
+ * for those, with the same arguments, on this module's own class path, so that the CLI and the JDBC
+ * jar carry no benchmark code while usage lines and errors read as before.
  */
 @Command(
     name = "actdb",

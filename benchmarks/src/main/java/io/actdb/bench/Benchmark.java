@@ -32,12 +32,13 @@ abstract class Benchmark extends ActdbCommand {
   }
 
   /**
-   * Runs {@code sql} {@code runs} times, prints the times as {@code <name>_runs} and returns
-   * their median; {@code row} receives the last run's first row. Several runs because DuckDB
-   * runs an aggregate's finalize on the calling thread or on a worker, and in the second case
-   * its client thread busy-waits meanwhile (docs/sql-functions.md, Threads).
+   * Runs {@code sql} {@code runs} times, prints the times as {@code <name>_runs} and returns their
+   * median; {@code row} receives the last run's first row. Several runs because DuckDB runs an
+   * aggregate's finalize on the calling thread or on a worker, and in the second case its client
+   * thread busy-waits meanwhile (docs/sql-functions.md, Threads).
    */
-  double timedRuns(Connection c, String sql, int runs, String name, Object[] row) throws SQLException {
+  double timedRuns(Connection c, String sql, int runs, String name, Object[] row)
+      throws SQLException {
     double[] times = new double[runs];
     StringBuilder list = new StringBuilder();
     for (int r = 0; r < runs; r++) {

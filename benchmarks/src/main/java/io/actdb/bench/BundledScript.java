@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a Python script shipped in the jar beside this class and reads the {@code name=value}
- * lines it prints. Only the benchmarks use it, for their yardsticks: actdb itself never needs
- * Python.
+ * Runs a Python script shipped in the jar beside this class and reads the {@code name=value} lines
+ * it prints. Only the benchmarks use it, for their yardsticks: actdb itself never needs Python.
  */
 final class BundledScript {
   private BundledScript() {}

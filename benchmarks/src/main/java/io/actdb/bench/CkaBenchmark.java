@@ -128,8 +128,10 @@ final class CkaBenchmark extends Benchmark {
   private void buildTable(Connection c) throws SQLException {
     // Deterministic pseudo-random data, appended from Java (a per-element SQL expression over
     // n·D elements is far slower); y = x/2 + independent noise, so 0 < CKA < 1.
-    exec(c, String.format(Locale.ROOT,
-        "CREATE TABLE bench (i BIGINT, x FLOAT[%1$d], y FLOAT[%1$d])", dim));
+    exec(
+        c,
+        String.format(
+            Locale.ROOT, "CREATE TABLE bench (i BIGINT, x FLOAT[%1$d], y FLOAT[%1$d])", dim));
     SplittableRandom random = new SplittableRandom(42);
     float[] x = new float[dim];
     float[] y = new float[dim];

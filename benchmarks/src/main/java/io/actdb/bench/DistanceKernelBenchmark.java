@@ -20,7 +20,8 @@ public final class DistanceKernelBenchmark {
 
   /**
    * Runs for about {@code seconds} on {@code threads} threads over {@code points} random points of
-   * {@code dim} floats; returns {@code distance_gflops}, {@code distance_kernel} and the tile shape.
+   * {@code dim} floats; returns {@code distance_gflops}, {@code distance_kernel} and the tile
+   * shape.
    */
   public static Map<String, Object> run(int points, int dim, int threads, double seconds) {
     DistanceKernels kernels = Kernels.distances();
@@ -49,7 +50,8 @@ public final class DistanceKernelBenchmark {
           for (int step = t; System.nanoTime() < deadline; step++) {
             int a = (step % aBlocks) * A_BLOCK;
             int b = ((step / aBlocks) % bBlocks) * B_BLOCK;
-            kernels.dots(packed, Math.min(a, points - aCount), aCount, packed, b, bCount, dim, out, B_BLOCK);
+            kernels.dots(
+                packed, Math.min(a, points - aCount), aCount, packed, b, bCount, dim, out, B_BLOCK);
             done++;
           }
           tiles.addAndGet(done);

@@ -23,16 +23,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code actdb bench extract}: ResNet-18 (random weights, exported as TorchScript by Debian's
- * python3-torch) at 224×224, through {@code actdb}'s extraction into a store, and through
- * PyTorch itself on the same file, in the same sitting.
+ * python3-torch) at 224×224, through {@code actdb}'s extraction into a store, and through PyTorch
+ * itself on the same file, in the same sitting.
  */
 @Command(
     name = "extract",
     mixinStandardHelpOptions = true,
     description = {
       "Images/s of a ResNet-18 TorchScript model at 224x224 on the CPU: actdb's extraction of all"
-          + " its layers into a store (inputs in memory, maps average-pooled) against the same model"
-          + " run by python3-torch. Needs python3 with torch and torchvision (Debian:"
+          + " its layers into a store (inputs in memory, maps average-pooled) against the same"
+          + " model run by python3-torch. Needs python3 with torch and torchvision (Debian:"
           + " python3-torch python3-torchvision) to export the model.",
     })
 final class ExtractBenchmark extends Benchmark {
@@ -42,15 +42,19 @@ final class ExtractBenchmark extends Benchmark {
   @Option(names = "--batches", description = "Timed batches (default: ${DEFAULT-VALUE}).")
   int batches = 10;
 
-  @Option(names = "--python", description = "Python with torch (default: python3 on PATH, else /usr/bin/python3).")
+  @Option(
+      names = "--python",
+      description = "Python with torch (default: python3 on PATH, else /usr/bin/python3).")
   String python;
 
-  private static final List<String> LAYERS = List.of("layer1", "layer2", "layer3", "layer4", "avgpool", "fc");
+  private static final List<String> LAYERS =
+      List.of("layer1", "layer2", "layer3", "layer4", "avgpool", "fc");
   private static final int WARM_UP_BATCHES = 3;
 
   @Override
   protected void execute() throws Exception {
-    if (batch < 1 || batches < 1) throw new CommandFailure("bench extract needs --batch >= 1 and --batches >= 1");
+    if (batch < 1 || batches < 1)
+      throw new CommandFailure("bench extract needs --batch >= 1 and --batches >= 1");
     Path dir = Files.createTempDirectory("actdb-bench-extract");
     try {
       String py = python != null ? python : findTorchPython();
@@ -87,10 +91,17 @@ final class ExtractBenchmark extends Benchmark {
         BufferAllocator allocator = new RootAllocator()) {
       // Warm-up: PyTorch's graph executor optimises during the first calls, as in bench_torch.py.
       try (StoreWriter w = StoreWriter.open(dir.resolve("warm-up"), allocator)) {
-        Extraction.run(model, randomImages(WARM_UP_BATCHES * batch), w, cpu, options(), new Extraction.Progress() {});
+        Extraction.run(
+            model,
+            randomImages(WARM_UP_BATCHES * batch),
+            w,
+            cpu,
+            options(),
+            new Extraction.Progress() {});
       }
       try (StoreWriter w = StoreWriter.open(dir.resolve("store"), allocator)) {
-        return Extraction.run(model, randomImages(batches * batch), w, cpu, options(), new Extraction.Progress() {});
+        return Extraction.run(
+            model, randomImages(batches * batch), w, cpu, options(), new Extraction.Progress() {});
       }
     }
   }
@@ -135,22 +146,35 @@ final class ExtractBenchmark extends Benchmark {
       @Override
       public void read(int i, float[] target, int offset) {
         SplittableRandom random = new SplittableRandom(i);
-        for (int k = 0; k < valuesPerSample(); k++) target[offset + k] = (float) random.nextDouble();
+        for (int k = 0; k < valuesPerSample(); k++)
+          target[offset + k] = (float) random.nextDouble();
       }
     };
   }
 
   private double torchImagesPerSecond(String py, Path dir, Path model) throws Exception {
     Map<String, String> r =
-        runPython(py, dir, "bench_torch.py", model.toString(), "--batch", "" + batch, "--batches", "" + batches,
-            "--threads", "" + Runtime.getRuntime().availableProcessors());
+        runPython(
+            py,
+            dir,
+            "bench_torch.py",
+            model.toString(),
+            "--batch",
+            "" + batch,
+            "--batches",
+            "" + batches,
+            "--threads",
+            "" + Runtime.getRuntime().availableProcessors());
     return Double.parseDouble(r.get("torch_images_per_s"));
   }
 
   private static String findTorchPython() throws CommandFailure {
     for (String candidate : List.of("python3", "/usr/bin/python3")) {
       try {
-        Process p = new ProcessBuilder(candidate, "-c", "import torch, torchvision").redirectErrorStream(true).start();
+        Process p =
+            new ProcessBuilder(candidate, "-c", "import torch, torchvision")
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         if (p.waitFor() == 0) return candidate;
       } catch (IOException | InterruptedException e) {
@@ -158,8 +182,8 @@ final class ExtractBenchmark extends Benchmark {
       }
     }
     throw new CommandFailure(
-        "actdb: bench extract needs python3 with torch and torchvision (Debian: apt install python3-torch"
-            + " python3-torchvision), or --python <interpreter>");
+        "actdb: bench extract needs python3 with torch and torchvision (Debian: apt install"
+            + " python3-torch python3-torchvision), or --python <interpreter>");
   }
 
   /** Runs one of the bundled scripts; a failure stops the benchmark with the script's output. */
@@ -170,7 +194,8 @@ final class ExtractBenchmark extends Benchmark {
     } catch (BundledScript.Failed e) {
       throw new CommandFailure("actdb: " + script + " failed:\n" + e.output.strip());
     } catch (IOException e) {
-      throw new CommandFailure("actdb: bench extract cannot run " + py + " (" + e.getMessage() + ")");
+      throw new CommandFailure(
+          "actdb: bench extract cannot run " + py + " (" + e.getMessage() + ")");
     }
   }
 }

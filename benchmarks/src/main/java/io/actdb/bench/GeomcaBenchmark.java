@@ -28,7 +28,9 @@ final class GeomcaBenchmark extends Benchmark {
   @Option(names = "--dim", description = "Dimension (default: ${DEFAULT-VALUE}).")
   int dim = 2048;
 
-  @Option(names = "--runs", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs = 3;
 
   @Option(
@@ -38,7 +40,8 @@ final class GeomcaBenchmark extends Benchmark {
 
   @Override
   protected void execute() throws Exception {
-    if (n < 4 || dim < 1 || runs < 1) throw new CommandFailure("bench geomca needs --n >= 4, --dim >= 1 and --runs >= 1");
+    if (n < 4 || dim < 1 || runs < 1)
+      throw new CommandFailure("bench geomca needs --n >= 4, --dim >= 1 and --runs >= 1");
     print("benchmark", "geomca");
     print("n_reference", n);
     print("n_evaluation", n);
@@ -55,8 +58,13 @@ final class GeomcaBenchmark extends Benchmark {
       print("geomca_first_run_seconds", seconds(first));
       Object[] row = new Object[5];
       double seconds =
-          timedRuns(c, "SELECT g.precision, g.recall, g.epsilon, g.n_components, g.n_edges FROM"
-              + " (SELECT geomca(x, ref) AS g FROM pts)", runs, "geomca_seconds", row);
+          timedRuns(
+              c,
+              "SELECT g.precision, g.recall, g.epsilon, g.n_components, g.n_edges FROM"
+                  + " (SELECT geomca(x, ref) AS g FROM pts)",
+              runs,
+              "geomca_seconds",
+              row);
       print("geomca_seconds", seconds);
       print("precision", ((Number) row[0]).doubleValue());
       print("recall", ((Number) row[1]).doubleValue());

@@ -25,9 +25,9 @@ import java.util.concurrent.Future;
  *
  * <p>Run it, with the Vector API enabled, as {@code java --add-modules jdk.incubator.vector -cp
  * "benchmarks/target/actdb-benchmarks.jar:benchmarks/target/lib/*"
- * io.actdb.bench.GramKernelBenchmark rows=10000 dim=4096 threads=2 seconds=10
- * accumulation=exact shared=true}. It prints {@code name=value} lines; {@code kernel_gflops} counts
- * {@link GramKernels#upperGramFlops} over all threads per wall-clock second.
+ * io.actdb.bench.GramKernelBenchmark rows=10000 dim=4096 threads=2 seconds=10 accumulation=exact
+ * shared=true}. It prints {@code name=value} lines; {@code kernel_gflops} counts {@link
+ * GramKernels#upperGramFlops} over all threads per wall-clock second.
  */
 public final class GramKernelBenchmark {
 

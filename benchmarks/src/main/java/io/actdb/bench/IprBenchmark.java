@@ -1,8 +1,8 @@
 package io.actdb.bench;
 
 import io.actdb.cli.CommandFailure;
-import io.actdb.sql.kernels.Kernels;
 import io.actdb.sql.StoreConnections;
+import io.actdb.sql.kernels.Kernels;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -30,7 +30,9 @@ final class IprBenchmark extends Benchmark {
   @Option(names = "--dim", description = "Dimension (default: ${DEFAULT-VALUE}).")
   int dim = 2048;
 
-  @Option(names = "--runs", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
   int runs = 3;
 
   @Option(
@@ -41,7 +43,8 @@ final class IprBenchmark extends Benchmark {
   @Option(
       names = "--store",
       paramLabel = "<dir>",
-      description = "Time real activations from this store (with --layer) instead of Gaussian points.")
+      description =
+          "Time real activations from this store (with --layer) instead of Gaussian points.")
   Path store;
 
   @Option(
@@ -71,7 +74,8 @@ final class IprBenchmark extends Benchmark {
 
   @Override
   protected void execute() throws Exception {
-    if (n < 4 || dim < 1 || runs < 1) throw new CommandFailure("bench ipr needs --n >= 4, --dim >= 1 and --runs >= 1");
+    if (n < 4 || dim < 1 || runs < 1)
+      throw new CommandFailure("bench ipr needs --n >= 4, --dim >= 1 and --runs >= 1");
     if (!numpyForms.matches("(float32|prdc)(,(float32|prdc))?")) {
       throw new CommandFailure("bench ipr: --numpy takes float32, prdc or float32,prdc");
     }
@@ -101,8 +105,12 @@ final class IprBenchmark extends Benchmark {
       print("ipr_first_run_seconds", seconds(t0));
       Object[] row = new Object[2];
       seconds =
-          timedRuns(c, "SELECT r.precision, r.recall FROM (SELECT ipr(x, ref) AS r FROM pts)", runs,
-              "ipr_seconds", row);
+          timedRuns(
+              c,
+              "SELECT r.precision, r.recall FROM (SELECT ipr(x, ref) AS r FROM pts)",
+              runs,
+              "ipr_seconds",
+              row);
       print("ipr_seconds", seconds);
       precision = ((Number) row[0]).doubleValue();
       recall = ((Number) row[1]).doubleValue();
@@ -140,14 +148,20 @@ final class IprBenchmark extends Benchmark {
     String model = layer.substring(0, slash);
     String name = layer.substring(slash + 1);
     long rows;
-    try (var ps = c.prepareStatement("SELECT dim, rows FROM layers WHERE model = ? AND layer = ?")) {
+    try (var ps =
+        c.prepareStatement("SELECT dim, rows FROM layers WHERE model = ? AND layer = ?")) {
       ps.setString(1, model);
       ps.setString(2, name);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new CommandFailure(
-              "bench ipr: " + store + " has no layer " + layer
-                  + " (list them: actdb sql --store " + store + " -c 'FROM layers')");
+              "bench ipr: "
+                  + store
+                  + " has no layer "
+                  + layer
+                  + " (list them: actdb sql --store "
+                  + store
+                  + " -c 'FROM layers')");
         }
         dim = rs.getInt(1);
         rows = rs.getLong(2);
@@ -155,10 +169,17 @@ final class IprBenchmark extends Benchmark {
     }
     n = (int) Math.min(n, rows / 2);
     if (n < 4) throw new CommandFailure("bench ipr: " + layer + " has " + rows + " rows; 8 needed");
-    exec(c, String.format(Locale.ROOT,
-        "CREATE TABLE pts AS SELECT i, i %% 2 = 0 AS ref, vec::FLOAT[%d] AS x FROM (SELECT"
-            + " row_number() OVER (ORDER BY sample_id) - 1 AS i, vec FROM layer(%s, %s)) WHERE i < %d",
-        dim, sqlString(model), sqlString(name), 2L * n));
+    exec(
+        c,
+        String.format(
+            Locale.ROOT,
+            "CREATE TABLE pts AS SELECT i, i %% 2 = 0 AS ref, vec::FLOAT[%d] AS x FROM (SELECT"
+                + " row_number() OVER (ORDER BY sample_id) - 1 AS i, vec FROM layer(%s, %s)) WHERE"
+                + " i < %d",
+            dim,
+            sqlString(model),
+            sqlString(name),
+            2L * n));
     float[] all = new float[Math.multiplyExact(2 * n, dim)];
     int at = 0;
     try (Statement st = c.createStatement();
@@ -175,14 +196,19 @@ final class IprBenchmark extends Benchmark {
   }
 
   /**
-   * The least work of an exact IPR that cannot rule out a pair without its distance (on this
-   * data no bound can: Gaussian distances concentrate within a few per cent): every R–R and E–E
-   * pair once for the k-NN radii, and in the cross pass all of R for each E point outside R's
-   * manifold and all of E for each R point outside E's. At the machine's float32 GEMM rate, a
-   * pair costs 2·dim flops; NumPy computes all nR² + nE² + nR·nE pairs.
+   * The least work of an exact IPR that cannot rule out a pair without its distance (on this data
+   * no bound can: Gaussian distances concentrate within a few per cent): every R–R and E–E pair
+   * once for the k-NN radii, and in the cross pass all of R for each E point outside R's manifold
+   * and all of E for each R point outside E's. At the machine's float32 GEMM rate, a pair costs
+   * 2·dim flops; NumPy computes all nR² + nE² + nR·nE pairs.
    */
   private void printFloor(
-      long nR, long nE, double precision, double recall, double sgemm, double seconds,
+      long nR,
+      long nE,
+      double precision,
+      double recall,
+      double sgemm,
+      double seconds,
       double numpySeconds) {
     long outE = Math.round((1 - precision) * nE);
     long outR = Math.round((1 - recall) * nR);

@@ -33,7 +33,15 @@ final class NumpyYardstick {
       writeFloats(data, file);
       try {
         return BundledScript.run(
-            "python3", dir, "ipr_numpy.py", file.toString(), "" + nRef, "" + nEval, "" + dim, "" + k, forms);
+            "python3",
+            dir,
+            "ipr_numpy.py",
+            file.toString(),
+            "" + nRef,
+            "" + nEval,
+            "" + dim,
+            "" + k,
+            forms);
       } catch (BundledScript.Failed e) {
         whyNot[0] = e.getMessage();
       } catch (IOException e) {
@@ -46,7 +54,8 @@ final class NumpyYardstick {
   }
 
   private static void writeFloats(float[] data, Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
       for (float v : data) {
         if (!buf.hasRemaining()) {

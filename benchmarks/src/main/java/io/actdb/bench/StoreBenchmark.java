@@ -1,8 +1,8 @@
 package io.actdb.bench;
 
 import io.actdb.cli.CommandFailure;
-import io.actdb.sql.tables.ArrowFileScan;
 import io.actdb.sql.StoreConnections;
+import io.actdb.sql.tables.ArrowFileScan;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.LayerWriter;
 import io.actdb.storage.StoreWriter;
@@ -20,9 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code actdb bench store}: writing a layer (against a plain sequential write of the same
- * bytes), scanning it, and {@code cka} over two store layers against the same data in DuckDB
- * tables.
+ * {@code actdb bench store}: writing a layer (against a plain sequential write of the same bytes),
+ * scanning it, and {@code cka} over two store layers against the same data in DuckDB tables.
  */
 @Command(
     name = "store",
@@ -30,7 +29,8 @@ import picocli.CommandLine.Option;
     description = {
       "Writes two layers of --rows x --dim floats to a temporary store, then times:",
       "  the layer write (MB/s) and a plain sequential write of the same bytes, both fsynced;",
-      "  SELECT count(*), sum(vec[1]) over a layer (GB/s of file), with the checksum checks and without;",
+      "  SELECT count(*), sum(vec[1]) over a layer (GB/s of file), with the checksum checks and"
+          + " without;",
       "  cka over the two layers joined on sample_id, from the store and from DuckDB tables",
       "  (two tables joined the same way, and one table holding both vectors per row)."
     })
@@ -41,7 +41,9 @@ final class StoreBenchmark extends Benchmark {
   @Option(names = "--dim", description = "Floats per vector (default: ${DEFAULT-VALUE}).")
   int dim = 2048;
 
-  @Option(names = "--dir", description = "Where to put the temporary store (default: the system temp folder).")
+  @Option(
+      names = "--dir",
+      description = "Where to put the temporary store (default: the system temp folder).")
   Path parent;
 
   @Option(names = "--write-only", description = "Time the writes only.")
@@ -51,6 +53,7 @@ final class StoreBenchmark extends Benchmark {
   boolean keep;
 
   private static final int ROUNDS = 3;
+
   /** A scan takes a tenth of a second: more rounds keep a noisy moment out of the median. */
   private static final int SCAN_ROUNDS = 9;
 
@@ -59,8 +62,12 @@ final class StoreBenchmark extends Benchmark {
 
   @Override
   protected void execute() throws Exception {
-    if (rows < 4 || dim < 1) throw new CommandFailure("bench store needs --rows >= 4 and --dim >= 1");
-    Path dir = Files.createTempDirectory(parent == null ? Path.of(System.getProperty("java.io.tmpdir")) : parent, "actdb-bench-store");
+    if (rows < 4 || dim < 1)
+      throw new CommandFailure("bench store needs --rows >= 4 and --dim >= 1");
+    Path dir =
+        Files.createTempDirectory(
+            parent == null ? Path.of(System.getProperty("java.io.tmpdir")) : parent,
+            "actdb-bench-store");
     try {
       run(dir.resolve("store"));
     } finally {
@@ -90,7 +97,8 @@ final class StoreBenchmark extends Benchmark {
       plainWrite(store.resolve("plain.bin"), expectedBytes, poolA);
       writeLayer(w, "a", poolA);
       for (int round = 0; round < ROUNDS; round++) {
-        plain[round] = plainWrite(store.resolve("plain.bin"), a == null ? expectedBytes : a.bytes(), poolA);
+        plain[round] =
+            plainWrite(store.resolve("plain.bin"), a == null ? expectedBytes : a.bytes(), poolA);
         long t0 = System.nanoTime();
         a = writeLayer(w, "a", poolA);
         layer[round] = seconds(t0);
@@ -143,12 +151,17 @@ final class StoreBenchmark extends Benchmark {
       print("scan_unchecked_seconds_all", Arrays.toString(unchecked).replace(" ", ""));
 
       String join = " a JOIN %s b USING (sample_id)";
-      String fromStore = "SELECT cka(a.vec, b.vec) FROM layer('bench', 'a')" + join.formatted("layer('bench', 'b')");
+      String fromStore =
+          "SELECT cka(a.vec, b.vec) FROM layer('bench', 'a')"
+              + join.formatted("layer('bench', 'b')");
       exec(c, "CREATE TABLE ta AS SELECT * FROM layer('bench', 'a')");
       exec(c, "CREATE TABLE tb AS SELECT * FROM layer('bench', 'b')");
       String fromTables = "SELECT cka(a.vec, b.vec) FROM ta" + join.formatted("tb");
       // The strictest yardstick: both vectors already side by side in one table, no join.
-      exec(c, "CREATE TABLE pairs AS SELECT a.vec AS x, b.vec AS y FROM layer('bench', 'a')" + join.formatted("layer('bench', 'b')"));
+      exec(
+          c,
+          "CREATE TABLE pairs AS SELECT a.vec AS x, b.vec AS y FROM layer('bench', 'a')"
+              + join.formatted("layer('bench', 'b')"));
       String fromPairs = "SELECT cka(x, y) FROM pairs";
       // Best of two runs each, interleaved, so that a noisy moment does not pick the winner.
       double storeSeconds = Double.MAX_VALUE;
@@ -167,7 +180,12 @@ final class StoreBenchmark extends Benchmark {
         pairsSeconds = Math.min(pairsSeconds, seconds(t0));
         if (Math.abs(ckaStore - ckaTables) > 1e-9 || Math.abs(ckaStore - ckaPairs) > 1e-9) {
           throw new CommandFailure(
-              "check failed: cka from the store " + ckaStore + ", two tables " + ckaTables + ", one table " + ckaPairs);
+              "check failed: cka from the store "
+                  + ckaStore
+                  + ", two tables "
+                  + ckaTables
+                  + ", one table "
+                  + ckaPairs);
         }
       }
       print("cka", ckaStore);
@@ -204,7 +222,12 @@ final class StoreBenchmark extends Benchmark {
   private double plainWrite(Path file, long bytes, float[][] pool) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocateDirect(8 << 20).order(ByteOrder.LITTLE_ENDIAN);
     long t0 = System.nanoTime();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       long written = 0;
       int r = 0;
       while (written < bytes) {

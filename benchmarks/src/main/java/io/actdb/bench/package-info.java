@@ -6,8 +6,8 @@
  *
  * <p>This module sits above all the others and nothing depends on it, so none of it reaches the
  * CLI's class path or {@code actdb-jdbc-all.jar}; {@link io.actdb.bench.Bench} is the main class
- * the {@code ./actdb} launcher runs for {@code actdb bench ...}. Benchmarks check their answers
- * (a wrong one fails the run) and reach sql-functions through public classes only: the kernels,
- * the aggregates' settings and the store connections.
+ * the {@code ./actdb} launcher runs for {@code actdb bench ...}. Benchmarks check their answers (a
+ * wrong one fails the run) and reach sql-functions through public classes only: the kernels, the
+ * aggregates' settings and the store connections.
  */
 package io.actdb.bench;

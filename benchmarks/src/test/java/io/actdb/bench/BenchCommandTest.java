@@ -77,9 +77,21 @@ class BenchCommandTest {
     assertEquals(0, run.status(), run.err());
     assertEquals(
         List.of(
-            "benchmark", "n", "dim", "threads", "kernel", "setup_seconds", "cka", "cka_debiased",
-            "cka_seconds", "cka_debiased_seconds", "cka_float_runs_seconds", "cka_query_gflops",
-            "cka_debiased_query_gflops", "cka_float_runs_query_gflops", "kernel_gflops",
+            "benchmark",
+            "n",
+            "dim",
+            "threads",
+            "kernel",
+            "setup_seconds",
+            "cka",
+            "cka_debiased",
+            "cka_seconds",
+            "cka_debiased_seconds",
+            "cka_float_runs_seconds",
+            "cka_query_gflops",
+            "cka_debiased_query_gflops",
+            "cka_float_runs_query_gflops",
+            "kernel_gflops",
             "kernel_float_runs_gflops"),
         List.copyOf(run.values().keySet()));
 
@@ -105,9 +117,22 @@ class BenchCommandTest {
     assertEquals(0, run.status(), run.err());
     assertEquals(
         List.of(
-            "benchmark", "data", "n_reference", "n_evaluation", "dim", "threads", "kernel",
-            "setup_seconds", "ipr_first_run_seconds", "ipr_seconds_runs", "ipr_seconds",
-            "precision", "recall", "distance_kernel", "distance_threads", "distance_gflops"),
+            "benchmark",
+            "data",
+            "n_reference",
+            "n_evaluation",
+            "dim",
+            "threads",
+            "kernel",
+            "setup_seconds",
+            "ipr_first_run_seconds",
+            "ipr_seconds_runs",
+            "ipr_seconds",
+            "precision",
+            "recall",
+            "distance_kernel",
+            "distance_threads",
+            "distance_gflops"),
         List.copyOf(run.values().keySet()));
 
     // The benchmark's points: n reference then n evaluation standard Gaussians, in float32.
@@ -131,17 +156,35 @@ class BenchCommandTest {
     assertEquals(0, run.status(), run.err());
     assertEquals(
         List.of(
-            "benchmark", "rows", "dim", "threads", "layer_bytes", "write_rounds", "write_seconds",
-            "write_mb_per_s", "plain_write_mb_per_s", "write_to_plain", "write_seconds_all",
-            "plain_write_seconds_all", "scan_seconds", "scan_gb_per_s", "scan_unchecked_gb_per_s",
-            "scan_checked_to_unchecked", "scan_seconds_all", "scan_unchecked_seconds_all", "cka",
-            "cka_store_seconds", "cka_table_seconds", "cka_store_to_table",
-            "cka_one_table_seconds", "cka_store_to_one_table"),
+            "benchmark",
+            "rows",
+            "dim",
+            "threads",
+            "layer_bytes",
+            "write_rounds",
+            "write_seconds",
+            "write_mb_per_s",
+            "plain_write_mb_per_s",
+            "write_to_plain",
+            "write_seconds_all",
+            "plain_write_seconds_all",
+            "scan_seconds",
+            "scan_gb_per_s",
+            "scan_unchecked_gb_per_s",
+            "scan_checked_to_unchecked",
+            "scan_seconds_all",
+            "scan_unchecked_seconds_all",
+            "cka",
+            "cka_store_seconds",
+            "cka_table_seconds",
+            "cka_store_to_table",
+            "cka_one_table_seconds",
+            "cka_store_to_one_table"),
         List.copyOf(run.values().keySet()));
     assertTrue(run.number("layer_bytes") >= (double) rows * dim * Float.BYTES);
     // Layers a and b: the first rows of two Gaussian pools, seeds 1 and 2, joined by row.
-    assertEquals(linearCka(gaussianRows(1, rows, dim), gaussianRows(2, rows, dim)),
-        run.number("cka"), 1e-5);
+    assertEquals(
+        linearCka(gaussianRows(1, rows, dim), gaussianRows(2, rows, dim)), run.number("cka"), 1e-5);
     assertEquals(List.of(), List.of(dir.toFile().list()), "the temporary store was left behind");
   }
 
@@ -187,8 +230,8 @@ class BenchCommandTest {
   }
 
   /**
-   * Improved precision and recall's membership: the share of {@code points} within the k-NN
-   * radius (the point itself not counted, boundary inside) of some point of {@code manifold}.
+   * Improved precision and recall's membership: the share of {@code points} within the k-NN radius
+   * (the point itself not counted, boundary inside) of some point of {@code manifold}.
    */
   private static double coveredFraction(double[][] points, double[][] manifold, int k) {
     double[] radius = new double[manifold.length];

@@ -3,6 +3,7 @@ package io.actdb.extractor;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.actdb.extractor.data.SampleSource;
 import io.actdb.extractor.model.ActivationModel;
@@ -27,19 +28,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
  * One pass of a model over a data set, every requested layer captured into the store.
  *
- * <p>Three stages overlap: a reader thread decodes the next batch of inputs, the calling
- * thread runs the model (each batch in its own native-memory scope), a writer thread appends
- * the previous batch's vectors to the layers' Arrow files. Nothing becomes visible before the
- * whole pass succeeded: then the samples and all layers are published together, by one manifest
- * update. A run that dies at any moment leaves the store as it was (the next writer removes the
- * files it left), and running it again skips the layers that are already complete for the same
- * samples.
+ * <p>Three stages overlap: a reader thread decodes the next batch of inputs, the calling thread
+ * runs the model (each batch in its own native-memory scope), a writer thread appends the previous
+ * batch's vectors to the layers' Arrow files. Nothing becomes visible before the whole pass
+ * succeeded: then the samples and all layers are published together, by one manifest update. A run
+ * that dies at any moment leaves the store as it was (the next writer removes the files it left),
+ * and running it again skips the layers that are already complete for the same samples.
  */
 public final class Extraction {
   private Extraction() {}
@@ -66,13 +67,15 @@ public final class Extraction {
   /**
    * @param modelName name in the store; null takes the model's own
    * @param layers layer names to capture; empty means all
-   * @param replace rewrite layers the store already has (otherwise they are skipped when they
-   *     hold exactly these samples, and refused when they hold others)
+   * @param replace rewrite layers the store already has (otherwise they are skipped when they hold
+   *     exactly these samples, and refused when they hold others)
    */
-  public record Options(String modelName, List<String> layers, int batchSize, Pooling pooling, boolean replace) {
+  public record Options(
+      String modelName, List<String> layers, int batchSize, Pooling pooling, boolean replace) {
     public Options {
       layers = List.copyOf(layers);
-      if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+      if (batchSize < 1)
+        throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
   }
 
@@ -84,8 +87,8 @@ public final class Extraction {
   }
 
   /**
-   * What a run did. {@code readSeconds} and {@code writeSeconds} are busy times of the reader
-   * and writer threads, which overlap with {@code computeSeconds}.
+   * What a run did. {@code readSeconds} and {@code writeSeconds} are busy times of the reader and
+   * writer threads, which overlap with {@code computeSeconds}.
    */
   public record Summary(
       String model,
@@ -102,12 +105,18 @@ public final class Extraction {
   }
 
   public static Summary run(
-      ActivationModel model, SampleSource data, StoreWriter store, Device device, Options options, Progress progress)
+      ActivationModel model,
+      SampleSource data,
+      StoreWriter store,
+      Device device,
+      Options options,
+      Progress progress)
       throws IOException {
     long start = System.nanoTime();
     String modelName = options.modelName() != null ? options.modelName() : model.name();
     List<String> wanted = chooseLayers(model, options.layers());
-    if (data.size() == 0) throw new ExtractorException(data.description() + ": no samples to extract");
+    if (data.size() == 0)
+      throw new ExtractorException(data.description() + ": no samples to extract");
     List<Sample> samples = samplesOf(data);
 
     List<String> skipped = new ArrayList<>();
@@ -120,8 +129,16 @@ public final class Extraction {
         skipped.add(layer);
       } else {
         throw new ExtractorException(
-            store.directory() + ": layer " + modelName + "/" + layer + " already holds " + existing.get().rows()
-                + " rows of other samples than " + data.description() + "; use --replace to overwrite it,"
+            store.directory()
+                + ": layer "
+                + modelName
+                + "/"
+                + layer
+                + " already holds "
+                + existing.get().rows()
+                + " rows of other samples than "
+                + data.description()
+                + "; use --replace to overwrite it,"
                 + " or --name to store this run under another model name");
       }
     }
@@ -135,23 +152,35 @@ public final class Extraction {
       // store as it was before it, and a reader never sees a row without its sample.
       List<LayerEntry> committed = pass.commit(samples);
       return new Summary(
-          modelName, committed, skipped, data.size(), seconds(start), pass.readNanos / 1e9,
-          pass.computeNanos / 1e9, pass.writeNanos / 1e9);
+          modelName,
+          committed,
+          skipped,
+          data.size(),
+          seconds(start),
+          pass.readNanos / 1e9,
+          pass.computeNanos / 1e9,
+          pass.writeNanos / 1e9);
     }
   }
 
   /**
-   * The requested layers in the model's order ({@code all} or none: every layer); unknown names
-   * are an error listing the known.
+   * The requested layers in the model's order ({@code all} or none: every layer); unknown names are
+   * an error listing the known.
    */
-  public static List<String> chooseLayers(ActivationModel model, List<String> requested) throws ExtractorException {
+  public static List<String> chooseLayers(ActivationModel model, List<String> requested)
+      throws ExtractorException {
     List<String> known = model.layerNames();
     if (requested.isEmpty() || requested.equals(List.of("all"))) return known;
     Set<String> set = new LinkedHashSet<>();
     for (String r : requested) {
       if (!known.contains(r)) {
         throw new ExtractorException(
-            "model " + model.name() + " has no layer '" + r + "'; its layers are: " + String.join(", ", known));
+            "model "
+                + model.name()
+                + " has no layer '"
+                + r
+                + "'; its layers are: "
+                + String.join(", ", known));
       }
       set.add(r);
     }
@@ -164,7 +193,8 @@ public final class Extraction {
     for (int i = 0; i < data.size(); i++) {
       Sample s = data.sample(i);
       if (!seen.add(s.id())) {
-        throw new ExtractorException(data.description() + ": sample id " + s.id() + " occurs twice (sample " + i + ")");
+        throw new ExtractorException(
+            data.description() + ": sample id " + s.id() + " occurs twice (sample " + i + ")");
       }
       samples.add(s);
     }
@@ -172,7 +202,8 @@ public final class Extraction {
   }
 
   /** True when the published layer has exactly these samples' ids, in this order. */
-  private static boolean holdsExactly(StoreWriter store, LayerEntry entry, List<Sample> samples) throws IOException {
+  private static boolean holdsExactly(StoreWriter store, LayerEntry entry, List<Sample> samples)
+      throws IOException {
     if (entry.rows() != samples.size()) return false;
     try (BufferAllocator allocator = new RootAllocator();
         LayerReader reader = Store.open(store.directory()).openLayerSampleIds(entry, allocator)) {
@@ -205,8 +236,10 @@ public final class Extraction {
     private final String modelName;
     private final List<String> layers;
     private final Options options;
-    private final ExecutorService reader = Executors.newSingleThreadExecutor(daemon("actdb-extract-read"));
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(daemon("actdb-extract-write"));
+    private final ExecutorService reader =
+        Executors.newSingleThreadExecutor(daemon("actdb-extract-read"));
+    private final ExecutorService writer =
+        Executors.newSingleThreadExecutor(daemon("actdb-extract-write"));
     private final Map<String, LayerWriter> writers = new LinkedHashMap<>();
     private final Map<String, Integer> dims = new LinkedHashMap<>();
     private final Map<String, String> poolings = new LinkedHashMap<>();
@@ -215,8 +248,13 @@ public final class Extraction {
     private long computeNanos;
 
     Pass(
-        ActivationModel model, SampleSource data, StoreWriter store, Device device, String modelName,
-        List<String> layers, Options options) {
+        ActivationModel model,
+        SampleSource data,
+        StoreWriter store,
+        Device device,
+        String modelName,
+        List<String> layers,
+        Options options) {
       this.model = model;
       this.data = data;
       this.store = store;
@@ -281,20 +319,32 @@ public final class Extraction {
       return new InputBatch(ids, values, rows);
     }
 
-    /** Pools each captured output and copies it to the heap, so the batch's native scope can close. */
-    private Map<String, float[]> toHeap(Map<String, NDArray> captured, int rows) throws ExtractorException {
+    /**
+     * Pools each captured output and copies it to the heap, so the batch's native scope can close.
+     */
+    private Map<String, float[]> toHeap(Map<String, NDArray> captured, int rows)
+        throws ExtractorException {
       Map<String, float[]> vectors = new LinkedHashMap<>();
       for (String layer : layers) {
         NDArray out = captured.get(layer);
-        if (out == null) throw new ExtractorException("model " + model.name() + " did not return layer " + layer);
+        if (out == null)
+          throw new ExtractorException("model " + model.name() + " did not return layer " + layer);
         Shape shape = out.getShape();
         if (shape.dimension() == 0 || shape.get(0) != rows) {
           throw new ExtractorException(
-              "model " + model.name() + ": layer " + layer + " has shape " + shape + ", expected " + rows + " rows first");
+              "model "
+                  + model.name()
+                  + ": layer "
+                  + layer
+                  + " has shape "
+                  + shape
+                  + ", expected "
+                  + rows
+                  + " rows first");
         }
         poolings.putIfAbsent(layer, shape.dimension() > 2 ? options.pooling().storeName() : "none");
         NDArray flat = vectorsOf(out, options.pooling());
-        vectors.put(layer, flat.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+        vectors.put(layer, flat.toType(DataType.FLOAT32, false).toFloatArray());
       }
       return vectors;
     }
@@ -305,7 +355,8 @@ public final class Extraction {
         dims.put(layer, dim);
       }
       for (String layer : layers) {
-        writers.put(layer, store.beginLayer(modelName, layer, dims.get(layer), poolings.get(layer)));
+        writers.put(
+            layer, store.beginLayer(modelName, layer, dims.get(layer), poolings.get(layer)));
       }
     }
 
@@ -328,8 +379,16 @@ public final class Extraction {
         int dim = dims.get(layer);
         if (v.length != dim * batch.rows()) {
           throw new ExtractorException(
-              "model " + model.name() + ": layer " + layer + " gave " + v.length / batch.rows() + " values per sample"
-                  + " in a later batch, " + dim + " in the first");
+              "model "
+                  + model.name()
+                  + ": layer "
+                  + layer
+                  + " gave "
+                  + v.length / batch.rows()
+                  + " values per sample"
+                  + " in a later batch, "
+                  + dim
+                  + " in the first");
         }
         writers.get(layer).append(batch.ids(), v, batch.rows());
       }
@@ -375,7 +434,7 @@ public final class Extraction {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

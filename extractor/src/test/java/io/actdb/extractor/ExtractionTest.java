@@ -12,6 +12,7 @@ import io.actdb.extractor.Extraction.Pooling;
 import io.actdb.extractor.Extraction.Summary;
 import io.actdb.extractor.data.SampleSource;
 import io.actdb.extractor.model.ActivationModel;
+import io.actdb.extractor.model.Devices;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.LayerReader;
 import io.actdb.storage.Sample;
@@ -28,13 +29,14 @@ import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The extraction pipeline with a model made of plain tensor operations, so every stored value
- * can be recomputed by hand: pooling, flattening, batching, resuming and failing cleanly.
+ * The extraction pipeline with a model made of plain tensor operations, so every stored value can
+ * be recomputed by hand: pooling, flattening, batching, resuming and failing cleanly.
  */
 class ExtractionTest {
   static final int C = 2;
@@ -89,7 +91,8 @@ class ExtractionTest {
 
       @Override
       public Sample sample(int i) {
-        return new Sample(100 + 3L * i, i % 2 == 0 ? "train" : "test", i % 5, "class " + i % 5, "synthetic:" + i);
+        return new Sample(
+            100 + 3L * i, i % 2 == 0 ? "train" : "test", i % 5, "class " + i % 5, "synthetic:" + i);
       }
 
       @Override
@@ -136,7 +139,8 @@ class ExtractionTest {
 
   private Summary extract(SampleSource data, Options options) throws IOException {
     try (StoreWriter w = StoreWriter.open(dir, allocator)) {
-      return Extraction.run(new PlainModel(), data, w, Device.cpu(), options, new Extraction.Progress() {});
+      return Extraction.run(
+          new PlainModel(), data, w, Device.cpu(), options, new Extraction.Progress() {});
     }
   }
 
@@ -175,7 +179,11 @@ class ExtractionTest {
       long id = 100 + 3L * i;
       assertEquals(id, ids.get(i));
       for (int c = 0; c < C; c++) {
-        assertEquals(expectedMapMean(id, c), maps.get(i)[c], 1e-5, "map mean, sample " + i + " channel " + c);
+        assertEquals(
+            expectedMapMean(id, c),
+            maps.get(i)[c],
+            1e-5,
+            "map mean, sample " + i + " channel " + c);
         double sum = 0;
         for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) sum += input(id, c, y, x);
         assertEquals(sum, sums.get(i)[c], 1e-5);
@@ -193,12 +201,14 @@ class ExtractionTest {
     List<Long> ids = new ArrayList<>();
     List<float[]> maps = rows("flat", "map", ids);
     assertEquals(C * H * W, maps.getFirst().length);
-    assertEquals("flatten", Store.open(dir).manifest().layer("flat", "map").orElseThrow().pooling());
+    assertEquals(
+        "flatten", Store.open(dir).manifest().layer("flat", "map").orElseThrow().pooling());
     for (int i = 0; i < 5; i++) {
       float[] expected = new float[C * H * W];
       for (int c = 0; c < C; c++)
         for (int y = 0; y < H; y++)
-          for (int x = 0; x < W; x++) expected[(c * H + y) * W + x] = 2 * input(ids.get(i), c, y, x) + 1;
+          for (int x = 0; x < W; x++)
+            expected[(c * H + y) * W + x] = 2 * input(ids.get(i), c, y, x) + 1;
       assertArrayEquals(expected, maps.get(i), 1e-6f);
     }
   }
@@ -207,17 +217,24 @@ class ExtractionTest {
   void runAgainSkipsCompleteLayersAndRefusesOtherSamples() throws IOException {
     extract(source(20, -1), new Options(null, List.of("sum"), 8, Pooling.AVG, false));
     byte[] manifest = Files.readAllBytes(dir.resolve("manifest.json"));
-    Summary again = extract(source(20, -1), new Options(null, List.of("sum", "map"), 8, Pooling.AVG, false));
+    Summary again =
+        extract(source(20, -1), new Options(null, List.of("sum", "map"), 8, Pooling.AVG, false));
     assertEquals(List.of("sum"), again.skipped());
     assertEquals(List.of("map"), again.written().stream().map(LayerEntry::layer).toList());
 
     byte[] before = Files.readAllBytes(dir.resolve("manifest.json"));
     ExtractorException other =
-        assertThrows(ExtractorException.class, () -> extract(source(21, -1), new Options(null, List.of("sum"), 8, Pooling.AVG, false)));
-    assertTrue(other.getMessage().contains("plain/sum") && other.getMessage().contains("--replace"), other.getMessage());
+        assertThrows(
+            ExtractorException.class,
+            () ->
+                extract(source(21, -1), new Options(null, List.of("sum"), 8, Pooling.AVG, false)));
+    assertTrue(
+        other.getMessage().contains("plain/sum") && other.getMessage().contains("--replace"),
+        other.getMessage());
     assertArrayEquals(before, Files.readAllBytes(dir.resolve("manifest.json")));
 
-    Summary replaced = extract(source(21, -1), new Options(null, List.of("sum"), 8, Pooling.AVG, true));
+    Summary replaced =
+        extract(source(21, -1), new Options(null, List.of("sum"), 8, Pooling.AVG, true));
     assertEquals(21, replaced.written().getFirst().rows());
     assertTrue(manifest.length > 0);
   }
@@ -225,8 +242,11 @@ class ExtractionTest {
   @Test
   void unknownLayerListsTheModelsLayers() {
     ExtractorException e =
-        assertThrows(ExtractorException.class, () -> extract(source(3, -1), new Options(null, List.of("fc9"), 8, Pooling.AVG, false)));
-    assertEquals("model plain has no layer 'fc9'; its layers are: map, sum, scalar", e.getMessage());
+        assertThrows(
+            ExtractorException.class,
+            () -> extract(source(3, -1), new Options(null, List.of("fc9"), 8, Pooling.AVG, false)));
+    assertEquals(
+        "model plain has no layer 'fc9'; its layers are: map, sum, scalar", e.getMessage());
     assertTrue(!Files.exists(dir.resolve("manifest.json")), "a refused run published something");
   }
 
@@ -236,7 +256,9 @@ class ExtractionTest {
     byte[] manifest = Files.readAllBytes(dir.resolve("manifest.json"));
     List<Path> filesBefore = files();
     ExtractorException e =
-        assertThrows(ExtractorException.class, () -> extract(source(30, 17), new Options(null, List.of(), 4, Pooling.AVG, false)));
+        assertThrows(
+            ExtractorException.class,
+            () -> extract(source(30, 17), new Options(null, List.of(), 4, Pooling.AVG, false)));
     assertEquals("synthetic:17: does not decode", e.getMessage());
     assertArrayEquals(manifest, Files.readAllBytes(dir.resolve("manifest.json")));
     assertEquals(filesBefore, files(), "files left behind by the failed run");
@@ -245,15 +267,20 @@ class ExtractionTest {
 
   @Test
   void aGpuGivesTheSameVectorsAsTheCpu() throws IOException {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        io.actdb.extractor.model.Devices.engine().getGpuCount() > 0,
+    Assumptions.assumeTrue(
+        Devices.engine().getGpuCount() > 0,
         "no GPU visible to PyTorch on this machine (CPU build of libtorch, or no CUDA device)");
     Path cpuDir = dir.resolve("cpu");
     Path gpuDir = dir.resolve("gpu");
     for (Path d : List.of(cpuDir, gpuDir)) {
       try (StoreWriter w = StoreWriter.open(d, allocator)) {
-        Extraction.run(new PlainModel(), source(30, -1), w, d == gpuDir ? Device.gpu() : Device.cpu(),
-            new Options(null, List.of("map"), 8, Pooling.AVG, false), new Extraction.Progress() {});
+        Extraction.run(
+            new PlainModel(),
+            source(30, -1),
+            w,
+            d == gpuDir ? Device.gpu() : Device.cpu(),
+            new Options(null, List.of("map"), 8, Pooling.AVG, false),
+            new Extraction.Progress() {});
       }
     }
     try (LayerReader a = Store.open(cpuDir).openLayer("plain", "map", allocator);
@@ -273,13 +300,18 @@ class ExtractionTest {
   @Test
   void emptyDataIsRefused() {
     ExtractorException e =
-        assertThrows(ExtractorException.class, () -> extract(source(0, -1), new Options(null, List.of(), 4, Pooling.AVG, false)));
+        assertThrows(
+            ExtractorException.class,
+            () -> extract(source(0, -1), new Options(null, List.of(), 4, Pooling.AVG, false)));
     assertEquals("synthetic: no samples to extract", e.getMessage());
   }
 
   private List<Path> files() throws IOException {
     try (var walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".lock")).sorted().toList();
+      return walk.filter(Files::isRegularFile)
+          .filter(p -> !p.getFileName().toString().equals(".lock"))
+          .sorted()
+          .toList();
     }
   }
 }

@@ -13,9 +13,9 @@ import java.util.logging.Logger;
 
 /**
  * JDBC driver for {@code jdbc:actdb:<store-dir>}: a DuckDB connection with the actdb functions
- * registered and the store's views ({@code samples}, {@code layers}, {@code activations}) in
- * place. {@code jdbc:actdb:} without a directory gives an in-memory database with the functions
- * only. Found by {@link java.util.ServiceLoader} ({@code META-INF/services/java.sql.Driver}).
+ * registered and the store's views ({@code samples}, {@code layers}, {@code activations}) in place.
+ * {@code jdbc:actdb:} without a directory gives an in-memory database with the functions only.
+ * Found by {@link java.util.ServiceLoader} ({@code META-INF/services/java.sql.Driver}).
  */
 public final class ActdbDriver implements Driver {
   public static final String PREFIX = "jdbc:actdb:";

@@ -5,16 +5,16 @@ import java.sql.SQLException;
 import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
- * The JVM flags a client process needs for actdb, checked when a connection opens: without them
- * the failure would come later, deep inside a query, as a message about {@code sun.misc.Unsafe}.
+ * The JVM flags a client process needs for actdb, checked when a connection opens: without them the
+ * failure would come later, deep inside a query, as a message about {@code sun.misc.Unsafe}.
  */
 final class JvmFlags {
   private JvmFlags() {}
 
   /**
    * Refuses to connect when {@code java.nio} is not open to Arrow, which reads the store's files
-   * into direct buffers through its internals. The other flags are only recommended: without
-   * them the JDK warns, and the kernels run their scalar versions.
+   * into direct buffers through its internals. The other flags are only recommended: without them
+   * the JDK warns, and the kernels run their scalar versions.
    *
    * @throws SQLException naming the missing flag and where SQL clients take JVM flags
    */

@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,11 +43,19 @@ class ActdbDriverTest {
     try (Connection c = DriverManager.getConnection("jdbc:actdb:" + dir)) {
       assertEquals(3, value(c, "SELECT count(*) FROM layers"));
       assertEquals(TestStores.ROWS, value(c, "SELECT count(*) FROM samples"));
-      assertEquals(1.0, value(c, "SELECT cka(a.vec, b.vec) FROM layer('net', 'a') a JOIN layer('net', 'b') b USING (sample_id)"), 1e-9);
+      assertEquals(
+          1.0,
+          value(
+              c,
+              "SELECT cka(a.vec, b.vec) FROM layer('net', 'a') a JOIN layer('net', 'b') b USING"
+                  + " (sample_id)"),
+          1e-9);
       assertEquals(
           TestStores.linearCka(data[0], data[1]),
-          value(c, "SELECT cka(a.vec, c.vec) FROM activations a JOIN activations c USING (sample_id)"
-              + " WHERE a.layer = 'a' AND c.layer = 'c'"),
+          value(
+              c,
+              "SELECT cka(a.vec, c.vec) FROM activations a JOIN activations c USING (sample_id)"
+                  + " WHERE a.layer = 'a' AND c.layer = 'c'"),
           1e-9);
     }
   }
@@ -56,12 +65,20 @@ class ActdbDriverTest {
     Driver driver = DriverManager.getDriver("jdbc:actdb:");
     assertInstanceOf(ActdbDriver.class, driver);
     assertFalse(driver.acceptsURL("jdbc:duckdb:"));
-    assertEquals(null, driver.connect("jdbc:duckdb:", new java.util.Properties()));
+    assertEquals(null, driver.connect("jdbc:duckdb:", new Properties()));
     try (Connection c = DriverManager.getConnection("jdbc:actdb:")) {
       // no store: functions only
-      assertEquals(1.0, value(c, "SELECT cka([i, i * i]::FLOAT[2], [2 * i, 2 * i * i]::FLOAT[2]) FROM range(5) t(i)"), 1e-9);
+      assertEquals(
+          1.0,
+          value(
+              c,
+              "SELECT cka([i, i * i]::FLOAT[2], [2 * i, 2 * i * i]::FLOAT[2]) FROM range(5) t(i)"),
+          1e-9);
     }
-    SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection("jdbc:actdb:" + dir.resolve("none")));
+    SQLException e =
+        assertThrows(
+            SQLException.class,
+            () -> DriverManager.getConnection("jdbc:actdb:" + dir.resolve("none")));
     assertTrue(e.getMessage().contains("no such store directory"), e.getMessage());
   }
 }

@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -125,7 +126,7 @@ class CancellationTest {
     SQLException error = assertInstanceOf(SQLException.class, outcome, sql + " returned a value");
     assertTrue(millis <= CANCEL_BOUND_MILLIS, sql + " ended " + millis + " ms after the cancel");
     System.out.println(sql + ": ended " + millis + " ms after the cancel");
-    String message = error.getMessage().toLowerCase(java.util.Locale.ROOT);
+    String message = error.getMessage().toLowerCase(Locale.ROOT);
     assertTrue(message.contains("cancel") || message.contains("interrupt"), error.getMessage());
     statement.close();
     try (Statement st = connection.createStatement();

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real third-party SQL client, sqlline (from Maven Central), in its own JVM with nothing but
- * its own jar and target/actdb-jdbc-all.jar on the class path, runs a {@code cka} query on a
- * store through {@code jdbc:actdb:}. Runs after {@code package} (failsafe), when the jar exists.
+ * A real third-party SQL client, sqlline (from Maven Central), in its own JVM with nothing but its
+ * own jar and target/actdb-jdbc-all.jar on the class path, runs a {@code cka} query on a store
+ * through {@code jdbc:actdb:}. Runs after {@code package} (failsafe), when the jar exists.
  */
 class SqllineIT {
   @TempDir Path dir;
@@ -34,13 +34,19 @@ class SqllineIT {
     Process p =
         new ProcessBuilder(
                 ProcessHandle.current().info().command().orElse("java"),
-                "--add-modules", "jdk.incubator.vector",
+                "--add-modules",
+                "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED",
                 "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "-cp", sqlline + File.pathSeparator + driverJar,
+                "-cp",
+                sqlline + File.pathSeparator + driverJar,
                 "sqlline.SqlLine",
-                "-u", "jdbc:actdb:" + dir.resolve("store"),
-                "-n", "", "-p", "",
+                "-u",
+                "jdbc:actdb:" + dir.resolve("store"),
+                "-n",
+                "",
+                "-p",
+                "",
                 "--outputformat=csv",
                 "-e",
                 "SELECT round(cka(a.vec, b.vec), 9) AS same, cka(a.vec, c.vec) AS other"

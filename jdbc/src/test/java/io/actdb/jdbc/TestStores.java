@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A small store for the driver tests: layer {@code net/a} (random, 6-d), {@code net/b} = a with
- * its coordinates permuted, signs flipped and scaled by 2.5 (an orthogonal map, so CKA(a, b) = 1)
- * and {@code net/c} (independent noise, 4-d).
+ * A small store for the driver tests: layer {@code net/a} (random, 6-d), {@code net/b} = a with its
+ * coordinates permuted, signs flipped and scaled by 2.5 (an orthogonal map, so CKA(a, b) = 1) and
+ * {@code net/c} (independent noise, 4-d).
  */
 final class TestStores {
   private TestStores() {}
@@ -27,7 +27,8 @@ final class TestStores {
     int[] permutation = {3, 0, 5, 1, 4, 2};
     try (StoreWriter w = StoreWriter.open(dir)) {
       List<Sample> samples = new ArrayList<>();
-      for (int r = 0; r < ROWS; r++) samples.add(new Sample(r, "test", r % 3, "class" + r % 3, "fixture"));
+      for (int r = 0; r < ROWS; r++)
+        samples.add(new Sample(r, "test", r % 3, "class" + r % 3, "fixture"));
       w.addSamples(samples);
       try (LayerWriter la = w.beginLayer("net", "a", 6, "avg")) {
         for (int r = 0; r < ROWS; r++) {
@@ -59,7 +60,8 @@ final class TestStores {
   static double linearCka(float[][] x, float[][] y) {
     double[][] xc = centred(x);
     double[][] yc = centred(y);
-    return frobeniusSquared(xc, yc) / Math.sqrt(frobeniusSquared(xc, xc) * frobeniusSquared(yc, yc));
+    return frobeniusSquared(xc, yc)
+        / Math.sqrt(frobeniusSquared(xc, xc) * frobeniusSquared(yc, yc));
   }
 
   private static double[][] centred(float[][] m) {

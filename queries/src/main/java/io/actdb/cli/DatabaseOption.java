@@ -1,7 +1,6 @@
 package io.actdb.cli;
 
 import io.actdb.sql.StoreConnections;
-import io.actdb.sql.ActdbFunctions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

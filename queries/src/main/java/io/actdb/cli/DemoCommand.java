@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -34,9 +35,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code actdb demo}: the seed experiments, reproduced in SQL on Fashion-MNIST. Trains small
- * models (or reuses them), extracts their layers into a store, runs the scripts of {@code
- * queries/sql/}, prints their tables and writes a report with CKA heatmaps.
+ * {@code actdb demo}: the seed experiments, reproduced in SQL on Fashion-MNIST. Trains small models
+ * (or reuses them), extracts their layers into a store, runs the scripts of {@code queries/sql/},
+ * prints their tables and writes a report with CKA heatmaps.
  */
 @Command(
     name = "demo",
@@ -49,30 +50,59 @@ import picocli.CommandLine.Option;
           + " Debian's dataset-fashion-mnist is installed, the models train on its training set.",
     })
 public final class DemoCommand extends ActdbCommand {
-  @Option(names = "--quick", description = "A reduced run (smaller sets, fewer epochs) for a first look or a test.")
+  @Option(
+      names = "--quick",
+      description = "A reduced run (smaller sets, fewer epochs) for a first look or a test.")
   boolean quick;
 
-  @Option(names = "--dir", paramLabel = "<dir>", description = "Where models, store and report go (default: actdb-demo, or actdb-demo-quick with --quick).")
+  @Option(
+      names = "--dir",
+      paramLabel = "<dir>",
+      description =
+          "Where models, store and report go (default: actdb-demo, or actdb-demo-quick with"
+              + " --quick).")
   Path dir;
 
-  @Option(names = "--embedded-only", description = "Use only the embedded test images, even when the training set is installed (the same results on every machine).")
+  @Option(
+      names = "--embedded-only",
+      description =
+          "Use only the embedded test images, even when the training set is installed (the same"
+              + " results on every machine).")
   boolean embeddedOnly;
 
-  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu", description = "Where models run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      paramLabel = "auto|cpu|gpu",
+      description = "Where models run (default: ${DEFAULT-VALUE}).")
   String device;
 
   /** Sizes of a run. */
   record Plan(
-      int trainSubset, int epochs, int overfitSubset, int overfitEarly, int overfitLate, int evalTrain, int evalTest) {}
+      int trainSubset,
+      int epochs,
+      int overfitSubset,
+      int overfitEarly,
+      int overfitLate,
+      int evalTrain,
+      int evalTest) {}
 
   static final Plan FULL = new Plan(5000, 4, 1000, 5, 40, 4000, 2000);
   static final Plan QUICK = new Plan(1000, 1, 500, 2, 6, 1000, 500);
 
   static final List<String> LAYER_ORDER =
-      List.of("conv1", "pool1", "conv2", "pool2", "conv3", "fc1", "stem", "block1", "block2", "block3", "pool", "logits");
+      List.of(
+          "conv1", "pool1", "conv2", "pool2", "conv3", "fc1", "stem", "block1", "block2", "block3",
+          "pool", "logits");
 
   /** One model of the demo: a training run and the checkpoint epochs the store gets. */
-  record Run(String name, String architecture, long seed, int subset, int epochs, List<Integer> storedEpochs) {
+  record Run(
+      String name,
+      String architecture,
+      long seed,
+      int subset,
+      int epochs,
+      List<Integer> storedEpochs) {
     String storeName(int epoch) {
       return storedEpochs.size() == 1 ? name : String.format("%s-e%03d", name, epoch);
     }
@@ -92,19 +122,25 @@ public final class DemoCommand extends ActdbCommand {
 
     // 1. Data
     SampleSource test = FashionMnist.embeddedTest();
-    Optional<FashionMnist.Split> installed = embeddedOnly ? Optional.empty() : FashionMnist.installedTrain();
+    Optional<FashionMnist.Split> installed =
+        embeddedOnly ? Optional.empty() : FashionMnist.installedTrain();
     SampleSource trainPool;
     String dataNote;
     if (installed.isPresent()) {
       trainPool = installed.get();
-      dataNote = "Training data: Fashion-MNIST's 60 000 training images (" + installed.get().source() + "); test data: the embedded 10 000 test images.";
+      dataNote =
+          "Training data: Fashion-MNIST's 60 000 training images ("
+              + installed.get().source()
+              + "); test data: the embedded 10 000 test images.";
     } else {
       trainPool = SampleSources.withSplit(SampleSources.range(test, 0, 5000), "train");
       test = SampleSources.range(test, 5000, 10000);
       dataNote =
-          (embeddedOnly ? "--embedded-only" : "Fashion-MNIST's training set is not installed (Debian: dataset-fashion-mnist)")
-              + ", so the first 5 000"
-              + " embedded test images serve as training data (split 'train' in this store) and the other 5 000 as test data.";
+          (embeddedOnly
+                  ? "--embedded-only"
+                  : "Fashion-MNIST's training set is not installed (Debian: dataset-fashion-mnist)")
+              + ", so the first 5 000 embedded test images serve as training data (split 'train' in"
+              + " this store) and the other 5 000 as test data.";
     }
     say("actdb demo%s: %s", quick ? " --quick" : "", dataNote);
     report.paragraph(dataNote);
@@ -112,10 +148,26 @@ public final class DemoCommand extends ActdbCommand {
     // 2. Models
     List<Run> runs = new ArrayList<>();
     for (long seed = 1; seed <= 3; seed++) {
-      runs.add(new Run("cnn-s" + seed, "cnn", seed, plan.trainSubset(), plan.epochs(), List.of(plan.epochs())));
+      runs.add(
+          new Run(
+              "cnn-s" + seed,
+              "cnn",
+              seed,
+              plan.trainSubset(),
+              plan.epochs(),
+              List.of(plan.epochs())));
     }
-    runs.add(new Run("resnet-s1", "resnet", 1, plan.trainSubset(), plan.epochs(), List.of(plan.epochs())));
-    runs.add(new Run("cnn-overfit", "cnn", 7, plan.overfitSubset(), plan.overfitLate(), List.of(plan.overfitEarly(), plan.overfitLate())));
+    runs.add(
+        new Run(
+            "resnet-s1", "resnet", 1, plan.trainSubset(), plan.epochs(), List.of(plan.epochs())));
+    runs.add(
+        new Run(
+            "cnn-overfit",
+            "cnn",
+            7,
+            plan.overfitSubset(),
+            plan.overfitLate(),
+            List.of(plan.overfitEarly(), plan.overfitLate())));
     Map<String, Path> checkpoints = new LinkedHashMap<>();
     List<List<Object>> modelRows = new ArrayList<>();
     for (Run run : runs) {
@@ -124,23 +176,47 @@ public final class DemoCommand extends ActdbCommand {
         checkpoints.put(storeName, e.getValue());
         try (BuiltinModel m = BuiltinModels.load(e.getValue(), dev)) {
           CheckpointInfo info = m.checkpoint().orElseThrow();
-          modelRows.add(List.of(storeName, run.architecture(), run.seed(), run.subset(), e.getKey(), String.format("%.3f", info.accuracy())));
+          modelRows.add(
+              List.of(
+                  storeName,
+                  run.architecture(),
+                  run.seed(),
+                  run.subset(),
+                  e.getKey(),
+                  String.format("%.3f", info.accuracy())));
         }
       }
     }
-    report.table(new ResultTable("Models", List.of("model", "architecture", "seed", "trained on", "epoch", "train accuracy"), modelRows));
+    report.table(
+        new ResultTable(
+            "Models",
+            List.of("model", "architecture", "seed", "trained on", "epoch", "train accuracy"),
+            modelRows));
 
     // 3. Extraction: the same samples for every model, training images first.
     SampleSource eval =
-        SampleSources.concat(List.of(SampleSources.range(trainPool, 0, plan.evalTrain()), SampleSources.range(test, 0, plan.evalTest())));
+        SampleSources.concat(
+            List.of(
+                SampleSources.range(trainPool, 0, plan.evalTrain()),
+                SampleSources.range(test, 0, plan.evalTest())));
     long extractStart = System.nanoTime();
     try (BufferAllocator allocator = new RootAllocator();
         StoreWriter writer = StoreWriter.open(store, allocator)) {
       for (Map.Entry<String, Path> e : checkpoints.entrySet()) {
         try (BuiltinModel m = BuiltinModels.load(e.getValue(), dev)) {
           Extraction.Summary s =
-              Extraction.run(m, eval, writer, dev, new Extraction.Options(e.getKey(), List.of(), 256, Extraction.Pooling.AVG, false), new Extraction.Progress() {});
-          say("  extracted %s: %d layers%s", e.getKey(), s.written().size(), s.skipped().isEmpty() ? "" : " (" + s.skipped().size() + " already stored)");
+              Extraction.run(
+                  m,
+                  eval,
+                  writer,
+                  dev,
+                  new Extraction.Options(e.getKey(), List.of(), 256, Extraction.Pooling.AVG, false),
+                  new Extraction.Progress() {});
+          say(
+              "  extracted %s: %d layers%s",
+              e.getKey(),
+              s.written().size(),
+              s.skipped().isEmpty() ? "" : " (" + s.skipped().size() + " already stored)");
         }
       }
     }
@@ -150,36 +226,88 @@ public final class DemoCommand extends ActdbCommand {
     String layerOrder = sqlList(LAYER_ORDER);
     Run overfit = runs.getLast();
     try (Connection c = StoreConnections.open(store)) {
-      experiment(c, report, reportDir, "class_groups.sql", Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']", "split", "'train'"));
-      experiment(c, report, reportDir, "train_vs_test.sql", Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']"));
+      experiment(
+          c,
+          report,
+          reportDir,
+          "class_groups.sql",
+          Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']", "split", "'train'"));
+      experiment(
+          c,
+          report,
+          reportDir,
+          "train_vs_test.sql",
+          Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']"));
       for (String[] pair :
           List.of(
-              new String[] {"cnn-s1", "cnn-s1"}, new String[] {"cnn-s1", "cnn-s2"}, new String[] {"cnn-s1", "resnet-s1"},
+              new String[] {"cnn-s1", "cnn-s1"},
+              new String[] {"cnn-s1", "cnn-s2"},
+              new String[] {"cnn-s1", "resnet-s1"},
               new String[] {"resnet-s1", "resnet-s1"},
-              new String[] {overfit.storeName(plan.overfitEarly()), overfit.storeName(plan.overfitLate())})) {
-        experiment(c, report, reportDir, "cka_matrix.sql",
-            Map.of("model_a", "'" + pair[0] + "'", "model_b", "'" + pair[1] + "'", "split", "'test'", "layer_order", layerOrder));
+              new String[] {
+                overfit.storeName(plan.overfitEarly()), overfit.storeName(plan.overfitLate())
+              })) {
+        experiment(
+            c,
+            report,
+            reportDir,
+            "cka_matrix.sql",
+            Map.of(
+                "model_a",
+                "'" + pair[0] + "'",
+                "model_b",
+                "'" + pair[1] + "'",
+                "split",
+                "'test'",
+                "layer_order",
+                layerOrder));
       }
-      experiment(c, report, reportDir, "overfitting.sql",
-          Map.of("early", "'" + overfit.storeName(plan.overfitEarly()) + "'", "late", "'" + overfit.storeName(plan.overfitLate()) + "'",
-              "train_size", "" + plan.overfitSubset(), "test_size", "" + plan.overfitSubset(), "layer_order", layerOrder));
-      experiment(c, report, reportDir, "layer_identification.sql",
-          Map.of("models", "['cnn-s1', 'cnn-s2', 'cnn-s3']", "exclude_layers", "['logits']", "split", "'test'"));
+      experiment(
+          c,
+          report,
+          reportDir,
+          "overfitting.sql",
+          Map.of(
+              "early",
+              "'" + overfit.storeName(plan.overfitEarly()) + "'",
+              "late",
+              "'" + overfit.storeName(plan.overfitLate()) + "'",
+              "train_size",
+              "" + plan.overfitSubset(),
+              "test_size",
+              "" + plan.overfitSubset(),
+              "layer_order",
+              layerOrder));
+      experiment(
+          c,
+          report,
+          reportDir,
+          "layer_identification.sql",
+          Map.of(
+              "models",
+              "['cnn-s1', 'cnn-s2', 'cnn-s3']",
+              "exclude_layers",
+              "['logits']",
+              "split",
+              "'test'"));
     }
     double total = seconds(start);
-    report.paragraph(String.format("Finished in %.0f s on %d cores.", total, Runtime.getRuntime().availableProcessors()));
+    report.paragraph(
+        String.format(
+            "Finished in %.0f s on %d cores.", total, Runtime.getRuntime().availableProcessors()));
     Path md = report.write(reportDir.resolve("README.md"));
     say("report: %s (%.0f s in all)", md, total);
   }
 
   /** Runs one script with its variables; prints and reports its tables, and draws CKA matrices. */
-  private void experiment(Connection c, DemoReport report, Path reportDir, String name, Map<String, String> variables)
+  private void experiment(
+      Connection c, DemoReport report, Path reportDir, String name, Map<String, String> variables)
       throws Exception {
     long t0 = System.nanoTime();
     ExperimentScript script = ExperimentScript.load(name);
     List<ResultTable> tables = new ArrayList<>();
     try (Statement st = c.createStatement()) {
-      for (Map.Entry<String, String> v : new java.util.TreeMap<>(variables).entrySet()) {
+      for (Map.Entry<String, String> v : new TreeMap<>(variables).entrySet()) {
         st.execute("SET VARIABLE " + v.getKey() + " = " + v.getValue());
       }
       for (SqlScript.Statement s : SqlScript.split(script.text())) {
@@ -192,8 +320,13 @@ public final class DemoCommand extends ActdbCommand {
       }
       st.execute("RESET VARIABLE " + String.join("; RESET VARIABLE ", variables.keySet()));
     }
-    String settings = variables.entrySet().stream().filter(e -> !e.getKey().equals("layer_order"))
-        .map(e -> e.getKey() + " = " + e.getValue()).sorted().reduce((a, b) -> a + ", " + b).orElse("");
+    String settings =
+        variables.entrySet().stream()
+            .filter(e -> !e.getKey().equals("layer_order"))
+            .map(e -> e.getKey() + " = " + e.getValue())
+            .sorted()
+            .reduce((a, b) -> a + ", " + b)
+            .orElse("");
     say("%n== queries/sql/%s (%s) — %.1f s", name, settings, seconds(t0));
     report.section("queries/sql/" + name + " (" + settings + ")", script.description());
     for (ResultTable t : tables) {
@@ -216,22 +349,34 @@ public final class DemoCommand extends ActdbCommand {
       }
       double[][] values = new double[rowLabels.size()][columnLabels.size()];
       for (int r = 0; r < t.rows().size(); r++) {
-        values[rowLabels.indexOf(t.text(r, "layer_a"))][columnLabels.indexOf(t.text(r, "layer_b"))] = t.number(r, measure);
+        values[rowLabels.indexOf(t.text(r, "layer_a"))][
+                columnLabels.indexOf(t.text(r, "layer_b"))] =
+            t.number(r, measure);
       }
       String file = measure + "_" + modelA + "_vs_" + modelB;
       List<Path> written =
           new Heatmap(new HeatmapData(rowLabels, columnLabels, values))
-              .title((measure.equals("cka") ? "Linear CKA" : "Debiased linear CKA") + ": " + modelA + " vs " + modelB + " (test)")
+              .title(
+                  (measure.equals("cka") ? "Linear CKA" : "Debiased linear CKA")
+                      + ": "
+                      + modelA
+                      + " vs "
+                      + modelB
+                      + " (test)")
               .xTitle(modelB)
               .yTitle(modelA)
               .write(reportDir.resolve("images").resolve(file));
-      report.image(measure + ": " + modelA + " vs " + modelB, reportDir.relativize(written.getFirst()), reportDir.relativize(written.getLast()));
+      report.image(
+          measure + ": " + modelA + " vs " + modelB,
+          reportDir.relativize(written.getFirst()),
+          reportDir.relativize(written.getLast()));
       say("  heatmap: %s", written.getFirst());
     }
   }
 
   /** Trains a run, or reuses its checkpoints when an earlier demo saved the same ones. */
-  private Map<Integer, Path> trainOrReuse(Run run, SampleSource train, Path models, Device dev) throws Exception {
+  private Map<Integer, Path> trainOrReuse(Run run, SampleSource train, Path models, Device dev)
+      throws Exception {
     Training.Config config =
         Training.Config.of(run.architecture(), run.seed(), run.epochs(), models)
             .withSubsetSize(run.subset())
@@ -243,29 +388,40 @@ public final class DemoCommand extends ActdbCommand {
       if (Files.exists(params) && sameRun(params, run, epoch, train, dev)) found.put(epoch, params);
     }
     if (found.size() == run.storedEpochs().size()) {
-      say("  %s: reusing %s", run.name(), found.values().stream().map(p -> p.getFileName().toString()).toList());
+      say(
+          "  %s: reusing %s",
+          run.name(), found.values().stream().map(p -> p.getFileName().toString()).toList());
       return found;
     }
     long t0 = System.nanoTime();
     List<Path> saved = Training.run(config, train, dev, Training.Listener.NONE);
     Map<Integer, Path> byEpoch = new LinkedHashMap<>();
     for (int i = 0; i < saved.size(); i++) byEpoch.put(run.storedEpochs().get(i), saved.get(i));
-    say("  %s: trained %s on %d images, %d epochs, seed %d (%.1f s)", run.name(), run.architecture(), run.subset(), run.epochs(), run.seed(), seconds(t0));
+    say(
+        "  %s: trained %s on %d images, %d epochs, seed %d (%.1f s)",
+        run.name(), run.architecture(), run.subset(), run.epochs(), run.seed(), seconds(t0));
     return byEpoch;
   }
 
   private static boolean sameRun(Path params, Run run, int epoch, SampleSource train, Device dev) {
     try (BuiltinModel m = BuiltinModels.load(params, dev)) {
       CheckpointInfo info = m.checkpoint().orElseThrow();
-      return info.architecture().equals(run.architecture()) && info.seed() == run.seed() && info.epoch() == epoch
-          && info.trainSubsetSize() == run.subset() && info.trainSource().equals(train.description());
+      return info.architecture().equals(run.architecture())
+          && info.seed() == run.seed()
+          && info.epoch() == epoch
+          && info.trainSubsetSize() == run.subset()
+          && info.trainSource().equals(train.description());
     } catch (Exception e) {
       return false; // unreadable: train again
     }
   }
 
   private static String sqlList(List<String> names) {
-    return names.stream().map(n -> "'" + n + "'").reduce((a, b) -> a + ", " + b).map(s -> "[" + s + "]").orElse("[]");
+    return names.stream()
+        .map(n -> "'" + n + "'")
+        .reduce((a, b) -> a + ", " + b)
+        .map(s -> "[" + s + "]")
+        .orElse("[]");
   }
 
   private void say(String format, Object... args) {

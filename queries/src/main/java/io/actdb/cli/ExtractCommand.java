@@ -39,37 +39,79 @@ import picocli.CommandLine.Option;
           + " named layers (or a tuple named with --outputs); see docs/torchscript.md.",
       "Data: fashion-mnist (embedded test set, plus the training set when installed),"
           + " fashion-mnist:test, fashion-mnist:train, an IDX images file, or a folder with one"
-          + " subfolder per class (ImageNet preprocessing: resize 256, centre crop 224, normalise).",
+          + " subfolder per class (ImageNet preprocessing: resize 256, centre crop 224,"
+          + " normalise).",
     })
 final class ExtractCommand extends ActdbCommand {
-  @Option(names = "--model", required = true, paramLabel = "<file|builtin>", description = "Model to run.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "<file|builtin>",
+      description = "Model to run.")
   String model;
 
-  @Option(names = "--data", defaultValue = "fashion-mnist", paramLabel = "<path|name>", description = "Data set (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      defaultValue = "fashion-mnist",
+      paramLabel = "<path|name>",
+      description = "Data set (default: ${DEFAULT-VALUE}).")
   String data;
 
-  @Option(names = "--layers", defaultValue = "all", split = ",", paramLabel = "<names|all>", description = "Layers to capture, comma-separated (default: all).")
+  @Option(
+      names = "--layers",
+      defaultValue = "all",
+      split = ",",
+      paramLabel = "<names|all>",
+      description = "Layers to capture, comma-separated (default: all).")
   List<String> layers;
 
-  @Option(names = "--store", required = true, paramLabel = "<dir>", description = "Store directory (created if missing).")
+  @Option(
+      names = "--store",
+      required = true,
+      paramLabel = "<dir>",
+      description = "Store directory (created if missing).")
   Path store;
 
-  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu", description = "Where the model runs (default: ${DEFAULT-VALUE}: a GPU when PyTorch sees one).")
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      paramLabel = "auto|cpu|gpu",
+      description =
+          "Where the model runs (default: ${DEFAULT-VALUE}: a GPU when PyTorch sees one).")
   String device;
 
-  @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Samples per forward pass (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "32",
+      paramLabel = "N",
+      description = "Samples per forward pass (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--pool", defaultValue = "avg", paramLabel = "avg|flatten", description = "How maps become vectors (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pool",
+      defaultValue = "avg",
+      paramLabel = "avg|flatten",
+      description = "How maps become vectors (default: ${DEFAULT-VALUE}).")
   String pool;
 
-  @Option(names = "--name", paramLabel = "<model>", description = "Model name in the store (default: the file's base name, or <arch>-s<seed>-init).")
+  @Option(
+      names = "--name",
+      paramLabel = "<model>",
+      description =
+          "Model name in the store (default: the file's base name, or <arch>-s<seed>-init).")
   String name;
 
-  @Option(names = "--outputs", split = ",", paramLabel = "<names>", description = "Names of a TorchScript model's tuple outputs, in order.")
+  @Option(
+      names = "--outputs",
+      split = ",",
+      paramLabel = "<names>",
+      description = "Names of a TorchScript model's tuple outputs, in order.")
   List<String> outputs = List.of();
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of a fresh built-in model's weights (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "0",
+      description = "Seed of a fresh built-in model's weights (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--replace", description = "Rewrite layers the store already has.")
@@ -81,7 +123,8 @@ final class ExtractCommand extends ActdbCommand {
         switch (pool.toLowerCase(Locale.ROOT)) {
           case "avg" -> Pooling.AVG;
           case "flatten" -> Pooling.FLATTEN;
-          default -> throw new CommandFailure("actdb: --pool " + pool + ": expected avg or flatten");
+          default ->
+              throw new CommandFailure("actdb: --pool " + pool + ": expected avg or flatten");
         };
     if (batch < 1) throw new CommandFailure("actdb: --batch must be at least 1");
     if (name != null) StoreNames.check("model", name); // before the model loads or the store opens
@@ -89,14 +132,21 @@ final class ExtractCommand extends ActdbCommand {
     Device dev = Devices.resolve(device);
     Summary summary;
     try (ActivationModel m =
-        ModelLoader.open(model, dev, outputs, seed, source.channels(), source.height(), source.width())) {
+        ModelLoader.open(
+            model, dev, outputs, seed, source.channels(), source.height(), source.width())) {
       // an unknown layer name is refused before the store directory is created or locked
       Extraction.chooseLayers(m, layers);
       try (BufferAllocator allocator = new RootAllocator();
           StoreWriter writer = StoreWriter.open(store, allocator);
           ExtractProgress progress = new ExtractProgress(err())) {
         summary =
-            Extraction.run(m, source, writer, dev, new Extraction.Options(name, layers, batch, pooling, replace), progress);
+            Extraction.run(
+                m,
+                source,
+                writer,
+                dev,
+                new Extraction.Options(name, layers, batch, pooling, replace),
+                progress);
       }
     }
     printSummary(summary, dev);
@@ -107,16 +157,22 @@ final class ExtractCommand extends ActdbCommand {
       out().printf("%s: nothing to do, every requested layer is already in %s%n", s.model(), store);
       return;
     }
-    out().printf(
-        "%s: %d samples in %.1f s (%.0f samples/s on %s) into %s%n",
-        s.model(), s.samples(), s.seconds(), s.samplesPerSecond(), dev, store);
-    out().printf(
-        "  busy time: reading %.1f s, model %.1f s, writing Arrow %.1f s (stages overlap)%n",
-        s.readSeconds(), s.computeSeconds(), s.writeSeconds());
+    out()
+        .printf(
+            "%s: %d samples in %.1f s (%.0f samples/s on %s) into %s%n",
+            s.model(), s.samples(), s.seconds(), s.samplesPerSecond(), dev, store);
+    out()
+        .printf(
+            "  busy time: reading %.1f s, model %.1f s, writing Arrow %.1f s (stages overlap)%n",
+            s.readSeconds(), s.computeSeconds(), s.writeSeconds());
     out().printf("  %-24s %8s %8s %10s %9s%n", "layer", "dim", "pooling", "rows", "MiB");
     for (LayerEntry e : s.written()) {
-      out().printf("  %-24s %8d %8s %10d %9.1f%n", e.layer(), e.dim(), e.pooling(), e.rows(), e.bytes() / 1048576.0);
+      out()
+          .printf(
+              "  %-24s %8d %8s %10d %9.1f%n",
+              e.layer(), e.dim(), e.pooling(), e.rows(), e.bytes() / 1048576.0);
     }
-    if (!s.skipped().isEmpty()) out().printf("  skipped (already stored): %s%n", String.join(", ", s.skipped()));
+    if (!s.skipped().isEmpty())
+      out().printf("  skipped (already stored): %s%n", String.join(", ", s.skipped()));
   }
 }

@@ -8,8 +8,8 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
- * Shows an extraction's progress: a progress bar with samples/s and ETA on a terminal, a line
- * every tenth of the way otherwise (logs, CI, tests).
+ * Shows an extraction's progress: a progress bar with samples/s and ETA on a terminal, a line every
+ * tenth of the way otherwise (logs, CI, tests).
  */
 final class ExtractProgress implements Extraction.Progress, AutoCloseable {
   private final PrintWriter log;
@@ -29,7 +29,9 @@ final class ExtractProgress implements Extraction.Progress, AutoCloseable {
     total = samples;
     startNanos = System.nanoTime();
     if (!skipped.isEmpty()) {
-      log.printf("%s: already in the store for these samples, skipped: %s%n", model, String.join(", ", skipped));
+      log.printf(
+          "%s: already in the store for these samples, skipped: %s%n",
+          model, String.join(", ", skipped));
     }
     if (layers.isEmpty()) return;
     log.printf("%s: extracting %s for %d samples%n", model, String.join(", ", layers), samples);
@@ -56,7 +58,8 @@ final class ExtractProgress implements Extraction.Progress, AutoCloseable {
     } else if (done >= nextLine && done < total) {
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       double rate = done / Math.max(seconds, 1e-9);
-      log.printf("  %d/%d samples, %.0f/s, about %.0f s left%n", done, total, rate, (total - done) / rate);
+      log.printf(
+          "  %d/%d samples, %.0f/s, about %.0f s left%n", done, total, rate, (total - done) / rate);
       log.flush();
       nextLine = Math.min(total, done + Math.max(1, total / 10));
     }

@@ -18,14 +18,18 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Import a layer's activations from a Parquet or Arrow IPC file.",
-      "The file (e.g. written by PyTorch + pyarrow) has one row per sample: an integer"
-          + " sample id and a float vector (fixed-size or variable list of float32/float64). Samples new to the store are added (with the"
-          + " file's split, label and label_name columns when it has them). The layer appears"
-          + " in the store only once the whole file was read and checked; an existing layer of"
-          + " that name is replaced.",
+      "The file (e.g. written by PyTorch + pyarrow) has one row per sample: an integer sample id"
+          + " and a float vector (fixed-size or variable list of float32/float64). Samples new to"
+          + " the store are added (with the file's split, label and label_name columns when it has"
+          + " them). The layer appears in the store only once the whole file was read and checked;"
+          + " an existing layer of that name is replaced.",
     })
 final class ImportCommand extends ActdbCommand {
-  @Option(names = "--store", required = true, paramLabel = "<dir>", description = "Store directory (created if missing).")
+  @Option(
+      names = "--store",
+      required = true,
+      paramLabel = "<dir>",
+      description = "Store directory (created if missing).")
   Path store;
 
   @Option(names = "--model", required = true, description = "Model name for the layer.")
@@ -34,10 +38,16 @@ final class ImportCommand extends ActdbCommand {
   @Option(names = "--layer", required = true, description = "Layer name.")
   String layer;
 
-  @Option(names = "--sample-id", defaultValue = "sample_id", description = "Sample id column (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sample-id",
+      defaultValue = "sample_id",
+      description = "Sample id column (default: ${DEFAULT-VALUE}).")
   String sampleId;
 
-  @Option(names = "--vector", defaultValue = "vec", description = "Vector column (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--vector",
+      defaultValue = "vec",
+      description = "Vector column (default: ${DEFAULT-VALUE}).")
   String vector;
 
   @Parameters(paramLabel = "<file>", description = "Parquet or Arrow IPC (file or stream) file.")
@@ -49,7 +59,8 @@ final class ImportCommand extends ActdbCommand {
     StoreNames.check("model", model);
     StoreNames.check("layer", layer);
     // Checked before the store is opened: a missing input creates no store directory and no lock.
-    if (!Files.isRegularFile(file)) throw new CommandFailure("actdb import: " + file + ": no such file");
+    if (!Files.isRegularFile(file))
+      throw new CommandFailure("actdb import: " + file + ": no such file");
     ActivationImport.Result result;
     try (BufferAllocator allocator = new RootAllocator();
         StoreWriter writer = StoreWriter.open(store, allocator)) {
@@ -59,8 +70,13 @@ final class ImportCommand extends ActdbCommand {
         throw new CommandFailure("actdb import: " + e.getMessage(), e);
       }
     }
-    out().printf(
-        "imported %s: %d rows of dim %d into %s (%d new samples)%n",
-        result.layer().qualifiedName(), result.layer().rows(), result.layer().dim(), store, result.newSamples());
+    out()
+        .printf(
+            "imported %s: %d rows of dim %d into %s (%d new samples)%n",
+            result.layer().qualifiedName(),
+            result.layer().rows(),
+            result.layer().dim(),
+            store,
+            result.newSamples());
   }
 }

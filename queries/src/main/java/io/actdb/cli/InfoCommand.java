@@ -17,16 +17,18 @@ import picocli.CommandLine.Parameters;
     name = "info",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a store's models, layers, dims and row counts, and check its files: every byte"
-          + " against the CRC32C checksums recorded when the file was written (row counts where a"
-          + " store written by an older actdb has none); --quick checks sizes, footers and schemas only.",
+      "Print a store's models, layers, dims and row counts, and check its files: every byte against"
+          + " the CRC32C checksums recorded when the file was written (row counts where a store"
+          + " written by an older actdb has none); --quick checks sizes, footers and schemas only.",
       "Exit status 1 when a file is missing, truncated, damaged or does not match the manifest.",
     })
 final class InfoCommand extends ActdbCommand {
   @Parameters(paramLabel = "<store>", description = "Store directory.")
   Path store;
 
-  @Option(names = "--quick", description = "Check sizes, footers and schemas only (do not read every byte).")
+  @Option(
+      names = "--quick",
+      description = "Check sizes, footers and schemas only (do not read every byte).")
   boolean quick;
 
   @Override
@@ -35,8 +37,10 @@ final class InfoCommand extends ActdbCommand {
     Manifest m = s.manifest();
     out().printf("store    %s%n", s.directory());
     out().printf("format   %s %d, generation %d%n", m.format(), m.formatVersion(), m.generation());
-    out().printf(
-        "samples  %s%n", m.samples() == null ? "none" : m.samples().rows() + " (" + m.samples().file() + ")");
+    out()
+        .printf(
+            "samples  %s%n",
+            m.samples() == null ? "none" : m.samples().rows() + " (" + m.samples().file() + ")");
     out().printf("models   %d, layers %d%n%n", m.models().size(), m.layers().size());
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"model", "layer", "dim", "rows", "pooling", "MiB"});
@@ -62,26 +66,33 @@ final class InfoCommand extends ActdbCommand {
     } else if (s.hasChecksums()) {
       out().println("checked  every byte against the recorded CRC32C checksums");
     } else {
-      out().println("checked  sizes, footers, schemas and row counts; no checksums recorded"
-          + " (files written by an older actdb)");
+      out()
+          .println(
+              "checked  sizes, footers, schemas and row counts; no checksums recorded"
+                  + " (files written by an older actdb)");
     }
     if (!problems.isEmpty()) {
       out().flush();
       err().println("problems:");
       for (String p : problems) err().println("  " + p);
-      throw new CommandFailure(problems.size() + " damaged file(s); the other layers stay readable");
+      throw new CommandFailure(
+          problems.size() + " damaged file(s); the other layers stay readable");
     }
   }
 
   private void printAligned(List<String[]> rows) {
     int columns = rows.get(0).length;
     int[] width = new int[columns];
-    for (String[] r : rows) for (int c = 0; c < columns; c++) width[c] = Math.max(width[c], r[c].length());
+    for (String[] r : rows)
+      for (int c = 0; c < columns; c++) width[c] = Math.max(width[c], r[c].length());
     for (String[] r : rows) {
       StringBuilder line = new StringBuilder();
       for (int c = 0; c < columns; c++) {
         boolean number = c >= 2 && c != 4;
-        String cell = number ? " ".repeat(width[c] - r[c].length()) + r[c] : r[c] + " ".repeat(width[c] - r[c].length());
+        String cell =
+            number
+                ? " ".repeat(width[c] - r[c].length()) + r[c]
+                : r[c] + " ".repeat(width[c] - r[c].length());
         line.append(cell).append(c + 1 < columns ? "  " : "");
       }
       out().println(line.toString().stripTrailing());

@@ -157,8 +157,7 @@ final class SqlCommand extends ActdbCommand {
   }
 
   /**
-   * The text of a script file; a missing, unreadable or non-UTF-8 file is a {@link
-   * CommandFailure}.
+   * The text of a script file; a missing, unreadable or non-UTF-8 file is a {@link CommandFailure}.
    */
   static String read(Path file) throws CommandFailure {
     byte[] bytes;
@@ -173,8 +172,8 @@ final class SqlCommand extends ActdbCommand {
   }
 
   /**
-   * {@code bytes} decoded as UTF-8; anything else is refused with the line and byte where it
-   * stops being UTF-8, rather than read as replacement characters that would change the SQL.
+   * {@code bytes} decoded as UTF-8; anything else is refused with the line and byte where it stops
+   * being UTF-8, rather than read as replacement characters that would change the SQL.
    */
   static String utf8(byte[] bytes, String origin) throws CommandFailure {
     CharsetDecoder decoder =

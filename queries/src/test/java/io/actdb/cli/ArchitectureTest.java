@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CLI's package structure: it uses sql-functions through its public face (functions, store
- * connections), never the kernels or the CKA internals, which only the benchmarks module may
- * reach; and its packages do not depend on each other in a circle.
+ * connections), never the kernels or the CKA internals, which only the benchmarks module may reach;
+ * and its packages do not depend on each other in a circle.
  */
 class ArchitectureTest {
   private static final ArchRule NO_SQL_INTERNALS =

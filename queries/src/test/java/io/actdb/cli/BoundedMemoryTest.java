@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The linear CKA aggregates hold O(d²) per group, whatever n: 1 000 000 rows of 256-d × 256-d
- * go through {@code cka} and {@code cka_debiased} in a CLI process with a 512 MiB Java heap
- * (as {@code ACTDB_JAVA_OPTS=-Xmx512m ./actdb sql -c ...} would run it).
+ * The linear CKA aggregates hold O(d²) per group, whatever n: 1 000 000 rows of 256-d × 256-d go
+ * through {@code cka} and {@code cka_debiased} in a CLI process with a 512 MiB Java heap (as {@code
+ * ACTDB_JAVA_OPTS=-Xmx512m ./actdb sql -c ...} would run it).
  */
 class BoundedMemoryTest {
 
@@ -24,10 +24,10 @@ class BoundedMemoryTest {
     // 1 000 distinct x rows and 997 distinct y rows, paired by i mod 1000 and i mod 997: one
     // million distinct (x, y) pairs streamed from range(), never materialised.
     String sql =
-        "CREATE TABLE base AS SELECT k, [(hash(k * 256 + j) % 2001)::FLOAT / 1000 - 1"
-            + " FOR j IN range(256)]::FLOAT[256] AS v FROM range(1000) r(k);"
-            + "SELECT count(*) AS n, cka(a.v, b.v) AS cka, cka_debiased(a.v, b.v) AS debiased"
-            + " FROM range(1000000) r(i) JOIN base a ON a.k = i % 1000 JOIN base b ON b.k = i % 997;";
+        "CREATE TABLE base AS SELECT k, [(hash(k * 256 + j) % 2001)::FLOAT / 1000 - 1 FOR j IN"
+            + " range(256)]::FLOAT[256] AS v FROM range(1000) r(k);SELECT count(*) AS n, cka(a.v,"
+            + " b.v) AS cka, cka_debiased(a.v, b.v) AS debiased FROM range(1000000) r(i) JOIN base"
+            + " a ON a.k = i % 1000 JOIN base b ON b.k = i % 997;";
     List<String> lines = runCli(dir, "-Xmx512m", sql);
     assertEquals("n,cka,debiased", lines.get(0), String.join("\n", lines));
     String[] fields = lines.get(1).split(",");
@@ -48,15 +48,14 @@ class BoundedMemoryTest {
   void fiftyThousandPointsPerSetFitInA1GiBHeap(@TempDir Path dir) throws Exception {
     // Every point is two 128-d halves from a 1 000-row base table: 100 000 distinct points.
     String sql =
-        "SET threads = 1;"
-            + "CREATE TABLE base AS SELECT k, [(hash(k * 128 + j) % 2001)::FLOAT / 1000 - 1"
-            + " FOR j IN range(128)]::FLOAT[128] AS v FROM range(1000) r(k);"
-            + "CREATE TABLE pts AS SELECT i, i < 50000 AS ref, list_concat(a.v, b.v)::FLOAT[256] AS x"
-            + " FROM range(100000) r(i) JOIN base a ON a.k = i % 1000 JOIN base b ON b.k = i // 1000;"
-            + "SELECT p.precision, p.recall, p.n_reference, p.n_evaluation"
-            + " FROM (SELECT ipr(x, ref) AS p FROM pts);"
-            + "SELECT g.precision, g.recall, g.n_reference, g.n_evaluation, g.epsilon > 0 AS has_epsilon"
-            + " FROM (SELECT geomca(x, ref) AS g FROM pts);";
+        "SET threads = 1;CREATE TABLE base AS SELECT k, [(hash(k * 128 + j) % 2001)::FLOAT / 1000 -"
+            + " 1 FOR j IN range(128)]::FLOAT[128] AS v FROM range(1000) r(k);CREATE TABLE pts AS"
+            + " SELECT i, i < 50000 AS ref, list_concat(a.v, b.v)::FLOAT[256] AS x FROM"
+            + " range(100000) r(i) JOIN base a ON a.k = i % 1000 JOIN base b ON b.k = i //"
+            + " 1000;SELECT p.precision, p.recall, p.n_reference, p.n_evaluation FROM (SELECT"
+            + " ipr(x, ref) AS p FROM pts);SELECT g.precision, g.recall, g.n_reference,"
+            + " g.n_evaluation, g.epsilon > 0 AS has_epsilon FROM (SELECT geomca(x, ref) AS g FROM"
+            + " pts);";
     List<String> lines = runCli(dir, "-Xmx1g", sql);
     int ipr = lines.indexOf("precision,recall,n_reference,n_evaluation");
     assertTrue(ipr >= 0, String.join("\n", lines));
@@ -76,7 +75,9 @@ class BoundedMemoryTest {
     assertEquals("true", g[4]);
   }
 
-  /** Runs {@code actdb sql --format csv -c sql} in a new JVM with {@code heap}; its stdout lines. */
+  /**
+   * Runs {@code actdb sql --format csv -c sql} in a new JVM with {@code heap}; its stdout lines.
+   */
   private static List<String> runCli(Path dir, String heap, String sql) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     Path out = dir.resolve("out.txt");

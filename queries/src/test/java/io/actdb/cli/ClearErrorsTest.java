@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,13 @@ class ClearErrorsTest {
     for (String[] c : cases) {
       Cli.Result result =
           Cli.run(
-              "import", "--store", store.toString(), "--model", c[0], "--layer", c[1],
+              "import",
+              "--store",
+              store.toString(),
+              "--model",
+              c[0],
+              "--layer",
+              c[1],
               dir.resolve("missing.parquet").toString());
       assertClear(result);
       assertTrue(result.err().contains(c[2]), result.err());
@@ -48,23 +55,37 @@ class ClearErrorsTest {
     Path store = dir.resolve("store");
     Cli.Result result =
         Cli.run(
-            "extract", "--model", "no-such-model.pt", "--data", dir.resolve("no-data").toString(),
-            "--store", store.toString(), "--name", "x".repeat(201));
+            "extract",
+            "--model",
+            "no-such-model.pt",
+            "--data",
+            dir.resolve("no-data").toString(),
+            "--store",
+            store.toString(),
+            "--name",
+            "x".repeat(201));
     assertClear(result);
-    assertTrue(result.err().contains("the model name \"xxxxxxxxxxxxxxxxxxxx...\" has 201 characters"), result.err());
+    assertTrue(
+        result.err().contains("the model name \"xxxxxxxxxxxxxxxxxxxx...\" has 201 characters"),
+        result.err());
     assertFalse(Files.exists(store));
   }
 
   @Test
   void aScriptThatIsNotUtf8IsRefusedWithItsLine() throws Exception {
     Path script = dir.resolve("latin1.sql");
-    Files.write(script, "SELECT 1;\n-- caf\u00e9\nSELECT 2;\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Files.write(
+        script, "SELECT 1;\n-- caf\u00e9\nSELECT 2;\n".getBytes(StandardCharsets.ISO_8859_1));
     Cli.Result result = Cli.run("sql", "-f", script.toString());
     assertClear(result);
     assertTrue(
-        result.err().startsWith(
-            "actdb: " + script + ":2: the script is not UTF-8 text (byte 0xe9 at offset 16);"
-                + " save it as UTF-8"),
+        result
+            .err()
+            .startsWith(
+                "actdb: "
+                    + script
+                    + ":2: the script is not UTF-8 text (byte 0xe9 at offset 16);"
+                    + " save it as UTF-8"),
         result.err());
     assertEquals("", result.out(), "no statement runs from a script that cannot be read");
   }

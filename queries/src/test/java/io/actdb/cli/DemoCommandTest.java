@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code actdb demo --quick} end to end: it trains, extracts and reports; then every script of
- * queries/sql/ is run again on the store it left and its table checked for shape and for
- * properties that hold whatever the trained weights (value ranges, CKA of a layer with itself
- * = 1, a symmetric self-similarity matrix, the same-group GeomCA quality near 1/2).
+ * queries/sql/ is run again on the store it left and its table checked for shape and for properties
+ * that hold whatever the trained weights (value ranges, CKA of a layer with itself = 1, a symmetric
+ * self-similarity matrix, the same-group GeomCA quality near 1/2).
  */
 class DemoCommandTest {
   @TempDir static Path dir;
@@ -40,7 +40,13 @@ class DemoCommandTest {
     assertEquals(0, run.status(), run.err() + run.out());
     Path report = dir.resolve("report/README.md");
     String md = Files.readString(report);
-    for (String script : List.of("class_groups.sql", "train_vs_test.sql", "cka_matrix.sql", "overfitting.sql", "layer_identification.sql")) {
+    for (String script :
+        List.of(
+            "class_groups.sql",
+            "train_vs_test.sql",
+            "cka_matrix.sql",
+            "overfitting.sql",
+            "layer_identification.sql")) {
       assertTrue(md.contains("## queries/sql/" + script), script + " missing from the report");
     }
     try (var images = Files.list(dir.resolve("report/images"))) {
@@ -58,7 +64,8 @@ class DemoCommandTest {
   @Test
   void aSecondRunReusesModelsAndStore() {
     assertEquals(0, run.status(), run.err());
-    Cli.Result again = Cli.run("demo", "--quick", "--embedded-only", "--dir", dir.toString(), "--device", "cpu");
+    Cli.Result again =
+        Cli.run("demo", "--quick", "--embedded-only", "--dir", dir.toString(), "--device", "cpu");
     assertEquals(0, again.status(), again.err());
     assertTrue(again.out().contains("cnn-s1: reusing"), again.out());
     assertTrue(again.out().contains("0 layers (7 already stored)"), again.out());
@@ -66,10 +73,19 @@ class DemoCommandTest {
 
   @Test
   void classGroupTablesHaveEveryPairAndTheSameGroupBenchmark() throws Exception {
-    ResultTable t = script("class_groups.sql", Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']", "split", "'train'"));
+    ResultTable t =
+        script(
+            "class_groups.sql",
+            Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']", "split", "'train'"));
     assertEquals(12, t.rows().size(), "2 layers x 6 group pairs (lower triangle with diagonal)");
     for (int r = 0; r < t.rows().size(); r++) {
-      for (String c : List.of("ipr_precision", "ipr_recall", "geomca_precision", "geomca_recall", "largest_component_quality")) {
+      for (String c :
+          List.of(
+              "ipr_precision",
+              "ipr_recall",
+              "geomca_precision",
+              "geomca_recall",
+              "largest_component_quality")) {
         double v = t.number(r, c);
         assertTrue(v >= 0 && v <= 1, c + " = " + v);
       }
@@ -83,7 +99,8 @@ class DemoCommandTest {
 
   @Test
   void trainVsTestHasBothComparisonsPerGroup() throws Exception {
-    ResultTable t = script("train_vs_test.sql", Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']"));
+    ResultTable t =
+        script("train_vs_test.sql", Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']"));
     assertEquals(12, t.rows().size(), "2 layers x 3 groups x 2 comparisons");
     for (int r = 0; r < t.rows().size(); r++) {
       double p = t.number(r, "ipr_precision");
@@ -93,7 +110,10 @@ class DemoCommandTest {
 
   @Test
   void ckaOfAModelWithItselfIsOneOnTheDiagonalAndSymmetric() throws Exception {
-    ResultTable t = script("cka_matrix.sql", Map.of("model_a", "'cnn-s1'", "model_b", "'cnn-s1'", "split", "'test'"));
+    ResultTable t =
+        script(
+            "cka_matrix.sql",
+            Map.of("model_a", "'cnn-s1'", "model_b", "'cnn-s1'", "split", "'test'"));
     assertEquals(49, t.rows().size());
     for (int r = 0; r < t.rows().size(); r++) {
       String a = t.text(r, "layer_a");
@@ -102,7 +122,8 @@ class DemoCommandTest {
       assertTrue(v >= 0 && v <= 1 + 1e-9, a + "/" + b + " = " + v);
       if (a.equals(b)) assertEquals(1.0, v, 1e-3);
       for (int s = 0; s < t.rows().size(); s++) {
-        if (t.text(s, "layer_a").equals(b) && t.text(s, "layer_b").equals(a)) assertEquals(v, t.number(s, "cka"), 1e-3);
+        if (t.text(s, "layer_a").equals(b) && t.text(s, "layer_b").equals(a))
+          assertEquals(v, t.number(s, "cka"), 1e-3);
       }
     }
   }
@@ -110,7 +131,17 @@ class DemoCommandTest {
   @Test
   void overfittingAndLayerIdentificationTables() throws Exception {
     ResultTable o =
-        script("overfitting.sql", Map.of("early", "'cnn-overfit-e002'", "late", "'cnn-overfit-e006'", "train_size", "500", "test_size", "500"));
+        script(
+            "overfitting.sql",
+            Map.of(
+                "early",
+                "'cnn-overfit-e002'",
+                "late",
+                "'cnn-overfit-e006'",
+                "train_size",
+                "500",
+                "test_size",
+                "500"));
     assertEquals(7, o.rows().size());
     for (int r = 0; r < o.rows().size(); r++) {
       assertEquals(500, o.number(r, "n_train"));
@@ -119,7 +150,9 @@ class DemoCommandTest {
       assertTrue(v > 0 && v <= 1 + 1e-9, "cka " + v);
     }
     ResultTable id = script("layer_identification.sql", Map.of());
-    assertEquals(List.of("CKA (linear)", "CKA (debiased linear)", "CKA (RBF 0.4)"), id.rows().stream().map(r -> (String) r.get(0)).toList());
+    assertEquals(
+        List.of("CKA (linear)", "CKA (debiased linear)", "CKA (RBF 0.4)"),
+        id.rows().stream().map(r -> (String) r.get(0)).toList());
     for (int r = 0; r < 3; r++) {
       assertEquals(36, id.number(r, "trials"), "6 ordered model pairs x 6 layers");
       double acc = id.number(r, "accuracy_percent");
@@ -134,7 +167,8 @@ class DemoCommandTest {
     ResultTable last = null;
     try (Connection c = StoreConnections.open(dir.resolve("store"));
         Statement st = c.createStatement()) {
-      for (var v : variables.entrySet()) st.execute("SET VARIABLE " + v.getKey() + " = " + v.getValue());
+      for (var v : variables.entrySet())
+        st.execute("SET VARIABLE " + v.getKey() + " = " + v.getValue());
       for (SqlScript.Statement s : SqlScript.split(script.text())) {
         if (st.execute(s.sql())) {
           try (ResultSet rs = st.getResultSet()) {

@@ -67,10 +67,21 @@ class ImportInfoTest {
   void parquetWithFixedSizeVectorsAndMetadata() throws Exception {
     Path file = dir.resolve("acts.parquet");
     duckdb(
-        "COPY (SELECT (i * 7)::BIGINT AS sample_id, [i::FLOAT, -i::FLOAT / 4, 1.5]::FLOAT[3] AS vec,"
-            + " CASE WHEN i % 2 = 0 THEN 'train' ELSE 'test' END AS split, (i % 10)::INTEGER AS label,"
-            + " 'class ' || (i % 10) AS label_name FROM range(3000) t(i)) TO '" + file + "'");
-    Cli.Result r = Cli.run("import", "--store", store.toString(), "--model", "net", "--layer", "fc", file.toString());
+        "COPY (SELECT (i * 7)::BIGINT AS sample_id, [i::FLOAT, -i::FLOAT / 4, 1.5]::FLOAT[3] AS"
+            + " vec, CASE WHEN i % 2 = 0 THEN 'train' ELSE 'test' END AS split, (i % 10)::INTEGER"
+            + " AS label, 'class ' || (i % 10) AS label_name FROM range(3000) t(i)) TO '"
+            + file
+            + "'");
+    Cli.Result r =
+        Cli.run(
+            "import",
+            "--store",
+            store.toString(),
+            "--model",
+            "net",
+            "--layer",
+            "fc",
+            file.toString());
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("imported net/fc: 3000 rows of dim 3"), r.out());
     long[] ids = new long[3000];
@@ -87,10 +98,16 @@ class ImportInfoTest {
 
     // ... and queried through `actdb sql --store`: the sums are those of the generating formula
     Cli.Result sql =
-        Cli.run("sql", "--store", store.toString(), "--format", "csv", "-c",
-            "SELECT l.model, l.layer, typeof(vec) AS t, count(*) AS n, sum(vec[1]) AS s1, sum(vec[3]) AS s3"
-                + " FROM layer('net', 'fc') JOIN samples USING (sample_id) JOIN layers l ON true"
-                + " WHERE split = 'train' GROUP BY ALL");
+        Cli.run(
+            "sql",
+            "--store",
+            store.toString(),
+            "--format",
+            "csv",
+            "-c",
+            "SELECT l.model, l.layer, typeof(vec) AS t, count(*) AS n, sum(vec[1]) AS s1,"
+                + " sum(vec[3]) AS s3 FROM layer('net', 'fc') JOIN samples USING (sample_id) JOIN"
+                + " layers l ON true WHERE split = 'train' GROUP BY ALL");
     assertEquals(0, sql.status(), sql.err());
     // train rows are the even i: sum of i over even i < 3000 = 2 * (0 + ... + 1499)
     assertEquals("model,layer,t,n,s1,s3\nnet,fc,FLOAT[3],1500,2248500.0,2250.0\n", sql.out());
@@ -99,29 +116,50 @@ class ImportInfoTest {
   @Test
   void parquetWithVariableDoubleListsAndOtherColumnNames() throws Exception {
     Path file = dir.resolve("other.parquet");
-    duckdb("COPY (SELECT i AS id, [i::DOUBLE / 3, 2.0] AS emb FROM range(10) t(i)) TO '" + file + "'");
+    duckdb(
+        "COPY (SELECT i AS id, [i::DOUBLE / 3, 2.0] AS emb FROM range(10) t(i)) TO '" + file + "'");
     Cli.Result r =
-        Cli.run("import", "--store", store.toString(), "--model", "m", "--layer", "l",
-            "--sample-id", "id", "--vector", "emb", file.toString());
+        Cli.run(
+            "import",
+            "--store",
+            store.toString(),
+            "--model",
+            "m",
+            "--layer",
+            "l",
+            "--sample-id",
+            "id",
+            "--vector",
+            "emb",
+            file.toString());
     assertEquals(0, r.status(), r.err());
     long[] ids = new long[10];
     float[][] rows = readLayer("m", "l", ids);
     assertEquals(9, ids[9]);
     assertEquals((float) (9.0 / 3), rows[9][0]);
-    assertEquals(new Sample(9, null, null, null, "other.parquet"), Store.open(store).samples(allocator).get(9));
+    assertEquals(
+        new Sample(9, null, null, null, "other.parquet"),
+        Store.open(store).samples(allocator).get(9));
   }
 
   private Path arrowFile(String name, boolean stream) throws IOException {
     Path file = dir.resolve(name);
-    Field element = new Field("item", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
+    Field element =
+        new Field(
+            "item",
+            FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)),
+            null);
     Schema schema =
         new Schema(
             List.of(
                 new Field("sample_id", FieldType.notNullable(new ArrowType.Int(64, true)), null),
-                new Field("vec", FieldType.nullable(new ArrowType.FixedSizeList(4)), List.of(element))));
+                new Field(
+                    "vec", FieldType.nullable(new ArrowType.FixedSizeList(4)), List.of(element))));
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        ArrowWriter w = stream ? new ArrowStreamWriter(root, null, ch) : new ArrowFileWriter(root, null, ch)) {
+        FileChannel ch =
+            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        ArrowWriter w =
+            stream ? new ArrowStreamWriter(root, null, ch) : new ArrowFileWriter(root, null, ch)) {
       w.start();
       BigIntVector ids = (BigIntVector) root.getVector(0);
       FixedSizeListVector vec = (FixedSizeListVector) root.getVector(1);
@@ -148,7 +186,16 @@ class ImportInfoTest {
     for (boolean stream : new boolean[] {false, true}) {
       Path file = arrowFile(stream ? "a.arrows" : "a.arrow", stream);
       String layer = stream ? "from_stream" : "from_file";
-      Cli.Result r = Cli.run("import", "--store", store.toString(), "--model", "m", "--layer", layer, file.toString());
+      Cli.Result r =
+          Cli.run(
+              "import",
+              "--store",
+              store.toString(),
+              "--model",
+              "m",
+              "--layer",
+              layer,
+              file.toString());
       assertEquals(0, r.status(), r.err());
       long[] ids = new long[300];
       float[][] rows = readLayer("m", layer, ids);
@@ -167,32 +214,83 @@ class ImportInfoTest {
   @Test
   void badInputIsNamedAndLeavesTheStoreAsItWas() throws Exception {
     Path good = dir.resolve("good.parquet");
-    duckdb("COPY (SELECT i AS sample_id, [i::FLOAT, 1] AS vec FROM range(5) t(i)) TO '" + good + "'");
-    assertEquals(0, Cli.run("import", "--store", store.toString(), "--model", "m", "--layer", "l", good.toString()).status());
+    duckdb(
+        "COPY (SELECT i AS sample_id, [i::FLOAT, 1] AS vec FROM range(5) t(i)) TO '" + good + "'");
+    assertEquals(
+        0,
+        Cli.run(
+                "import",
+                "--store",
+                store.toString(),
+                "--model",
+                "m",
+                "--layer",
+                "l",
+                good.toString())
+            .status());
     byte[] manifest = Files.readAllBytes(store.resolve("manifest.json"));
 
     String[][] cases = {
-      {"SELECT i AS sample_id, CASE WHEN i = 3 THEN [1.0, 2, 3] ELSE [i::FLOAT, 1] END AS vec FROM range(5) t(i)",
-        "row 4 (sample_id 3): 3 floats, but the first row has 2"},
-      {"SELECT i AS sample_id, CASE WHEN i = 2 THEN NULL ELSE [i::FLOAT, 1] END AS vec FROM range(5) t(i)",
-        "row 3 (sample_id 2): vec is NULL"},
-      {"SELECT i % 3 AS sample_id, [i::FLOAT, 1] AS vec FROM range(5) t(i)", "sample_id 0 appears more than once"},
-      {"SELECT i AS id, [i::FLOAT, 1] AS vec FROM range(5) t(i)", "no column sample_id (columns: id, vec)"},
+      {
+        "SELECT i AS sample_id, CASE WHEN i = 3 THEN [1.0, 2, 3] ELSE [i::FLOAT, 1] END AS vec FROM"
+            + " range(5) t(i)",
+        "row 4 (sample_id 3): 3 floats, but the first row has 2"
+      },
+      {
+        "SELECT i AS sample_id, CASE WHEN i = 2 THEN NULL ELSE [i::FLOAT, 1] END AS vec FROM"
+            + " range(5) t(i)",
+        "row 3 (sample_id 2): vec is NULL"
+      },
+      {
+        "SELECT i % 3 AS sample_id, [i::FLOAT, 1] AS vec FROM range(5) t(i)",
+        "sample_id 0 appears more than once"
+      },
+      {
+        "SELECT i AS id, [i::FLOAT, 1] AS vec FROM range(5) t(i)",
+        "no column sample_id (columns: id, vec)"
+      },
       {"SELECT i AS sample_id, 'x' AS vec FROM range(5) t(i)", "not a list of float32 or float64"},
     };
     for (String[] c : cases) {
       Path file = dir.resolve("bad.parquet");
       duckdb("COPY (" + c[0] + ") TO '" + file + "'");
-      Cli.Result r = Cli.run("import", "--store", store.toString(), "--model", "m", "--layer", "l", file.toString());
+      Cli.Result r =
+          Cli.run(
+              "import",
+              "--store",
+              store.toString(),
+              "--model",
+              "m",
+              "--layer",
+              "l",
+              file.toString());
       assertEquals(1, r.status(), c[1]);
       assertTrue(r.err().contains(file.toString()) && r.err().contains(c[1]), r.err());
       assertEquals(new String(manifest), Files.readString(store.resolve("manifest.json")));
     }
     Path notData = Files.writeString(dir.resolve("notes.txt"), "hello");
-    Cli.Result r = Cli.run("import", "--store", store.toString(), "--model", "m", "--layer", "x", notData.toString());
+    Cli.Result r =
+        Cli.run(
+            "import",
+            "--store",
+            store.toString(),
+            "--model",
+            "m",
+            "--layer",
+            "x",
+            notData.toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("not a readable Parquet or Arrow IPC file"), r.err());
-    r = Cli.run("import", "--store", store.toString(), "--model", "m", "--layer", "x", dir.resolve("nope.parquet").toString());
+    r =
+        Cli.run(
+            "import",
+            "--store",
+            store.toString(),
+            "--model",
+            "m",
+            "--layer",
+            "x",
+            dir.resolve("nope.parquet").toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("no such file"), r.err());
     try (var files = Files.walk(store)) {
@@ -203,9 +301,34 @@ class ImportInfoTest {
   @Test
   void infoNamesADamagedFileAndStillListsTheStore() throws Exception {
     Path file = dir.resolve("a.parquet");
-    duckdb("COPY (SELECT i AS sample_id, [i::FLOAT, 1] AS vec FROM range(5000) t(i)) TO '" + file + "'");
-    assertEquals(0, Cli.run("import", "--store", store.toString(), "--model", "m", "--layer", "ok", file.toString()).status());
-    assertEquals(0, Cli.run("import", "--store", store.toString(), "--model", "m", "--layer", "cut", file.toString()).status());
+    duckdb(
+        "COPY (SELECT i AS sample_id, [i::FLOAT, 1] AS vec FROM range(5000) t(i)) TO '"
+            + file
+            + "'");
+    assertEquals(
+        0,
+        Cli.run(
+                "import",
+                "--store",
+                store.toString(),
+                "--model",
+                "m",
+                "--layer",
+                "ok",
+                file.toString())
+            .status());
+    assertEquals(
+        0,
+        Cli.run(
+                "import",
+                "--store",
+                store.toString(),
+                "--model",
+                "m",
+                "--layer",
+                "cut",
+                file.toString())
+            .status());
     Store s = Store.open(store);
     Path cut = s.fileOf(s.manifest().layer("m", "cut").orElseThrow());
     try (FileChannel ch = FileChannel.open(cut, StandardOpenOption.WRITE)) {

@@ -16,7 +16,10 @@ final class SmallIdx {
     return (i * 3) % 10;
   }
 
-  /** Pixel {@code p} (row-major) of image {@code i}: every image different, the whole byte range used. */
+  /**
+   * Pixel {@code p} (row-major) of image {@code i}: every image different, the whole byte range
+   * used.
+   */
   static int pixel(int i, int p) {
     return (i * 31 + p * 7 + (p / 28) * (p % 28)) % 256;
   }
@@ -34,7 +37,8 @@ final class SmallIdx {
       for (int p = 0; p < 28 * 28; p++) pixels[i * 28 * 28 + p] = (byte) pixel(i, p);
     }
     Files.write(folder.resolve("small-labels-idx1-ubyte.gz"), gzip(idx(new int[] {n}, labels)));
-    return Files.write(folder.resolve("small-images-idx3-ubyte.gz"), gzip(idx(new int[] {n, 28, 28}, pixels)));
+    return Files.write(
+        folder.resolve("small-images-idx3-ubyte.gz"), gzip(idx(new int[] {n, 28, 28}, pixels)));
   }
 
   private static byte[] idx(int[] dims, byte[] data) {

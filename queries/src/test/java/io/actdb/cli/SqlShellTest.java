@@ -101,7 +101,8 @@ class SqlShellTest {
               + " list_transform(range(64), lambda k: random()::FLOAT)::FLOAT[64] AS x,"
               + " list_transform(range(64), lambda k: random()::FLOAT)::FLOAT[64] AS y"
               + " FROM range(40000);\n"
-              // 96 s when left alone (busy 2-core machine); 10 000 rows (3 s) could end before the cancel
+              // 96 s when left alone (busy 2-core machine); 10 000 rows (3 s) could end before the
+              // cancel
               + "SELECT cka_rbf(x, y, 0.5) AS v FROM pairs;\n");
       Thread.sleep(2_000);
       long start = System.nanoTime();

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The store's integrity promises as a user meets them: {@code actdb import} and {@code actdb info}. */
+/**
+ * The store's integrity promises as a user meets them: {@code actdb import} and {@code actdb info}.
+ */
 class StoreReliabilityCliTest {
   @TempDir Path dir;
   private Path store;
@@ -29,12 +31,16 @@ class StoreReliabilityCliTest {
     input = dir.resolve("acts.parquet");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement()) {
-      st.execute("COPY (SELECT i AS sample_id, [i::FLOAT, 1, 2, 3] AS vec FROM range(5000) t(i)) TO '" + input + "'");
+      st.execute(
+          "COPY (SELECT i AS sample_id, [i::FLOAT, 1, 2, 3] AS vec FROM range(5000) t(i)) TO '"
+              + input
+              + "'");
     }
   }
 
   private Cli.Result importLayer(String layer, Path file) throws Exception {
-    return Cli.run("import", "--store", store.toString(), "--model", "m", "--layer", layer, file.toString());
+    return Cli.run(
+        "import", "--store", store.toString(), "--model", "m", "--layer", layer, file.toString());
   }
 
   @Test
@@ -60,17 +66,21 @@ class StoreReliabilityCliTest {
     Files.writeString(manifest, json.replace("\"" + file + "\"", "\"../precious.txt\""));
     Cli.Result again = importLayer("l", input);
     assertEquals(1, again.status());
-    assertTrue(again.err().contains("../precious.txt") && again.err().contains("layer m/l"), again.err());
+    assertTrue(
+        again.err().contains("../precious.txt") && again.err().contains("layer m/l"), again.err());
     assertEquals("keep me", Files.readString(precious));
   }
 
   @Test
   void anImportRefusesAFolderWithoutManifest() throws Exception {
-    Path mine = Files.createDirectories(store.resolve("activations/mine")).resolve("important.arrow");
+    Path mine =
+        Files.createDirectories(store.resolve("activations/mine")).resolve("important.arrow");
     Files.writeString(mine, "mine");
     Cli.Result r = importLayer("l", input);
     assertEquals(1, r.status());
-    assertTrue(r.err().contains("not an actdb store") && r.err().contains("use an empty or new directory"), r.err());
+    assertTrue(
+        r.err().contains("not an actdb store") && r.err().contains("use an empty or new directory"),
+        r.err());
     assertEquals("mine", Files.readString(mine));
     assertFalse(Files.exists(store.resolve("manifest.json")));
   }
@@ -80,14 +90,17 @@ class StoreReliabilityCliTest {
     assertEquals(0, importLayer("l", input).status());
     Cli.Result healthy = Cli.run("info", store.toString());
     assertEquals(0, healthy.status(), healthy.err());
-    assertTrue(healthy.out().contains("every byte against the recorded CRC32C checksums"), healthy.out());
+    assertTrue(
+        healthy.out().contains("every byte against the recorded CRC32C checksums"), healthy.out());
     Path file = Store.open(store).fileOf(Store.open(store).layers().get(0));
     byte[] bytes = Files.readAllBytes(file);
     for (int i = 0; i < 64; i++) bytes[bytes.length / 2 + i] ^= (byte) 0xFF;
     Files.write(file, bytes);
     Cli.Result damaged = Cli.run("info", store.toString());
     assertEquals(1, damaged.status());
-    assertTrue(damaged.err().contains(file.toString()) && damaged.err().contains("record batch"), damaged.err());
+    assertTrue(
+        damaged.err().contains(file.toString()) && damaged.err().contains("record batch"),
+        damaged.err());
     assertEquals(0, Cli.run("info", "--quick", store.toString()).status());
   }
 

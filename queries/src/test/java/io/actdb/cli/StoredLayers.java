@@ -14,7 +14,8 @@ final class StoredLayers {
   private StoredLayers() {}
 
   /** The vectors of {@code model/layer} in file order; their sample ids go to {@code idsOut}. */
-  static float[][] read(Path store, BufferAllocator allocator, String model, String layer, long[] idsOut)
+  static float[][] read(
+      Path store, BufferAllocator allocator, String model, String layer, long[] idsOut)
       throws IOException {
     Store s = Store.open(store);
     LayerEntry e = s.manifest().layer(model, layer).orElseThrow();

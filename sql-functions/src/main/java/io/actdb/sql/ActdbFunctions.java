@@ -35,11 +35,11 @@ public final class ActdbFunctions {
   }
 
   /**
-   * Registers all actdb functions (cka, cka_debiased, cka_rbf, ..., read_arrow_file) in the database behind
-   * {@code connection}. Calling it again for the same database is harmless.
+   * Registers all actdb functions (cka, cka_debiased, cka_rbf, ..., read_arrow_file) in the
+   * database behind {@code connection}. Calling it again for the same database is harmless.
    *
-   * @throws SQLException if the connection is not a DuckDB connection of the pinned driver
-   *     version, or registration fails
+   * @throws SQLException if the connection is not a DuckDB connection of the pinned driver version,
+   *     or registration fails
    */
   public static void register(Connection connection) throws SQLException {
     DuckDBConnections.checkDriverVersion(DuckDBConnections.driverVersion());
@@ -80,18 +80,5 @@ public final class ActdbFunctions {
    */
   public static void cancel(Connection connection) throws SQLException {
     DuckDBConnections.cancel(connection);
-  }
-
-  /** Names of the SQL functions {@link #register} adds. */
-  public static List<String> functionNames() {
-    return List.of(
-        "cka",
-        "cka_debiased",
-        "cka_rbf",
-        "ipr",
-        "prdc",
-        "geomca",
-        "geomca_redefined",
-        "read_arrow_file");
   }
 }

@@ -45,8 +45,8 @@ import org.duckdb.DuckDBResultSet;
  * sample id column and a float vector column ({@code FLOAT[d]}, {@code FLOAT[]}, fixed-size or
  * variable lists of float32 or float64). Optional columns {@code split}, {@code label} and {@code
  * label_name} become the samples' metadata. The layer is published only when the whole file was
- * read and checked. Here rather than in the CLI so that any front end (the CLI's {@code import},
- * a JDBC connection) can offer it; it needs DuckDB for Parquet.
+ * read and checked. Here rather than in the CLI so that any front end (the CLI's {@code import}, a
+ * JDBC connection) can offer it; it needs DuckDB for Parquet.
  */
 public final class ActivationImport {
   private static final List<String> METADATA = List.of("split", "label", "label_name");
@@ -72,9 +72,9 @@ public final class ActivationImport {
    * Reads the whole file, then publishes its samples and the layer {@code model/layer} (replacing
    * one of that name) in one step.
    *
-   * @throws StoreException naming the file and the problem (a missing or unreadable file, a
-   *     missing column, a NULL or a vector of another length, a sample id seen twice), with the
-   *     store left as it was
+   * @throws StoreException naming the file and the problem (a missing or unreadable file, a missing
+   *     column, a NULL or a vector of another length, a sample id seen twice), with the store left
+   *     as it was
    */
   public Result into(StoreWriter store, String model, String layer, BufferAllocator allocator)
       throws IOException, SQLException {
@@ -99,10 +99,12 @@ public final class ActivationImport {
   }
 
   private StoreException unreadable(String why, Throwable cause) {
-    return new StoreException(file + ": not a readable Parquet or Arrow IPC file (" + why + ")", cause);
+    return new StoreException(
+        file + ": not a readable Parquet or Arrow IPC file (" + why + ")", cause);
   }
 
-  private Result fromParquet(StoreWriter store, String model, String layer, BufferAllocator allocator)
+  private Result fromParquet(
+      StoreWriter store, String model, String layer, BufferAllocator allocator)
       throws IOException, SQLException {
     String literal = "'" + file.toAbsolutePath().toString().replace("'", "''") + "'";
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
@@ -115,23 +117,27 @@ public final class ActivationImport {
     }
   }
 
-  private Result fromArrowFile(StoreWriter store, String model, String layer, BufferAllocator allocator)
-      throws IOException {
+  private Result fromArrowFile(
+      StoreWriter store, String model, String layer, BufferAllocator allocator) throws IOException {
     BatchReader reader;
     try {
       reader = BatchReader.open(file, allocator);
     } catch (StoreException e) {
-      throw unreadable(e.getMessage().substring(Math.min(e.getMessage().length(), file.toString().length() + 2)), e);
+      throw unreadable(
+          e.getMessage().substring(Math.min(e.getMessage().length(), file.toString().length() + 2)),
+          e);
     }
     try (reader) {
       List<Field> fields = reader.schema().getFields();
       List<Integer> imported = new ArrayList<>();
       for (int f = 0; f < fields.size(); f++) {
         String name = fields.get(f).getName();
-        if (name.equals(idColumn) || name.equals(vectorColumn) || METADATA.contains(name)) imported.add(f);
+        if (name.equals(idColumn) || name.equals(vectorColumn) || METADATA.contains(name))
+          imported.add(f);
       }
       checkColumns(reader.schema());
-      VectorSchemaRoot root = reader.project(imported.stream().mapToInt(Integer::intValue).toArray());
+      VectorSchemaRoot root =
+          reader.project(imported.stream().mapToInt(Integer::intValue).toArray());
       BatchSource batches =
           new BatchSource() {
             private int next;
@@ -160,11 +166,13 @@ public final class ActivationImport {
       throw failure("column " + idColumn + " is " + idField.getType() + ", not an integer");
     }
     if (!isFloatList(vectorField)) {
-      throw failure("column " + vectorColumn + " is " + vectorField + ", not a list of float32 or float64");
+      throw failure(
+          "column " + vectorColumn + " is " + vectorField + ", not a list of float32 or float64");
     }
   }
 
-  private Result copy(VectorSchemaRoot root, BatchSource batches, StoreWriter store, String model, String layer)
+  private Result copy(
+      VectorSchemaRoot root, BatchSource batches, StoreWriter store, String model, String layer)
       throws IOException {
     List<Sample> samples = new ArrayList<>();
     LayerWriter writer = null;
@@ -182,7 +190,9 @@ public final class ActivationImport {
           long rowNumber = samples.size() + 1L;
           if (ids.isNull(i)) throw failure("row " + rowNumber + ": " + idColumn + " is NULL");
           long id = ((BaseIntVector) ids).getValueAsLong(i);
-          if (vectors.isNull(i)) throw failure("row " + rowNumber + " (sample_id " + id + "): " + vectorColumn + " is NULL");
+          if (vectors.isNull(i))
+            throw failure(
+                "row " + rowNumber + " (sample_id " + id + "): " + vectorColumn + " is NULL");
           long start = startOf(vectors, i);
           int length = (int) (endOf(vectors, i) - start);
           if (writer == null) {
@@ -192,24 +202,41 @@ public final class ActivationImport {
           }
           if (length != writer.dim()) {
             throw failure(
-                "row " + rowNumber + " (sample_id " + id + "): " + length + " floats, but the first row has "
+                "row "
+                    + rowNumber
+                    + " (sample_id "
+                    + id
+                    + "): "
+                    + length
+                    + " floats, but the first row has "
                     + writer.dim());
           }
           for (int j = 0; j < length; j++) {
             long at = start + j;
             if (child.isNull((int) at)) {
-              throw failure("row " + rowNumber + " (sample_id " + id + "): element " + (j + 1) + " is NULL");
+              throw failure(
+                  "row " + rowNumber + " (sample_id " + id + "): element " + (j + 1) + " is NULL");
             }
-            row[j] = child instanceof Float4Vector f ? f.get((int) at) : (float) ((Float8Vector) child).get((int) at);
+            row[j] =
+                child instanceof Float4Vector f
+                    ? f.get((int) at)
+                    : (float) ((Float8Vector) child).get((int) at);
           }
           writer.append(id, row, 0);
-          samples.add(new Sample(id, text(split, i), integer(label, i), text(labelName, i), file.getFileName().toString()));
+          samples.add(
+              new Sample(
+                  id,
+                  text(split, i),
+                  integer(label, i),
+                  text(labelName, i),
+                  file.getFileName().toString()));
         }
       }
       if (writer == null) throw failure("no rows");
       long[] sorted = samples.stream().mapToLong(Sample::id).sorted().toArray();
       for (int i = 1; i < sorted.length; i++) {
-        if (sorted[i] == sorted[i - 1]) throw failure("sample_id " + sorted[i] + " appears more than once");
+        if (sorted[i] == sorted[i - 1])
+          throw failure("sample_id " + sorted[i] + " appears more than once");
       }
       // Samples and layer in one publication: a layer never refers to samples the store does
       // not show, and a killed import leaves the store as it was.
@@ -235,7 +262,13 @@ public final class ActivationImport {
     int f = columnIndex(schema, name);
     if (f < 0) {
       List<String> names = schema.getFields().stream().map(Field::getName).toList();
-      throw failure("no column " + name + " (columns: " + String.join(", ", names) + "); name it with " + option);
+      throw failure(
+          "no column "
+              + name
+              + " (columns: "
+              + String.join(", ", names)
+              + "); name it with "
+              + option);
     }
     return schema.getFields().get(f);
   }
@@ -243,11 +276,14 @@ public final class ActivationImport {
   private static boolean isFloatList(Field field) {
     ArrowType type = field.getType();
     boolean list =
-        type instanceof ArrowType.FixedSizeList || type instanceof ArrowType.List || type instanceof ArrowType.LargeList;
+        type instanceof ArrowType.FixedSizeList
+            || type instanceof ArrowType.List
+            || type instanceof ArrowType.LargeList;
     return list
         && field.getChildren().size() == 1
         && field.getChildren().getFirst().getType() instanceof ArrowType.FloatingPoint f
-        && (f.getPrecision() == FloatingPointPrecision.SINGLE || f.getPrecision() == FloatingPointPrecision.DOUBLE);
+        && (f.getPrecision() == FloatingPointPrecision.SINGLE
+            || f.getPrecision() == FloatingPointPrecision.DOUBLE);
   }
 
   private static FieldVector childOf(FieldVector list) {

@@ -13,8 +13,8 @@ import java.sql.Statement;
  * the connection's database, then asks DuckDB to stop its own work. Everything else goes to the
  * DuckDB connection unchanged; {@code unwrap(DuckDBConnection.class)} returns it.
  *
- * <p>Dynamic proxies rather than delegating classes: JDBC's interfaces grow with each Java
- * release, and a proxy forwards methods it has never heard of.
+ * <p>Dynamic proxies rather than delegating classes: JDBC's interfaces grow with each Java release,
+ * and a proxy forwards methods it has never heard of.
  */
 final class CancellingConnection implements InvocationHandler {
   private final Connection connection;
@@ -117,5 +117,4 @@ final class CancellingConnection implements InvocationHandler {
     return Proxy.isProxyClass(connection.getClass())
         && Proxy.getInvocationHandler(connection) instanceof CancellingConnection;
   }
-
 }

@@ -15,28 +15,28 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * Connections on a store: DuckDB with the actdb functions, the table function {@code
- * layer(model, layer)} and the temporary views
+ * Connections on a store: DuckDB with the actdb functions, the table function {@code layer(model,
+ * layer)} and the temporary views
  *
  * <ul>
  *   <li>{@code samples}: the store's samples file, scanned in place (through {@code
  *       store_samples()}, which opens the file only when a query reads it);
  *   <li>{@code layers}: model, layer, dim, rows, pooling, file (from the manifest);
- *   <li>{@code activations}: model, layer, sample_id, vec {@code FLOAT[]}: every layer, one
- *       {@code UNION ALL} branch per layer with constant model and layer columns, so that DuckDB
- *       drops the branches a {@code WHERE model = ... AND layer = ...} excludes and reads only
- *       that layer's file.
+ *   <li>{@code activations}: model, layer, sample_id, vec {@code FLOAT[]}: every layer, one {@code
+ *       UNION ALL} branch per layer with constant model and layer columns, so that DuckDB drops the
+ *       branches a {@code WHERE model = ... AND layer = ...} excludes and reads only that layer's
+ *       file.
  * </ul>
  *
- * The views show the store as it was when attached (its manifest then); attach again to see
- * layers published later.
+ * The views show the store as it was when attached (its manifest then); attach again to see layers
+ * published later.
  */
 public final class StoreConnections {
   private StoreConnections() {}
 
   /**
-   * A new in-memory DuckDB connection with the actdb functions and, unless {@code store} is
-   * null, the store's views. Its statements' {@code cancel()} stops actdb functions too ({@link
+   * A new in-memory DuckDB connection with the actdb functions and, unless {@code store} is null,
+   * the store's views. Its statements' {@code cancel()} stops actdb functions too ({@link
    * ActdbFunctions#cancellable}).
    */
   public static Connection open(Path store) throws SQLException {
@@ -48,7 +48,8 @@ public final class StoreConnections {
    * unless that is null.
    */
   public static Connection open(Path database, Path store) throws SQLException {
-    Connection connection = DriverManager.getConnection("jdbc:duckdb:" + (database == null ? "" : database));
+    Connection connection =
+        DriverManager.getConnection("jdbc:duckdb:" + (database == null ? "" : database));
     try {
       ActdbFunctions.register(connection);
       if (store != null) attach(connection, store);
@@ -69,14 +70,19 @@ public final class StoreConnections {
     }
     // The layer function is bound to one store, and DuckDB cannot replace a function: one
     // registered already means another store is attached (its samples function stays too).
-    List<String> present = DuckDBConnections.registerTableFunctions(connection, List.of(new TableFunctionBridge(new LayerTable(store))));
+    List<String> present =
+        DuckDBConnections.registerTableFunctions(
+            connection, List.of(new TableFunctionBridge(new LayerTable(store))));
     if (!present.isEmpty()) {
       throw new SQLException(
           "this database has a store attached already (or a function named "
-              + LayerTable.NAME + "); open a new connection for " + store.directory());
+              + LayerTable.NAME
+              + "); open a new connection for "
+              + store.directory());
     }
     if (store.samplesFile() != null) {
-      DuckDBConnections.registerTableFunction(connection, new TableFunctionBridge(new SamplesTable(store)));
+      DuckDBConnections.registerTableFunction(
+          connection, new TableFunctionBridge(new SamplesTable(store)));
     }
     try (Statement st = connection.createStatement()) {
       st.execute("CREATE OR REPLACE TEMP VIEW samples AS " + samplesQuery(store));
@@ -104,11 +110,16 @@ public final class StoreConnections {
     for (LayerEntry e : store.layers()) {
       sql.append(sql.isEmpty() ? "SELECT * FROM (VALUES " : ", ")
           .append('(')
-          .append(literal(e.model())).append(", ")
-          .append(literal(e.layer())).append(", ")
-          .append(e.dim()).append(", ")
-          .append(e.rows()).append("::BIGINT, ")
-          .append(literal(e.pooling() == null ? "" : e.pooling())).append(", ")
+          .append(literal(e.model()))
+          .append(", ")
+          .append(literal(e.layer()))
+          .append(", ")
+          .append(e.dim())
+          .append(", ")
+          .append(e.rows())
+          .append("::BIGINT, ")
+          .append(literal(e.pooling() == null ? "" : e.pooling()))
+          .append(", ")
           .append(literal(store.fileOf(e).toString()))
           .append(')');
     }
@@ -124,10 +135,16 @@ public final class StoreConnections {
     for (LayerEntry e : store.layers()) {
       if (!sql.isEmpty()) sql.append("\nUNION ALL ");
       sql.append("SELECT ")
-          .append(literal(e.model())).append(" AS model, ")
-          .append(literal(e.layer())).append(" AS layer, sample_id, vec::FLOAT[] AS vec FROM ")
-          .append(LayerTable.NAME).append('(')
-          .append(literal(e.model())).append(", ").append(literal(e.layer())).append(')');
+          .append(literal(e.model()))
+          .append(" AS model, ")
+          .append(literal(e.layer()))
+          .append(" AS layer, sample_id, vec::FLOAT[] AS vec FROM ")
+          .append(LayerTable.NAME)
+          .append('(')
+          .append(literal(e.model()))
+          .append(", ")
+          .append(literal(e.layer()))
+          .append(')');
     }
     if (sql.isEmpty()) {
       return "SELECT NULL::VARCHAR AS model, NULL::VARCHAR AS layer, NULL::BIGINT AS sample_id,"

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link ActivationImport} without the CLI, as a JDBC front end would call it: an Arrow IPC file
  * with columns it does not import, float64 variable lists and metadata; a Parquet file; and bad
- * input named with the file, publishing nothing. (The {@code import} command's own tests
- * are the CLI's {@code ImportInfoTest}.)
+ * input named with the file, publishing nothing. (The {@code import} command's own tests are the
+ * CLI's {@code ImportInfoTest}.)
  */
 class ActivationImportTest {
   @TempDir Path dir;
@@ -66,7 +66,11 @@ class ActivationImportTest {
    */
   private Path arrowFile() throws IOException {
     Path file = dir.resolve("acts.arrow");
-    Field element = new Field("item", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null);
+    Field element =
+        new Field(
+            "item",
+            FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
+            null);
     Schema schema =
         new Schema(
             List.of(
@@ -75,7 +79,8 @@ class ActivationImportTest {
                 new Field("split", FieldType.nullable(ArrowType.Utf8.INSTANCE), null),
                 new Field("emb", FieldType.nullable(ArrowType.List.INSTANCE), List.of(element))));
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch =
+            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
       w.start();
       for (int batch = 0; batch < 2; batch++) {
@@ -136,11 +141,19 @@ class ActivationImportTest {
     Path file = dir.resolve("acts.parquet");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement()) {
-      st.execute("COPY (SELECT i AS sample_id, [i::FLOAT, 2 * i]::FLOAT[2] AS vec, (i % 3)::INTEGER AS label"
-          + " FROM range(3000) t(i)) TO '" + file + "'");
+      st.execute(
+          "COPY (SELECT i AS sample_id, [i::FLOAT, 2 * i]::FLOAT[2] AS vec, (i % 3)::INTEGER AS"
+              + " label FROM range(3000) t(i)) TO '"
+              + file
+              + "'");
     }
     try (StoreWriter w = StoreWriter.open(store, allocator)) {
-      assertEquals(3000, new ActivationImport(file, "sample_id", "vec").into(w, "m", "p", allocator).layer().rows());
+      assertEquals(
+          3000,
+          new ActivationImport(file, "sample_id", "vec")
+              .into(w, "m", "p", allocator)
+              .layer()
+              .rows());
     }
     Store s = Store.open(store);
     try (LayerReader r = s.openLayer("m", "p", allocator)) {
@@ -166,19 +179,36 @@ class ActivationImportTest {
     try (StoreWriter w = StoreWriter.open(store, allocator)) {
       new ActivationImport(file, "id", "emb").into(w, "m", "good", allocator);
       StoreException noColumn =
-          assertThrows(StoreException.class, () -> new ActivationImport(file, "sample_id", "emb").into(w, "m", "l", allocator));
-      assertEquals(file + ": no column sample_id (columns: junk, id, split, emb); name it with --sample-id", noColumn.getMessage());
+          assertThrows(
+              StoreException.class,
+              () -> new ActivationImport(file, "sample_id", "emb").into(w, "m", "l", allocator));
+      assertEquals(
+          file + ": no column sample_id (columns: junk, id, split, emb); name it with --sample-id",
+          noColumn.getMessage());
       StoreException notVectors =
-          assertThrows(StoreException.class, () -> new ActivationImport(file, "id", "split").into(w, "m", "l", allocator));
-      assertTrue(notVectors.getMessage().startsWith(file + ": column split is ") && notVectors.getMessage().endsWith("not a list of float32 or float64"), notVectors.getMessage());
+          assertThrows(
+              StoreException.class,
+              () -> new ActivationImport(file, "id", "split").into(w, "m", "l", allocator));
+      assertTrue(
+          notVectors.getMessage().startsWith(file + ": column split is ")
+              && notVectors.getMessage().endsWith("not a list of float32 or float64"),
+          notVectors.getMessage());
       StoreException notData =
-          assertThrows(StoreException.class, () -> new ActivationImport(text, "id", "emb").into(w, "m", "l", allocator));
-      assertTrue(notData.getMessage().startsWith(text + ": not a readable Parquet or Arrow IPC file"), notData.getMessage());
+          assertThrows(
+              StoreException.class,
+              () -> new ActivationImport(text, "id", "emb").into(w, "m", "l", allocator));
+      assertTrue(
+          notData.getMessage().startsWith(text + ": not a readable Parquet or Arrow IPC file"),
+          notData.getMessage());
       Path missing = dir.resolve("nope.arrow");
       StoreException none =
-          assertThrows(StoreException.class, () -> new ActivationImport(missing, "id", "emb").into(w, "m", "l", allocator));
+          assertThrows(
+              StoreException.class,
+              () -> new ActivationImport(missing, "id", "emb").into(w, "m", "l", allocator));
       assertEquals(missing + ": no such file", none.getMessage());
     }
-    assertEquals(List.of("m/good"), Store.open(store).layers().stream().map(e -> e.qualifiedName()).toList());
+    assertEquals(
+        List.of("m/good"),
+        Store.open(store).layers().stream().map(e -> e.qualifiedName()).toList());
   }
 }

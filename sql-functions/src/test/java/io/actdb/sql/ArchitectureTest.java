@@ -76,7 +76,8 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("java.lang.foreign..")
-          .because("native memory is the bridge's business; functions see plain arrays and buffers");
+          .because(
+              "native memory is the bridge's business; functions see plain arrays and buffers");
 
   static final ArchRule NO_PACKAGE_CYCLES =
       slices().assignedFrom(BY_PACKAGE).should().beFreeOfCycles();

@@ -91,7 +91,8 @@ class ScaleAndOffsetTest {
   private record Geom(List<Double> shares, List<Long> counts, Double epsilon, List<String> sizes) {}
 
   private Results run(double epsilon) throws SQLException {
-    Double[] cka = row("SELECT cka(x, y), cka_debiased(x, y), cka_rbf(x, y, " + SIGMA_FRAC + ") FROM t");
+    Double[] cka =
+        row("SELECT cka(x, y), cka_debiased(x, y), cka_rbf(x, y, " + SIGMA_FRAC + ") FROM t");
     return new Results(
         cka[0],
         cka[1],
@@ -112,9 +113,10 @@ class ScaleAndOffsetTest {
         ResultSet rs =
             st.executeQuery(
                 "SELECT g IS NULL, g.precision, g.recall, g.network_consistency, g.network_quality,"
-                    + " g.n_components, g.n_edges, g.epsilon,"
-                    + " list_transform(g.components, lambda p: p.n_reference || '/' || p.n_evaluation)"
-                    + " FROM (SELECT " + call + " g FROM pts)")) {
+                    + " g.n_components, g.n_edges, g.epsilon, list_transform(g.components, lambda"
+                    + " p: p.n_reference || '/' || p.n_evaluation) FROM (SELECT "
+                    + call
+                    + " g FROM pts)")) {
       rs.next();
       if (rs.getBoolean(1)) return null;
       List<Double> shares = new ArrayList<>();
@@ -177,7 +179,8 @@ class ScaleAndOffsetTest {
   }
 
   /** Results equal to the oracles': shares exactly, values to {@code tolerance} relative. */
-  private static void assertMatchesOracle(Results want, Results got, double rbfTolerance, String what) {
+  private static void assertMatchesOracle(
+      Results want, Results got, double rbfTolerance, String what) {
     assertClose(want.cka(), got.cka(), 1e-9, what + " cka");
     assertClose(want.ckaDebiased(), got.ckaDebiased(), 1e-9, what + " cka_debiased");
     assertClose(want.ckaRbf(), got.ckaRbf(), rbfTolerance, what + " cka_rbf");
@@ -315,7 +318,8 @@ class ScaleAndOffsetTest {
     double want = CkaReference.cka(xb, yb);
     double wantDebiased = CkaReference.ckaDebiased(xb, yb);
     assertClose(want, TestDb.scalar(c, "SELECT cka(x, y) FROM t"), 1e-9, "cka");
-    assertClose(wantDebiased, TestDb.scalar(c, "SELECT cka_debiased(x, y) FROM t"), 1e-9, "debiased");
+    assertClose(
+        wantDebiased, TestDb.scalar(c, "SELECT cka_debiased(x, y) FROM t"), 1e-9, "debiased");
   }
 
   /** +1e30: every float32 input is the same number; only then are the CKA values NULL. */
@@ -335,8 +339,15 @@ class ScaleAndOffsetTest {
     Results oracle = expected(xo, yo, ro, eo, EPSILON);
     Results want =
         new Results(
-            null, null, null, oracle.ipr(), oracle.prdc(), oracle.geomca(),
-            oracle.geomcaAtEpsilon(), oracle.geomcaRedefined(), oracle.geomcaSparsified());
+            null,
+            null,
+            null,
+            oracle.ipr(),
+            oracle.prdc(),
+            oracle.geomca(),
+            oracle.geomcaAtEpsilon(),
+            oracle.geomcaRedefined(),
+            oracle.geomcaSparsified());
     assertMatchesOracle(want, got, 1e-6, "offset 1e30");
     // One coordinate of y that still varies at 1e30 (steps of 2^77) keeps y defined, x not.
     for (int i = 0; i < N_CKA; i++) yo[i][0] = (float) (1e30 + (i % 5) * 0x1p77);

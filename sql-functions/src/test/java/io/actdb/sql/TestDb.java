@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Random;
+import org.duckdb.DuckDBConnection;
 
 /** Test helpers: an in-memory DuckDB with actdb's functions, and tables of float vectors. */
 public final class TestDb {
@@ -43,7 +44,9 @@ public final class TestDb {
       throws SQLException {
     String xt = asList ? "FLOAT[]" : "FLOAT[" + x[0].length + "]";
     String yt = asList ? "FLOAT[]" : "FLOAT[" + y[0].length + "]";
-    exec(c, "CREATE OR REPLACE TABLE " + table + " (i BIGINT, g BIGINT, x " + xt + ", y " + yt + ")");
+    exec(
+        c,
+        "CREATE OR REPLACE TABLE " + table + " (i BIGINT, g BIGINT, x " + xt + ", y " + yt + ")");
     int batch = 500;
     for (int start = 0; start < x.length; start += batch) {
       StringBuilder sql = new StringBuilder("INSERT INTO " + table + " VALUES ");
@@ -60,15 +63,21 @@ public final class TestDb {
   }
 
   /**
-   * Creates {@code table(i BIGINT, g BIGINT, ref BOOLEAN, x FLOAT[d])}: the rows of {@code r}
-   * (ref true) then those of {@code e} (ref false), appended through DuckDB's Appender, with
-   * group {@code group[i]} (0 when null) and {@code i} numbering r then e rows.
+   * Creates {@code table(i BIGINT, g BIGINT, ref BOOLEAN, x FLOAT[d])}: the rows of {@code r} (ref
+   * true) then those of {@code e} (ref false), appended through DuckDB's Appender, with group
+   * {@code group[i]} (0 when null) and {@code i} numbering r then e rows.
    */
-  public static void createSets(
-      Connection c, String table, float[][] r, float[][] e, int[] group) throws SQLException {
+  public static void createSets(Connection c, String table, float[][] r, float[][] e, int[] group)
+      throws SQLException {
     int d = r.length > 0 ? r[0].length : e[0].length;
-    exec(c, "CREATE OR REPLACE TABLE " + table + " (i BIGINT, g BIGINT, ref BOOLEAN, x FLOAT[" + d + "])");
-    try (var appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender(table)) {
+    exec(
+        c,
+        "CREATE OR REPLACE TABLE "
+            + table
+            + " (i BIGINT, g BIGINT, ref BOOLEAN, x FLOAT["
+            + d
+            + "])");
+    try (var appender = c.unwrap(DuckDBConnection.class).createAppender(table)) {
       int i = 0;
       for (float[][] set : new float[][][] {r, e}) {
         for (float[] v : set) {

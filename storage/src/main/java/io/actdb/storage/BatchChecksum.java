@@ -8,11 +8,12 @@ import java.util.Arrays;
  * some columns checks exactly the bytes it reads.
  *
  * @param rows the batch's row count
- * @param crc32c CRC32C of the batch's message header (its {@code metadataLength} bytes) first,
- *     then one per top-level column: the bytes of the batch body from the column's first
- *     non-empty buffer to the end of its last (the span a projected read loads)
+ * @param crc32c CRC32C of the batch's message header (its {@code metadataLength} bytes) first, then
+ *     one per top-level column: the bytes of the batch body from the column's first non-empty
+ *     buffer to the end of its last (the span a projected read loads)
  */
-public record BatchChecksum(@JsonProperty("rows") long rows, @JsonProperty("crc32c") long[] crc32c) {
+public record BatchChecksum(
+    @JsonProperty("rows") long rows, @JsonProperty("crc32c") long[] crc32c) {
 
   public BatchChecksum {
     crc32c = crc32c == null ? new long[0] : crc32c.clone();

@@ -57,7 +57,8 @@ final class BatchChecksums {
   /** The record batch header in {@code header} (a message's {@code metadataLength} bytes). */
   static RecordBatch recordBatch(byte[] header) throws IOException {
     MessageMetadataResult message =
-        MessageSerializer.readMessage(new ReadChannel(new ByteArrayReadableSeekableByteChannel(header)));
+        MessageSerializer.readMessage(
+            new ReadChannel(new ByteArrayReadableSeekableByteChannel(header)));
     if (message == null || message.headerType() != MessageHeader.RecordBatch) {
       throw new IOException("no record batch header");
     }
@@ -65,10 +66,11 @@ final class BatchChecksums {
   }
 
   /**
-   * For each top-level field, {start, end} of its bytes in the batch body: from its first
-   * non-empty buffer to the end of its last ({0, 0} when all are empty).
+   * For each top-level field, {start, end} of its bytes in the batch body: from its first non-empty
+   * buffer to the end of its last ({0, 0} when all are empty).
    */
-  static long[][] columnSpans(RecordBatch batch, List<Field> fields, long bodyLength) throws IOException {
+  static long[][] columnSpans(RecordBatch batch, List<Field> fields, long bodyLength)
+      throws IOException {
     long[][] spans = new long[fields.size()][];
     int next = 0;
     for (int f = 0; f < fields.size(); f++) {
@@ -90,7 +92,8 @@ final class BatchChecksums {
       spans[f] = start == Long.MAX_VALUE ? new long[] {0, 0} : new long[] {start, end};
       next += count;
     }
-    if (next != batch.buffersLength()) throw new IOException("the batch has more buffers than its schema needs");
+    if (next != batch.buffersLength())
+      throw new IOException("the batch has more buffers than its schema needs");
     return spans;
   }
 
@@ -117,7 +120,8 @@ final class BatchChecksums {
     }
   }
 
-  private static void readFully(FileChannel channel, ByteBuffer target, long position) throws IOException {
+  private static void readFully(FileChannel channel, ByteBuffer target, long position)
+      throws IOException {
     long at = position;
     while (target.hasRemaining()) {
       int n = channel.read(target, at);

@@ -24,8 +24,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * The one reader of Arrow IPC files (the random-access "file" format): store layers, the samples
  * file, and any Arrow file a query or an import names. It reads the footer when opened, then loads
  * record batches one at a time, any of them in any order, reading only the columns of {@link
- * #project} (so {@code SELECT sample_id} does not read the vectors), each batch checked against
- * the checksums its writer recorded when the caller passes them. Every error is a {@link
+ * #project} (so {@code SELECT sample_id} does not read the vectors), each batch checked against the
+ * checksums its writer recorded when the caller passes them. Every error is a {@link
  * StoreException} that names the file and, for a batch, which one.
  *
  * <p>The reader works on its own child of the caller's allocator; closing it closes the file, the
@@ -63,7 +63,8 @@ public final class BatchReader implements AutoCloseable {
    * @param parent the allocator whose child holds this reader's buffers
    * @throws StoreException naming the file and the problem
    */
-  public static BatchReader open(Path path, String label, Supplier<String> whyMissing, BufferAllocator parent)
+  public static BatchReader open(
+      Path path, String label, Supplier<String> whyMissing, BufferAllocator parent)
       throws StoreException {
     FileChannel channel;
     try {
@@ -77,7 +78,9 @@ public final class BatchReader implements AutoCloseable {
     }
     BatchReader reader;
     try {
-      reader = new BatchReader(path, label, channel, parent.newChildAllocator("read " + label, 0, Long.MAX_VALUE));
+      reader =
+          new BatchReader(
+              path, label, channel, parent.newChildAllocator("read " + label, 0, Long.MAX_VALUE));
     } catch (RuntimeException e) {
       try {
         channel.close();
@@ -133,7 +136,10 @@ public final class BatchReader implements AutoCloseable {
           || block.getMetadataLength() < 8
           || block.getBodyLength() < 0
           || block.getOffset() + block.getMetadataLength() + block.getBodyLength() > size) {
-        throw error("the footer lists " + batchName(b) + " beyond the end of the file (damaged or truncated?)");
+        throw error(
+            "the footer lists "
+                + batchName(b)
+                + " beyond the end of the file (damaged or truncated?)");
       }
     }
   }
@@ -179,21 +185,28 @@ public final class BatchReader implements AutoCloseable {
     try {
       return projection.load(blocks.get(b), expected);
     } catch (ProjectedBatchLoader.ChecksumMismatch e) {
-      throw error(batchName(b) + ": " + e.getMessage() + " (the file was damaged after it was written; check the store with `actdb info`)");
+      throw error(
+          batchName(b)
+              + ": "
+              + e.getMessage()
+              + " (the file was damaged after it was written; check the store with `actdb info`)");
     } catch (IOException | RuntimeException e) {
       throw error(batchName(b) + " failed to load (" + e + ")");
     }
   }
 
   /**
-   * Fails unless {@code checksums} (null: none recorded) lists as many record batches as the
-   * footer does.
+   * Fails unless {@code checksums} (null: none recorded) lists as many record batches as the footer
+   * does.
    */
   public void checkBatchCount(FileChecksums checksums) throws StoreException {
     if (checksums != null && checksums.batches().size() != blocks.size()) {
       throw error(
-          "the file lists " + blocks.size() + " record batches, but "
-              + checksums.batches().size() + " were written (damaged since; check the store with `actdb info`)");
+          "the file lists "
+              + blocks.size()
+              + " record batches, but "
+              + checksums.batches().size()
+              + " were written (damaged since; check the store with `actdb info`)");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.actdb.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ final class Durable {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      var buffer = java.nio.ByteBuffer.wrap(bytes);
+      var buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) ch.write(buffer);
       ch.force(true);
     }
@@ -34,12 +35,16 @@ final class Durable {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new StoreException(
-          target.getParent() + ": the file system cannot rename atomically; actdb stores need one", e);
+          target.getParent() + ": the file system cannot rename atomically; actdb stores need one",
+          e);
     }
     syncDirectory(target.getParent());
   }
 
-  /** Makes a rename or a new file in {@code dir} durable (a no-op where directories cannot be opened). */
+  /**
+   * Makes a rename or a new file in {@code dir} durable (a no-op where directories cannot be
+   * opened).
+   */
   static void syncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * CRC32C checksums of one store file, computed while it was written and recorded in the
- * manifest, so that damage found later is reported instead of answered.
+ * CRC32C checksums of one store file, computed while it was written and recorded in the manifest,
+ * so that damage found later is reported instead of answered.
  *
  * @param crc32c of the whole file, every byte
  * @param batches one per record batch, in file order

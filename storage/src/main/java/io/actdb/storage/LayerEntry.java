@@ -9,8 +9,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param layer layer name (as the user gave it)
  * @param dim length of every vector
  * @param dtype element type of the vectors; always {@code float32} in format version 1
- * @param pooling how a convolutional map became a vector ({@code avg}, {@code flatten}, or
- *     {@code none} / {@code imported})
+ * @param pooling how a convolutional map became a vector ({@code avg}, {@code flatten}, or {@code
+ *     none} / {@code imported})
  * @param rows number of rows in the file
  * @param file path of the Arrow file, relative to the store directory ({@code /}-separated)
  * @param bytes size of the file when it was published; a different size means it was damaged

@@ -10,22 +10,24 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 
 /**
- * Reads one layer file batch by batch: {@link #nextBatch()}, then {@link #sampleId(int)} and
- * {@link #copyVector(int, float[], int)} for the rows of the batch. A {@link BatchReader} below
- * reads each batch once and checks the bytes it read against the checksums the manifest recorded;
- * a reader of sample ids only ({@link Store#openLayerSampleIds}) never reads the vectors. Not
- * thread-safe.
+ * Reads one layer file batch by batch: {@link #nextBatch()}, then {@link #sampleId(int)} and {@link
+ * #copyVector(int, float[], int)} for the rows of the batch. A {@link BatchReader} below reads each
+ * batch once and checks the bytes it read against the checksums the manifest recorded; a reader of
+ * sample ids only ({@link Store#openLayerSampleIds}) never reads the vectors. Not thread-safe.
  */
 public final class LayerReader implements AutoCloseable {
   private final int dim;
   private final BatchReader batches;
+
   /** What the writer recorded, or null for files written before checksums were. */
   private final FileChecksums checksums;
+
   private final VectorSchemaRoot root;
   private final boolean withVectors;
   private int nextBlock;
   private int rowsInBatch;
   private BigIntVector ids;
+
   /** The current batch's vectors, row-major. */
   private MemorySegment values;
 
@@ -43,7 +45,8 @@ public final class LayerReader implements AutoCloseable {
     try {
       batches = BatchReader.open(file, parent);
     } catch (StoreException e) {
-      String detail = e.getMessage().substring(Math.min(e.getMessage().length(), file.toString().length() + 2));
+      String detail =
+          e.getMessage().substring(Math.min(e.getMessage().length(), file.toString().length() + 2));
       throw new StoreException(file + ": not a readable Arrow file (" + detail + ")", e);
     }
     try {
@@ -96,7 +99,8 @@ public final class LayerReader implements AutoCloseable {
   /** Copies row {@code row}'s vector to {@code out[offset .. offset+dim)}. */
   public void copyVector(int row, float[] out, int offset) {
     if (!withVectors) throw new IllegalStateException("this reader reads sample ids only");
-    MemorySegment.copy(values, ValueLayout.JAVA_FLOAT, (long) row * dim * Float.BYTES, out, offset, dim);
+    MemorySegment.copy(
+        values, ValueLayout.JAVA_FLOAT, (long) row * dim * Float.BYTES, out, offset, dim);
   }
 
   @Override

@@ -8,15 +8,16 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 
 /**
  * Streams one layer's activations into a temporary Arrow file, one record batch at a time, so
- * memory stays bounded by one batch whatever the number of rows. Nothing is visible in the
- * store until {@link #commit()}; {@link #close()} without a commit deletes the temporary file.
- * Not thread-safe.
+ * memory stays bounded by one batch whatever the number of rows. Nothing is visible in the store
+ * until {@link #commit()}; {@link #close()} without a commit deletes the temporary file. Not
+ * thread-safe.
  */
 public final class LayerWriter implements AutoCloseable {
   /** Batch size target: batches of at most 2048 rows (DuckDB's vector size) and about 8 MiB. */
@@ -37,8 +38,10 @@ public final class LayerWriter implements AutoCloseable {
   private final BigIntVector ids;
   private final FixedSizeListVector vectors;
   private final Float4Vector values;
+
   /** The values buffer, allocated once for a whole batch and reused by every batch. */
   private final MemorySegment valuesData;
+
   private final int batchRows;
   private int filled;
   private long rows;
@@ -92,7 +95,7 @@ public final class LayerWriter implements AutoCloseable {
     this.root = createdRoot;
   }
 
-  private static void fillValidity(org.apache.arrow.vector.FieldVector v, long count) {
+  private static void fillValidity(FieldVector v, long count) {
     var validity = v.getValidityBuffer();
     long bytes = (count + 7) / 8;
     if (validity.capacity() < bytes) throw new IllegalStateException("validity buffer too small");
@@ -126,22 +129,43 @@ public final class LayerWriter implements AutoCloseable {
     if (finished) throw new IllegalStateException("layer " + model + "/" + layer + " is closed");
     if (offset < 0 || vector.length - offset < dim) {
       throw new IllegalArgumentException(
-          "layer " + model + "/" + layer + " has dim " + dim + " but got a vector of "
-              + (vector.length - offset) + " floats");
+          "layer "
+              + model
+              + "/"
+              + layer
+              + " has dim "
+              + dim
+              + " but got a vector of "
+              + (vector.length - offset)
+              + " floats");
     }
     ids.set(filled, sampleId);
-    MemorySegment.copy(vector, offset, valuesData, ValueLayout.JAVA_FLOAT, (long) filled * dim * Float.BYTES, dim);
+    MemorySegment.copy(
+        vector, offset, valuesData, ValueLayout.JAVA_FLOAT, (long) filled * dim * Float.BYTES, dim);
     filled++;
     rows++;
     if (filled == batchRows) flush();
   }
 
-  /** Appends {@code count} rows: ids {@code sampleIds[0..count)}, vectors row-major in {@code rowsData}. */
+  /**
+   * Appends {@code count} rows: ids {@code sampleIds[0..count)}, vectors row-major in {@code
+   * rowsData}.
+   */
   public void append(long[] sampleIds, float[] rowsData, int count) throws IOException {
     if ((long) count * dim > rowsData.length || count > sampleIds.length) {
       throw new IllegalArgumentException(
-          "layer " + model + "/" + layer + ": " + count + " rows of dim " + dim + " need "
-              + (long) count * dim + " floats, got " + rowsData.length);
+          "layer "
+              + model
+              + "/"
+              + layer
+              + ": "
+              + count
+              + " rows of dim "
+              + dim
+              + " need "
+              + (long) count * dim
+              + " floats, got "
+              + rowsData.length);
     }
     for (int r = 0; r < count; r++) append(sampleIds[r], rowsData, r * dim);
   }
@@ -176,7 +200,9 @@ public final class LayerWriter implements AutoCloseable {
     try {
       flush();
       FileChecksums checksums = file.finish();
-      entry = new LayerEntry(model, layer, dim, "float32", pooling, rows, relativeFile, file.size(), checksums);
+      entry =
+          new LayerEntry(
+              model, layer, dim, "float32", pooling, rows, relativeFile, file.size(), checksums);
     } finally {
       release();
     }

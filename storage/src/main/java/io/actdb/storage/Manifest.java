@@ -6,25 +6,26 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What a store holds: {@code manifest.json}. A file in the store directory that the manifest
- * does not name is not part of the store (it is a leftover of an interrupted write).
+ * What a store holds: {@code manifest.json}. A file in the store directory that the manifest does
+ * not name is not part of the store (it is a leftover of an interrupted write).
  *
  * @param format always {@link #FORMAT}
  * @param formatVersion layout version; readers refuse versions newer than {@link #VERSION}
- * @param generation incremented by every publication; part of new file names, so that a
- *     published file is never overwritten
+ * @param generation incremented by every publication; part of new file names, so that a published
+ *     file is never overwritten
  * @param samples the samples file, or null before any sample was written
  * @param layers the published layers, ordered by model then layer
  */
@@ -99,12 +100,14 @@ public record Manifest(
     try {
       m = JSON.readValue(json, Manifest.class);
     } catch (JsonProcessingException e) {
-      throw new StoreException(where + ": not a valid actdb manifest: " + e.getOriginalMessage(), e);
-    } catch (java.io.IOException e) {
+      throw new StoreException(
+          where + ": not a valid actdb manifest: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
       throw new StoreException(where + ": cannot read: " + e.getMessage(), e);
     }
     if (m == null || !FORMAT.equals(m.format())) {
-      throw new StoreException(where + ": not an actdb manifest (\"format\" is not \"" + FORMAT + "\")");
+      throw new StoreException(
+          where + ": not an actdb manifest (\"format\" is not \"" + FORMAT + "\")");
     }
     if (m.formatVersion() > VERSION || m.formatVersion() < 1) {
       throw new StoreException(
@@ -126,23 +129,43 @@ public record Manifest(
       owners.put(s.file(), "the samples");
     }
     for (LayerEntry e : m.layers()) {
-      if (e.model() == null || e.layer() == null || e.file() == null || e.dim() <= 0 || e.rows() < 0 || e.bytes() < 0) {
+      if (e.model() == null
+          || e.layer() == null
+          || e.file() == null
+          || e.dim() <= 0
+          || e.rows() < 0
+          || e.bytes() < 0) {
         throw new StoreException(where + ": incomplete layer entry " + e);
       }
       if (!"float32".equals(e.dtype())) {
-        throw new StoreException(where + ": layer " + e.qualifiedName() + " has dtype " + e.dtype() + "; only float32 is supported");
+        throw new StoreException(
+            where
+                + ": layer "
+                + e.qualifiedName()
+                + " has dtype "
+                + e.dtype()
+                + "; only float32 is supported");
       }
       // Names joined with a character no name may hold (names are printable), so that
       // ("a/b", "c") and ("a", "b/c") stay apart.
       if (!layerNames.add(e.model() + "\0" + e.layer())) {
         throw new StoreException(
-            where + ": layer " + e.qualifiedName() + " is listed twice; the manifest was edited or damaged."
+            where
+                + ": layer "
+                + e.qualifiedName()
+                + " is listed twice; the manifest was edited or damaged."
                 + " Remove one of the entries (the file of the other may then be deleted).");
       }
       String owner = owners.putIfAbsent(e.file(), "layer " + e.qualifiedName());
       if (owner != null) {
         throw new StoreException(
-            where + ": layer " + e.qualifiedName() + " and " + owner + " name the same file " + e.file()
+            where
+                + ": layer "
+                + e.qualifiedName()
+                + " and "
+                + owner
+                + " name the same file "
+                + e.file()
                 + "; the manifest was edited or damaged");
       }
       checkRows(where, "layer " + e.qualifiedName(), e.rows(), e.checksums());
@@ -155,8 +178,14 @@ public record Manifest(
     if (checksums == null) return;
     if (checksums.rows() != rows) {
       throw new StoreException(
-          where + ": " + what + " has \"rows\" : " + rows + ", but its record batches held "
-              + checksums.rows() + " rows when it was written; the manifest was edited or damaged");
+          where
+              + ": "
+              + what
+              + " has \"rows\" : "
+              + rows
+              + ", but its record batches held "
+              + checksums.rows()
+              + " rows when it was written; the manifest was edited or damaged");
     }
     for (BatchChecksum b : checksums.batches()) {
       if (b == null || b.rows() < 0 || b.crc32c().length < 1) {
@@ -172,6 +201,7 @@ public record Manifest(
    */
   void checkFilesInside(Path dir, String where) throws StoreException {
     if (samples != null) StorePaths.inside(dir, samples.file(), where + ": the samples entry");
-    for (LayerEntry e : layers) StorePaths.inside(dir, e.file(), where + ": layer " + e.qualifiedName());
+    for (LayerEntry e : layers)
+      StorePaths.inside(dir, e.file(), where + ": layer " + e.qualifiedName());
   }
 }

@@ -55,7 +55,10 @@ final class ProjectedBatchLoader implements AutoCloseable {
     }
   }
 
-  /** Loads file fields {@code fields} (indexes into {@code schema}) into {@link #root()}, in that order. */
+  /**
+   * Loads file fields {@code fields} (indexes into {@code schema}) into {@link #root()}, in that
+   * order.
+   */
   ProjectedBatchLoader(
       FileChannel channel, BufferAllocator allocator, Schema schema, int[] fields) {
     this.channel = channel;
@@ -74,9 +77,9 @@ final class ProjectedBatchLoader implements AutoCloseable {
   }
 
   /**
-   * Loads one record batch, checking the header and every column it reads against {@code
-   * expected} (the writer's checksums) unless that is null. A column's checksum covers its span,
-   * from its first non-empty buffer to the end of its last, as the store's writer computes it.
+   * Loads one record batch, checking the header and every column it reads against {@code expected}
+   * (the writer's checksums) unless that is null. A column's checksum covers its span, from its
+   * first non-empty buffer to the end of its last, as the store's writer computes it.
    *
    * @return its row count
    * @throws ChecksumMismatch if the bytes read are not those written
@@ -96,20 +99,27 @@ final class ProjectedBatchLoader implements AutoCloseable {
     }
     if (expected != null) {
       if (expected.columns() != fileFields.size()) {
-        throw new ChecksumMismatch("the manifest recorded checksums of " + expected.columns() + " columns, the file has " + fileFields.size());
+        throw new ChecksumMismatch(
+            "the manifest recorded checksums of "
+                + expected.columns()
+                + " columns, the file has "
+                + fileFields.size());
       }
       crc.reset();
       crc.update(header);
-      if (crc.getValue() != expected.header()) throw new ChecksumMismatch("checksum mismatch in its header");
+      if (crc.getValue() != expected.header())
+        throw new ChecksumMismatch("checksum mismatch in its header");
     }
     MessageMetadataResult message =
-        MessageSerializer.readMessage(new ReadChannel(new ByteArrayReadableSeekableByteChannel(header)));
+        MessageSerializer.readMessage(
+            new ReadChannel(new ByteArrayReadableSeekableByteChannel(header)));
     if (message == null || message.headerType() != MessageHeader.RecordBatch) {
       throw new IOException("no record batch header at offset " + block.getOffset());
     }
     RecordBatch batch = (RecordBatch) message.getMessage().header(new RecordBatch());
     if (expected != null && batch.length() != expected.rows()) {
-      throw new ChecksumMismatch(batch.length() + " rows, but " + expected.rows() + " were written");
+      throw new ChecksumMismatch(
+          batch.length() + " rows, but " + expected.rows() + " were written");
     }
     if (batch.compression() != null) {
       throw new IOException("compressed record batches are not supported");
@@ -157,7 +167,8 @@ final class ProjectedBatchLoader implements AutoCloseable {
         crc.reset();
         crc.update(scratch.nioBuffer(at, Math.toIntExact(spanEnd[p] - spanStart[p])));
         if (crc.getValue() != expected.column(fields[p])) {
-          throw new ChecksumMismatch("checksum mismatch in column " + fileFields.get(fields[p]).getName());
+          throw new ChecksumMismatch(
+              "checksum mismatch in column " + fileFields.get(fields[p]).getName());
         }
       }
       int[] r = ranges[fields[p]];

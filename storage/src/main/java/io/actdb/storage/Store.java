@@ -38,14 +38,17 @@ public final class Store {
    */
   public static Store open(Path dir) throws StoreException {
     Path absolute = dir.toAbsolutePath().normalize();
-    if (!Files.isDirectory(absolute)) throw new StoreException(absolute + ": no such store directory");
+    if (!Files.isDirectory(absolute))
+      throw new StoreException(absolute + ": no such store directory");
     Path file = absolute.resolve(Manifest.FILE_NAME);
     byte[] json;
     try {
       json = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new StoreException(
-          absolute + ": not an actdb store (no " + Manifest.FILE_NAME
+          absolute
+              + ": not an actdb store (no "
+              + Manifest.FILE_NAME
               + "); create one with `actdb extract` or `actdb import`");
     } catch (IOException e) {
       throw new StoreException(file + ": cannot read: " + e.getMessage(), e);
@@ -126,8 +129,14 @@ public final class Store {
       return file + ": cannot read: " + e.getMessage();
     }
     if (size != expected) {
-      return file + ": " + size + " bytes, but " + expected + " were published ("
-          + (size < expected ? "truncated" : "changed") + ")";
+      return file
+          + ": "
+          + size
+          + " bytes, but "
+          + expected
+          + " were published ("
+          + (size < expected ? "truncated" : "changed")
+          + ")";
     }
     return null;
   }
@@ -141,9 +150,7 @@ public final class Store {
     return check(allocator, false);
   }
 
-  /**
-   * As {@link #check(BufferAllocator)}; {@code quick} checks only sizes, footers and schemas.
-   */
+  /** As {@link #check(BufferAllocator)}; {@code quick} checks only sizes, footers and schemas. */
   public List<String> check(BufferAllocator allocator, boolean quick) {
     List<String> problems = new ArrayList<>();
     if (manifest.samples() != null) {
@@ -179,7 +186,8 @@ public final class Store {
    * Reads every byte of {@code file} and compares it with {@code checksums}; without checksums,
    * counts the rows of its record batches.
    */
-  private static String deepProblem(Path file, FileChecksums checksums, long rows, BufferAllocator allocator) {
+  private static String deepProblem(
+      Path file, FileChecksums checksums, long rows, BufferAllocator allocator) {
     try (BatchReader reader = BatchReader.open(file, allocator)) {
       // Every byte is checksummed here, the batches' bodies unparsed: only the footer is read.
       FileChannel ch = reader.channel();
@@ -189,18 +197,27 @@ public final class Store {
       if (checksums == null) {
         long counted = 0;
         for (ArrowBlock block : blocks) counted += sums.of(ch, block, schema).rows();
-        return counted == rows ? null : file + ": " + counted + " rows, but the manifest says " + rows;
+        return counted == rows
+            ? null
+            : file + ": " + counted + " rows, but the manifest says " + rows;
       }
       if (blocks.size() != checksums.batches().size()) {
-        return file + ": " + blocks.size() + " record batches, but " + checksums.batches().size()
+        return file
+            + ": "
+            + blocks.size()
+            + " record batches, but "
+            + checksums.batches().size()
             + " were written (damaged since)";
       }
       if (sums.crc(ch, 0, ch.size()) == checksums.crc32c()) return null;
       for (int b = 0; b < blocks.size(); b++) {
-        String mismatch = mismatch(sums.of(ch, blocks.get(b), schema), checksums.batches().get(b), schema);
+        String mismatch =
+            mismatch(sums.of(ch, blocks.get(b), schema), checksums.batches().get(b), schema);
         if (mismatch != null) return file + ": " + batchName(b, blocks.size()) + ": " + mismatch;
       }
-      return file + ": checksum mismatch outside the record batches (schema or footer); damaged since it was written";
+      return file
+          + ": checksum mismatch outside the record batches (schema or footer); damaged since it"
+          + " was written";
     } catch (StoreException e) {
       return e.getMessage();
     } catch (IOException | RuntimeException e) {
@@ -225,7 +242,8 @@ public final class Store {
         return "checksum mismatch in column " + schema.getFields().get(f).getName() + damaged;
       }
     }
-    if (read.rows() != written.rows()) return read.rows() + " rows, but " + written.rows() + " were written" + damaged;
+    if (read.rows() != written.rows())
+      return read.rows() + " rows, but " + written.rows() + " were written" + damaged;
     return null;
   }
 
@@ -270,7 +288,11 @@ public final class Store {
     }
     if (out.size() != manifest.samples().rows()) {
       throw new StoreException(
-          file + ": " + out.size() + " samples, but the manifest says " + manifest.samples().rows());
+          file
+              + ": "
+              + out.size()
+              + " samples, but the manifest says "
+              + manifest.samples().rows());
     }
     return out;
   }
@@ -285,7 +307,10 @@ public final class Store {
     LayerEntry entry =
         manifest
             .layer(model, layer)
-            .orElseThrow(() -> new StoreException(dir + ": no layer " + model + "/" + layer + " in the store"));
+            .orElseThrow(
+                () ->
+                    new StoreException(
+                        dir + ": no layer " + model + "/" + layer + " in the store"));
     return openLayer(entry, allocator);
   }
 
@@ -298,7 +323,8 @@ public final class Store {
    * Opens a published layer for reading its sample ids only: the vectors are neither read nor
    * checked ({@link LayerReader#copyVector} fails).
    */
-  public LayerReader openLayerSampleIds(LayerEntry entry, BufferAllocator allocator) throws StoreException {
+  public LayerReader openLayerSampleIds(LayerEntry entry, BufferAllocator allocator)
+      throws StoreException {
     return openLayer(entry, allocator, false);
   }
 

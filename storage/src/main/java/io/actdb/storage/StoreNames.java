@@ -19,15 +19,29 @@ public final class StoreNames {
       problem = "the " + what + " name is empty";
     } else if (name.length() > MAX_LENGTH) {
       problem =
-          "the " + what + " name \"" + name.substring(0, 20) + "...\" has " + name.length()
+          "the "
+              + what
+              + " name \""
+              + name.substring(0, 20)
+              + "...\" has "
+              + name.length()
               + " characters";
     } else if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      problem = "the " + what + " name \"" + visible(name) + "\" holds a tab, line break or other control character";
+      problem =
+          "the "
+              + what
+              + " name \""
+              + visible(name)
+              + "\" holds a tab, line break or other control character";
     } else {
       return;
     }
     throw new StoreException(
-        problem + "; a " + what + " name must be 1 to " + MAX_LENGTH
+        problem
+            + "; a "
+            + what
+            + " name must be 1 to "
+            + MAX_LENGTH
             + " printable characters: choose another");
   }
 

@@ -7,9 +7,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * Turns the relative file names of a manifest into paths, refusing any that would leave the
- * store directory: absolute paths, {@code ..}, and symbolic links that lead outside. A manifest
- * is data anyone can edit; the store must never read or delete a file it does not own.
+ * Turns the relative file names of a manifest into paths, refusing any that would leave the store
+ * directory: absolute paths, {@code ..}, and symbolic links that lead outside. A manifest is data
+ * anyone can edit; the store must never read or delete a file it does not own.
  */
 final class StorePaths {
   private StorePaths() {}
@@ -23,7 +23,9 @@ final class StorePaths {
   static Path inside(Path dir, String relative, String what) throws StoreException {
     if (relative == null || relative.isEmpty()) throw new StoreException(what + " names no file");
     String refusal = what + " names file \"" + relative + "\", which ";
-    String fix = "; refusing this manifest (nothing was read or deleted). Restore the entry or the manifest.";
+    String fix =
+        "; refusing this manifest (nothing was read or deleted). Restore the entry or the"
+            + " manifest.";
     Path path;
     try {
       path = Path.of(relative);
@@ -31,7 +33,8 @@ final class StorePaths {
       throw new StoreException(refusal + "is not a valid file name" + fix);
     }
     if (path.isAbsolute() || relative.startsWith("/") || relative.startsWith("\\")) {
-      throw new StoreException(refusal + "is an absolute path, not a file inside the store directory " + dir + fix);
+      throw new StoreException(
+          refusal + "is an absolute path, not a file inside the store directory " + dir + fix);
     }
     for (Path part : path) {
       String name = part.toString();
@@ -46,12 +49,17 @@ final class StorePaths {
     // A symbolic link on the way may lead anywhere: what counts is where the existing part of
     // the path really is.
     Path existing = resolved;
-    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS))
+      existing = existing.getParent();
     if (existing != null) {
       try {
         if (!existing.toRealPath().startsWith(dir.toRealPath())) {
           throw new StoreException(
-              refusal + "leads out of the store directory " + dir + " through a symbolic link" + fix);
+              refusal
+                  + "leads out of the store directory "
+                  + dir
+                  + " through a symbolic link"
+                  + fix);
         }
       } catch (StoreException e) {
         throw e;

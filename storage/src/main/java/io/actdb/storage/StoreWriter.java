@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -25,38 +26,48 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * The one writer of a store directory (a lock file keeps out other writers; readers need no
- * lock). Every change is published the same way: the new file is written under a temporary
- * name, synced and renamed to a name never used before (it carries the manifest generation),
- * then the manifest is replaced the same way. A process killed at any moment therefore leaves
- * the previous manifest and the files it names intact; the next writer removes the leftovers.
+ * The one writer of a store directory (a lock file keeps out other writers; readers need no lock).
+ * Every change is published the same way: the new file is written under a temporary name, synced
+ * and renamed to a name never used before (it carries the manifest generation), then the manifest
+ * is replaced the same way. A process killed at any moment therefore leaves the previous manifest
+ * and the files it names intact; the next writer removes the leftovers.
  */
 public final class StoreWriter implements AutoCloseable {
   static final String LOCK_FILE = ".lock";
   static final String ACTIVATIONS_DIR = "activations";
   static final String TEMP_SUFFIX = ".tmp";
-  private static final Pattern SAMPLES_FILE = Pattern.compile("samples-g[0-9]+(-[0-9]+)?\\.arrow(\\.tmp)?");
-  private static final Pattern LAYER_FILE = Pattern.compile(".+-g[0-9]+(-[0-9]+)?\\.arrow(\\.tmp)?");
+  private static final Pattern SAMPLES_FILE =
+      Pattern.compile("samples-g[0-9]+(-[0-9]+)?\\.arrow(\\.tmp)?");
+  private static final Pattern LAYER_FILE =
+      Pattern.compile(".+-g[0-9]+(-[0-9]+)?\\.arrow(\\.tmp)?");
 
   private final Path dir;
   private final BufferAllocator allocator;
   private final boolean ownsAllocator;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  /** This writer made the directory, or the first manifest in it: undone if nothing is published. */
+
+  /**
+   * This writer made the directory, or the first manifest in it: undone if nothing is published.
+   */
   private final boolean createdDirectory;
+
   private boolean createdManifest;
   private Manifest manifest;
+
   /** Layers being written, not yet committed or abandoned. */
   private final List<LayerWriter> openLayers = new ArrayList<>();
+
   private boolean closed;
 
-  private StoreWriter(Path dir, BufferAllocator allocator, boolean ownsAllocator) throws IOException {
+  private StoreWriter(Path dir, BufferAllocator allocator, boolean ownsAllocator)
+      throws IOException {
     this.dir = dir.toAbsolutePath().normalize();
     this.allocator = allocator;
     this.ownsAllocator = ownsAllocator;
     if (Files.exists(this.dir) && !Files.isDirectory(this.dir)) {
-      throw new StoreException(this.dir + ": not a directory; a store is a directory (use a new or empty one)");
+      throw new StoreException(
+          this.dir + ": not a directory; a store is a directory (use a new or empty one)");
     }
     this.createdDirectory = !Files.exists(this.dir);
     if (createdDirectory) {
@@ -67,7 +78,9 @@ public final class StoreWriter implements AutoCloseable {
     FileChannel channel = null;
     FileLock acquired = null;
     try {
-      channel = FileChannel.open(this.dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              this.dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       try {
         acquired = channel.tryLock();
       } catch (OverlappingFileLockException e) {
@@ -75,7 +88,9 @@ public final class StoreWriter implements AutoCloseable {
       }
       if (acquired == null) {
         throw new StoreException(
-            this.dir + ": another writer (an extract or import) is writing this store; wait for it to end");
+            this.dir
+                + ": another writer (an extract or import) is writing this store; wait for it to"
+                + " end");
       }
       Path manifestFile = this.dir.resolve(Manifest.FILE_NAME);
       if (Files.exists(manifestFile)) {
@@ -102,8 +117,8 @@ public final class StoreWriter implements AutoCloseable {
 
   /**
    * A directory without a manifest may become a store only when it is empty (a lock file or a
-   * manifest temporary file of a writer killed before its first publication aside): anything
-   * else there belongs to someone else, or to a store whose manifest was lost.
+   * manifest temporary file of a writer killed before its first publication aside): anything else
+   * there belongs to someone else, or to a store whose manifest was lost.
    */
   private void refuseForeignDirectory() throws IOException {
     if (Files.exists(dir.resolve(Manifest.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) return;
@@ -111,13 +126,17 @@ public final class StoreWriter implements AutoCloseable {
     try (Stream<Path> entries = Files.list(dir)) {
       for (Path p : (Iterable<Path>) entries::iterator) {
         String name = p.getFileName().toString();
-        if (!name.equals(LOCK_FILE) && !name.equals(Manifest.FILE_NAME + TEMP_SUFFIX)) foreign.add(name);
+        if (!name.equals(LOCK_FILE) && !name.equals(Manifest.FILE_NAME + TEMP_SUFFIX))
+          foreign.add(name);
       }
     }
     if (!foreign.isEmpty()) {
       foreign.sort(null);
       throw new StoreException(
-          dir + ": not an actdb store (no " + Manifest.FILE_NAME + ", but it holds "
+          dir
+              + ": not an actdb store (no "
+              + Manifest.FILE_NAME
+              + ", but it holds "
               + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
               + (foreign.size() > 3 ? ", ..." : "")
               + "); use an empty or new directory. Nothing was changed.");
@@ -135,7 +154,9 @@ public final class StoreWriter implements AutoCloseable {
     }
   }
 
-  /** Opens the store for writing with Arrow memory taken from {@code allocator} (not closed here). */
+  /**
+   * Opens the store for writing with Arrow memory taken from {@code allocator} (not closed here).
+   */
   public static StoreWriter open(Path dir, BufferAllocator allocator) throws IOException {
     return new StoreWriter(dir, allocator, false);
   }
@@ -151,36 +172,54 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   /**
-   * Starts writing layer {@code model/layer}; it replaces any published layer of that name
-   * when committed. Several layers may be written at once (an extraction captures them in one
-   * pass), each committed on its own; one writer per layer name.
+   * Starts writing layer {@code model/layer}; it replaces any published layer of that name when
+   * committed. Several layers may be written at once (an extraction captures them in one pass),
+   * each committed on its own; one writer per layer name.
    *
-   * @param pooling how vectors were made from feature maps ({@code avg}, {@code flatten},
-   *     {@code none}, {@code imported})
+   * @param pooling how vectors were made from feature maps ({@code avg}, {@code flatten}, {@code
+   *     none}, {@code imported})
    */
-  public LayerWriter beginLayer(String model, String layer, int dim, String pooling) throws IOException {
+  public LayerWriter beginLayer(String model, String layer, int dim, String pooling)
+      throws IOException {
     checkOpen();
     checkName("model", model);
     checkName("layer", layer);
     if (dim <= 0) throw new IllegalArgumentException("dim must be positive, got " + dim);
     for (LayerWriter open : openLayers) {
       if (open.model().equals(model) && open.layer().equals(layer)) {
-        throw new IllegalStateException("layer " + model + "/" + layer + " is already being written");
+        throw new IllegalStateException(
+            "layer " + model + "/" + layer + " is already being written");
       }
     }
     String relative =
-        ACTIVATIONS_DIR + "/" + fileSafe(model) + "/" + fileSafe(layer) + "-g" + (manifest.generation() + 1) + ".arrow";
+        ACTIVATIONS_DIR
+            + "/"
+            + fileSafe(model)
+            + "/"
+            + fileSafe(layer)
+            + "-g"
+            + (manifest.generation() + 1)
+            + ".arrow";
     // A name already used by a published file (possible only after a crash between two
     // writers' generations) gets a counter.
     int attempt = 1;
     while (Files.exists(dir.resolve(relative)) || referenced(relative) || beingWritten(relative)) {
       relative =
-          ACTIVATIONS_DIR + "/" + fileSafe(model) + "/" + fileSafe(layer) + "-g"
-              + (manifest.generation() + 1) + "-" + attempt++ + ".arrow";
+          ACTIVATIONS_DIR
+              + "/"
+              + fileSafe(model)
+              + "/"
+              + fileSafe(layer)
+              + "-g"
+              + (manifest.generation() + 1)
+              + "-"
+              + attempt++
+              + ".arrow";
     }
     Path target = dir.resolve(relative);
     Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-    LayerWriter writer = new LayerWriter(this, model, layer, dim, pooling, temp, relative, allocator);
+    LayerWriter writer =
+        new LayerWriter(this, model, layer, dim, pooling, temp, relative, allocator);
     openLayers.add(writer);
     return writer;
   }
@@ -207,10 +246,17 @@ public final class StoreWriter implements AutoCloseable {
    *
    * @return the published layer entries, in the order of {@code layers}
    */
-  public List<LayerEntry> publish(Collection<Sample> missingSamples, List<LayerWriter> layers) throws IOException {
+  public List<LayerEntry> publish(Collection<Sample> missingSamples, List<LayerWriter> layers)
+      throws IOException {
     checkOpen();
     for (LayerWriter w : layers) {
-      if (!openLayers.contains(w)) throw new IllegalStateException("layer " + w.model() + "/" + w.layer() + " is closed, or not being written by this writer");
+      if (!openLayers.contains(w))
+        throw new IllegalStateException(
+            "layer "
+                + w.model()
+                + "/"
+                + w.layer()
+                + " is closed, or not being written by this writer");
     }
     long generation = manifest.generation() + 1;
     Manifest next = manifest;
@@ -232,7 +278,9 @@ public final class StoreWriter implements AutoCloseable {
       }
       if (next == manifest) return entries;
       Manifest previous = manifest;
-      writeManifest(new Manifest(next.format(), next.formatVersion(), generation, next.samples(), next.layers()));
+      writeManifest(
+          new Manifest(
+              next.format(), next.formatVersion(), generation, next.samples(), next.layers()));
       placed.clear();
       deleteReplaced(previous);
       return entries;
@@ -284,8 +332,8 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   /**
-   * Adds samples and publishes the new samples file. A sample whose id is already in the store
-   * must carry the same metadata (it is then left as it is).
+   * Adds samples and publishes the new samples file. A sample whose id is already in the store must
+   * carry the same metadata (it is then left as it is).
    *
    * @return how many samples were new
    * @throws StoreException if an id is given twice with different metadata
@@ -295,8 +343,8 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   /**
-   * Adds the samples whose ids the store does not have yet, leaving the others as they are
-   * (their metadata may differ): how imported layers bring their samples.
+   * Adds the samples whose ids the store does not have yet, leaving the others as they are (their
+   * metadata may differ): how imported layers bring their samples.
    *
    * @return how many samples were new
    */
@@ -324,13 +372,14 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   /**
-   * Merges {@code samples} into the published ones and writes the result to a new samples file
-   * in place (added to {@code placed}), not yet in the manifest.
+   * Merges {@code samples} into the published ones and writes the result to a new samples file in
+   * place (added to {@code placed}), not yet in the manifest.
    *
    * @return its entry, or null when no sample is new and the store has a samples file
    */
   private SamplesEntry writeSamples(
-      Collection<Sample> samples, boolean keepExisting, long generation, List<Path> placed) throws IOException {
+      Collection<Sample> samples, boolean keepExisting, long generation, List<Path> placed)
+      throws IOException {
     TreeMap<Long, Sample> merged = new TreeMap<>();
     for (Sample s : Store.readSamples(dir, manifest, allocator)) merged.put(s.id(), s);
     int added = 0;
@@ -341,8 +390,13 @@ public final class StoreWriter implements AutoCloseable {
         added++;
       } else if (!keepExisting && !existing.equals(s)) {
         throw new StoreException(
-            dir + ": sample_id " + s.id() + " is already in the store as " + existing
-                + "; refusing to replace it with " + s);
+            dir
+                + ": sample_id "
+                + s.id()
+                + " is already in the store as "
+                + existing
+                + "; refusing to replace it with "
+                + s);
       }
     }
     if (added == 0 && manifest.samples() != null) return null;
@@ -361,7 +415,8 @@ public final class StoreWriter implements AutoCloseable {
     return entry;
   }
 
-  private SamplesEntry writeSamplesFile(Path file, Collection<Sample> samples, String relative) throws IOException {
+  private SamplesEntry writeSamplesFile(Path file, Collection<Sample> samples, String relative)
+      throws IOException {
     final int batch = 8192;
     try (BufferAllocator child = allocator.newChildAllocator("samples", 0, Long.MAX_VALUE);
         VectorSchemaRoot root = VectorSchemaRoot.create(StoreSchemas.samples(), child);
@@ -395,7 +450,7 @@ public final class StoreWriter implements AutoCloseable {
 
   private static void setText(VarCharVector v, int i, String text) {
     if (text == null) v.setNull(i);
-    else v.setSafe(i, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    else v.setSafe(i, text.getBytes(StandardCharsets.UTF_8));
   }
 
   private void writeManifest(Manifest next) throws IOException {
@@ -405,9 +460,9 @@ public final class StoreWriter implements AutoCloseable {
 
   /**
    * Deletes what an interrupted writer left: its temporary files, and files renamed into place
-   * whose manifest was never written. Only names this writer gives its files are considered
-   * ({@code samples-g<N>.arrow}, {@code activations/<model>/<layer>-g<N>.arrow}, each also with
-   * {@code .tmp}), never through a symbolic link; a file the manifest names is kept.
+   * whose manifest was never written. Only names this writer gives its files are considered ({@code
+   * samples-g<N>.arrow}, {@code activations/<model>/<layer>-g<N>.arrow}, each also with {@code
+   * .tmp}), never through a symbolic link; a file the manifest names is kept.
    */
   private void removeLeftovers() throws IOException {
     Set<Path> keep = new HashSet<>();
@@ -434,7 +489,8 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   private static void removeIfLeftover(Path p, Set<Path> keep) throws IOException {
-    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !keep.contains(p.normalize())) Files.deleteIfExists(p);
+    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !keep.contains(p.normalize()))
+      Files.deleteIfExists(p);
   }
 
   /** Undoes the creation of a store nothing was published to: manifest, lock, empty folders. */
@@ -468,7 +524,8 @@ public final class StoreWriter implements AutoCloseable {
   static String fileSafe(String name) {
     StringBuilder b = new StringBuilder();
     for (char c : name.toCharArray()) {
-      b.append(Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '-' || c == '_' ? c : '_');
+      b.append(
+          Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '-' || c == '_' ? c : '_');
     }
     String s = b.toString();
     return s.startsWith(".") ? "_" + s : s;

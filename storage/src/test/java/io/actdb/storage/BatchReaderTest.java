@@ -60,7 +60,9 @@ class BatchReaderTest {
       assertEquals(ROWS, reader.rowCount());
       // vec before sample_id: the projection's order, not the file's
       VectorSchemaRoot root = reader.project(1, 0);
-      assertEquals(List.of(StoreSchemas.VEC, StoreSchemas.SAMPLE_ID), root.getSchema().getFields().stream().map(f -> f.getName()).toList());
+      assertEquals(
+          List.of(StoreSchemas.VEC, StoreSchemas.SAMPLE_ID),
+          root.getSchema().getFields().stream().map(f -> f.getName()).toList());
       long rowsSeen = 0;
       for (int b = batches - 1; b >= 0; b--) {
         int rows = reader.load(b, layer.checksums().batches().get(b));
@@ -69,7 +71,8 @@ class BatchReaderTest {
         BigIntVector ids = (BigIntVector) root.getVector(1);
         for (int i = 0; i < rows; i++) {
           long id = ids.get(i);
-          for (int j = 0; j < DIM; j++) assertEquals(StoreTest.value(id, j, 3), values.get(i * DIM + j), "id " + id);
+          for (int j = 0; j < DIM; j++)
+            assertEquals(StoreTest.value(id, j, 3), values.get(i * DIM + j), "id " + id);
         }
         rowsSeen += rows;
       }
@@ -86,7 +89,10 @@ class BatchReaderTest {
     }
     ArrowBlock damaged = blocks.get(1);
     // the body ends with batch 1's vector floats
-    StoreReliabilityTest.flip(file, damaged.getOffset() + damaged.getMetadataLength() + damaged.getBodyLength() - 100, 64);
+    StoreReliabilityTest.flip(
+        file,
+        damaged.getOffset() + damaged.getMetadataLength() + damaged.getBodyLength() - 100,
+        64);
 
     List<Long> ids = new ArrayList<>();
     try (BatchReader reader = BatchReader.open(file, allocator)) {
@@ -102,8 +108,18 @@ class BatchReaderTest {
     try (BatchReader reader = BatchReader.open(file, "layer m/l", null, allocator)) {
       reader.project(0, 1);
       reader.load(0, layer.checksums().batches().get(0));
-      StoreException e = assertThrows(StoreException.class, () -> reader.load(1, layer.checksums().batches().get(1)));
-      assertTrue(e.getMessage().startsWith("layer m/l (" + file + "): record batch 1 of " + blocks.size() + ": checksum mismatch in column vec"), e.getMessage());
+      StoreException e =
+          assertThrows(
+              StoreException.class, () -> reader.load(1, layer.checksums().batches().get(1)));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "layer m/l ("
+                      + file
+                      + "): record batch 1 of "
+                      + blocks.size()
+                      + ": checksum mismatch in column vec"),
+          e.getMessage());
       // unchecked, the damaged floats load: the checksums are what catches them
       assertTrue(reader.load(1, null) > 0);
     }
@@ -115,26 +131,35 @@ class BatchReaderTest {
       assertEquals(ROWS, count);
       assertThrows(IllegalStateException.class, () -> ids2.copyVector(0, new float[DIM], 0));
     }
-    StoreException full = assertThrows(StoreException.class, () -> StoreTest.readAndCheck(store, "m", "l", 3, allocator));
+    StoreException full =
+        assertThrows(
+            StoreException.class, () -> StoreTest.readAndCheck(store, "m", "l", 3, allocator));
     assertTrue(full.getMessage().contains(file + ": record batch 1 of"), full.getMessage());
   }
 
   @Test
   void filesThatCannotBeReadAreNamed() throws IOException {
     Path missing = dir.resolve("missing.arrow");
-    StoreException none = assertThrows(StoreException.class, () -> BatchReader.open(missing, "x", () -> "gone for a reason", allocator));
+    StoreException none =
+        assertThrows(
+            StoreException.class,
+            () -> BatchReader.open(missing, "x", () -> "gone for a reason", allocator));
     assertEquals("x (" + missing + "): gone for a reason", none.getMessage());
 
     Path garbage = dir.resolve("garbage.arrow");
     Files.write(garbage, new byte[1000]);
-    StoreException bad = assertThrows(StoreException.class, () -> BatchReader.open(garbage, allocator));
-    assertTrue(bad.getMessage().startsWith(garbage + ": not an Arrow IPC file, or truncated"), bad.getMessage());
+    StoreException bad =
+        assertThrows(StoreException.class, () -> BatchReader.open(garbage, allocator));
+    assertTrue(
+        bad.getMessage().startsWith(garbage + ": not an Arrow IPC file, or truncated"),
+        bad.getMessage());
 
     Path file = store.fileOf(layer);
     byte[] bytes = Files.readAllBytes(file);
     Path truncated = dir.resolve("truncated.arrow");
     Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 10));
-    StoreException cut = assertThrows(StoreException.class, () -> BatchReader.open(truncated, allocator));
+    StoreException cut =
+        assertThrows(StoreException.class, () -> BatchReader.open(truncated, allocator));
     assertTrue(cut.getMessage().startsWith(truncated + ": "), cut.getMessage());
   }
 }

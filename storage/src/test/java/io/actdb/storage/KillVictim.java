@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A writer process for {@link KilledWriterTest}: publishes samples and layers in a loop until
- * it is killed. Layer {@code m<g % 3>/l<g>} holds rows of {@link StoreTest#value} with salt g,
- * so a reader can check every value without knowing how far the writer got.
+ * A writer process for {@link KilledWriterTest}: publishes samples and layers in a loop until it is
+ * killed. Layer {@code m<g % 3>/l<g>} holds rows of {@link StoreTest#value} with salt g, so a
+ * reader can check every value without knowing how far the writer got.
  */
 public final class KillVictim {
   private KillVictim() {}
@@ -25,11 +25,13 @@ public final class KillVictim {
       System.out.flush();
       for (int g = 0; ; g++) {
         List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < rowsOf(g); i++) samples.add(new Sample(i, "train", i % 10, "c" + (i % 10), "victim"));
+        for (int i = 0; i < rowsOf(g); i++)
+          samples.add(new Sample(i, "train", i % 10, "c" + (i % 10), "victim"));
         w.addSamples(samples);
         StoreTest.writeLayer(w, "m" + (g % 3), "l" + g, DIM, 0, rowsOf(g), g);
         // replace an earlier layer now and then, so kills also hit a replacement
-        if (g % 4 == 3) StoreTest.writeLayer(w, "m" + ((g - 3) % 3), "l" + (g - 3), DIM, 0, rowsOf(g - 3), g - 3);
+        if (g % 4 == 3)
+          StoreTest.writeLayer(w, "m" + ((g - 3) % 3), "l" + (g - 3), DIM, 0, rowsOf(g - 3), g - 3);
         System.out.println("published " + g);
         System.out.flush();
       }

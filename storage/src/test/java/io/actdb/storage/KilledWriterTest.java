@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills (SIGKILL) a writer process at random moments and checks that the store it leaves
- * opens and shows exactly the published state: every layer the manifest names reads in full
- * with the right values and row count, the samples too, and no other layer appears.
+ * Kills (SIGKILL) a writer process at random moments and checks that the store it leaves opens and
+ * shows exactly the published state: every layer the manifest names reads in full with the right
+ * values and row count, the samples too, and no other layer appears.
  */
 class KilledWriterTest {
   @TempDir Path dir;
@@ -38,7 +38,9 @@ class KilledWriterTest {
       Process victim = start();
       // Wait until it writes (JVM start-up takes long on a busy machine), then kill it at a
       // random moment within its first few publications.
-      BufferedReader lines = new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
       String line;
       while ((line = lines.readLine()) != null && !line.equals("writing")) {
         // JVM warnings before the first line of the victim's own
@@ -56,7 +58,8 @@ class KilledWriterTest {
     // The kills did land at different points: several distinct published states were checked.
     assertTrue(generationsSeen.size() >= 3, "states checked: " + generationsSeen);
     // ... and some in the middle of writing a file (a temporary file was left behind).
-    System.out.println("kills: " + kills + ", mid-write: " + midWrite + ", states: " + generationsSeen);
+    System.out.println(
+        "kills: " + kills + ", mid-write: " + midWrite + ", states: " + generationsSeen);
     assertTrue(midWrite >= 1, "kills that hit a write: " + midWrite + " of " + kills);
     // Leftovers of the killed writers go when the next writer opens.
     StoreWriter.open(dir).close();

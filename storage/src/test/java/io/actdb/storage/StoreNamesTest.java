@@ -27,7 +27,10 @@ class StoreNamesTest {
     for (String[] c : cases) {
       StoreException e = assertThrows(StoreException.class, () -> StoreNames.check("layer", c[0]));
       assertTrue(e.getMessage().contains(c[1]), e.getMessage());
-      assertTrue(e.getMessage().endsWith("a layer name must be 1 to 200 printable characters: choose another"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .endsWith("a layer name must be 1 to 200 printable characters: choose another"),
+          e.getMessage());
     }
   }
 }

@@ -54,7 +54,8 @@ class StoreReliabilityTest {
   private void storeWithOneLayer(int rows) throws IOException {
     try (StoreWriter w = StoreWriter.open(dir, allocator)) {
       List<Sample> samples = new ArrayList<>();
-      for (int i = 0; i < rows; i++) samples.add(new Sample(i, i % 2 == 0 ? "train" : "test", i % 10, "c" + (i % 10), "t"));
+      for (int i = 0; i < rows; i++)
+        samples.add(new Sample(i, i % 2 == 0 ? "train" : "test", i % 10, "c" + (i % 10), "t"));
       w.addSamples(samples);
       StoreTest.writeLayer(w, "m", "l", 64, 0, rows, 1);
     }
@@ -82,22 +83,38 @@ class StoreReliabilityTest {
     Files.writeString(outsideArrow, "not the store's");
     storeWithOneLayer(10);
     Files.createSymbolicLink(dir.resolve("activations/escape"), outsideDir);
-    String original = layer((ObjectNode) JSON.readTree(dir.resolve(Manifest.FILE_NAME).toFile())).get("file").asText();
+    String original =
+        layer((ObjectNode) JSON.readTree(dir.resolve(Manifest.FILE_NAME).toFile()))
+            .get("file")
+            .asText();
 
-    for (String hostile : List.of(precious.toString(), "../precious.txt", "activations/../../precious.txt", "activations/escape/l-g2.arrow")) {
+    for (String hostile :
+        List.of(
+            precious.toString(),
+            "../precious.txt",
+            "activations/../../precious.txt",
+            "activations/escape/l-g2.arrow")) {
       editManifest(m -> layer(m).put("file", hostile));
       StoreException read = assertThrows(StoreException.class, () -> Store.open(dir), hostile);
-      assertTrue(read.getMessage().contains("manifest.json") && read.getMessage().contains("layer m/l")
-          && read.getMessage().contains(hostile), read.getMessage());
-      StoreException write = assertThrows(StoreException.class, () -> StoreWriter.open(dir, allocator), hostile);
-      assertTrue(write.getMessage().contains("layer m/l") && write.getMessage().contains(hostile), write.getMessage());
+      assertTrue(
+          read.getMessage().contains("manifest.json")
+              && read.getMessage().contains("layer m/l")
+              && read.getMessage().contains(hostile),
+          read.getMessage());
+      StoreException write =
+          assertThrows(StoreException.class, () -> StoreWriter.open(dir, allocator), hostile);
+      assertTrue(
+          write.getMessage().contains("layer m/l") && write.getMessage().contains(hostile),
+          write.getMessage());
       assertEquals("a researcher's only copy", Files.readString(precious));
       assertEquals("not the store's", Files.readString(outsideArrow));
-      // the store's own file, no longer named, is not deleted either: nothing happens under a bad manifest
+      // the store's own file, no longer named, is not deleted either: nothing happens under a bad
+      // manifest
       assertTrue(Files.exists(dir.resolve(original)));
     }
     editManifest(m -> ((ObjectNode) m.get("samples")).put("file", "../precious.txt"));
-    StoreException samples = assertThrows(StoreException.class, () -> StoreWriter.open(dir, allocator));
+    StoreException samples =
+        assertThrows(StoreException.class, () -> StoreWriter.open(dir, allocator));
     assertTrue(samples.getMessage().contains("samples"), samples.getMessage());
     assertEquals("a researcher's only copy", Files.readString(precious));
   }
@@ -111,13 +128,19 @@ class StoreReliabilityTest {
     Files.writeString(mine, "mine");
     List<Path> before = listing(dir);
     List<byte[]> contents = new ArrayList<>();
-    for (Path p : before) contents.add(Files.isRegularFile(p) ? Files.readAllBytes(p) : new byte[0]);
+    for (Path p : before)
+      contents.add(Files.isRegularFile(p) ? Files.readAllBytes(p) : new byte[0]);
 
     StoreException e = assertThrows(StoreException.class, () -> StoreWriter.open(dir, allocator));
-    assertTrue(e.getMessage().contains("not an actdb store") && e.getMessage().contains("use an empty or new directory"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("not an actdb store")
+            && e.getMessage().contains("use an empty or new directory"),
+        e.getMessage());
     assertEquals(before, listing(dir));
     for (int i = 0; i < before.size(); i++) {
-      if (Files.isRegularFile(before.get(i))) assertArrayEquals(contents.get(i), Files.readAllBytes(before.get(i)), before.get(i).toString());
+      if (Files.isRegularFile(before.get(i)))
+        assertArrayEquals(
+            contents.get(i), Files.readAllBytes(before.get(i)), before.get(i).toString());
     }
     assertFalse(Files.exists(dir.resolve(Manifest.FILE_NAME)));
   }
@@ -132,7 +155,8 @@ class StoreReliabilityTest {
       try (StoreWriter w = StoreWriter.open(d, allocator)) {
         StoreTest.writeLayer(w, "m", "l", 4, 0, 3, 1);
       }
-      assertEquals(3, StoreTest.readAndCheck(Store.open(d), "m", "l", 1, allocator).size(), d.toString());
+      assertEquals(
+          3, StoreTest.readAndCheck(Store.open(d), "m", "l", 1, allocator).size(), d.toString());
     }
   }
 
@@ -199,14 +223,23 @@ class StoreReliabilityTest {
     long at = damaged.getOffset() + damaged.getMetadataLength() + damaged.getBodyLength() - 100;
     flip(file, at, 64);
 
-    assertEquals(List.of(), store.check(allocator, true), "the quick check reads sizes and footers only");
+    assertEquals(
+        List.of(), store.check(allocator, true), "the quick check reads sizes and footers only");
     List<String> problems = store.check(allocator);
     assertEquals(1, problems.size(), problems.toString());
     String problem = problems.get(0);
-    assertTrue(problem.contains(file.toString()) && problem.contains("record batch 1 of " + blocks.size())
-        && problem.contains("column vec"), problem);
-    StoreException read = assertThrows(StoreException.class, () -> StoreTest.readAndCheck(store, "m", "l", 1, allocator));
-    assertTrue(read.getMessage().contains(file.toString()) && read.getMessage().contains("record batch 1 of"), read.getMessage());
+    assertTrue(
+        problem.contains(file.toString())
+            && problem.contains("record batch 1 of " + blocks.size())
+            && problem.contains("column vec"),
+        problem);
+    StoreException read =
+        assertThrows(
+            StoreException.class, () -> StoreTest.readAndCheck(store, "m", "l", 1, allocator));
+    assertTrue(
+        read.getMessage().contains(file.toString())
+            && read.getMessage().contains("record batch 1 of"),
+        read.getMessage());
   }
 
   @Test
@@ -220,11 +253,15 @@ class StoreReliabilityTest {
 
     List<String> problems = store.check(allocator);
     assertEquals(1, problems.size(), problems.toString());
-    assertTrue(problems.get(0).contains(file.toString()) && problems.get(0).contains("record batch 0 of 1"), problems.get(0));
+    assertTrue(
+        problems.get(0).contains(file.toString())
+            && problems.get(0).contains("record batch 0 of 1"),
+        problems.get(0));
     StoreException read = assertThrows(StoreException.class, () -> store.samples(allocator));
     assertTrue(read.getMessage().contains(file.toString()), read.getMessage());
     try (StoreWriter w = StoreWriter.open(dir, allocator)) {
-      assertThrows(StoreException.class, () -> w.addSamples(List.of(new Sample(5000, "x", 1, "y", "z"))));
+      assertThrows(
+          StoreException.class, () -> w.addSamples(List.of(new Sample(5000, "x", 1, "y", "z"))));
     }
     assertEquals(store.manifest(), Store.open(dir).manifest(), "nothing was published");
   }
@@ -235,7 +272,11 @@ class StoreReliabilityTest {
     byte[] good = Files.readAllBytes(dir.resolve(Manifest.FILE_NAME));
     editManifest(m -> layer(m).put("rows", 2999));
     StoreException rows = assertThrows(StoreException.class, () -> Store.open(dir));
-    assertTrue(rows.getMessage().contains("layer m/l") && rows.getMessage().contains("2999") && rows.getMessage().contains("3000"), rows.getMessage());
+    assertTrue(
+        rows.getMessage().contains("layer m/l")
+            && rows.getMessage().contains("2999")
+            && rows.getMessage().contains("3000"),
+        rows.getMessage());
     assertThrows(StoreException.class, () -> StoreWriter.open(dir, allocator));
 
     Files.write(dir.resolve(Manifest.FILE_NAME), good);
@@ -252,10 +293,11 @@ class StoreReliabilityTest {
   @Test
   void storesWrittenBeforeChecksumsStillOpenAndTheFullCheckCountsTheirRows() throws IOException {
     storeWithOneLayer(3000);
-    editManifest(m -> {
-      layer(m).putNull("checksums");
-      ((ObjectNode) m.get("samples")).remove("checksums");
-    });
+    editManifest(
+        m -> {
+          layer(m).putNull("checksums");
+          ((ObjectNode) m.get("samples")).remove("checksums");
+        });
     Store store = Store.open(dir);
     assertFalse(store.hasChecksums());
     assertEquals(List.of(), store.check(allocator));

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -41,7 +43,8 @@ class StoreTest {
     return (float) (id * 0.25 + j * 0.001 + salt);
   }
 
-  static LayerEntry writeLayer(StoreWriter w, String model, String layer, int dim, long firstId, int rows, int salt)
+  static LayerEntry writeLayer(
+      StoreWriter w, String model, String layer, int dim, long firstId, int rows, int salt)
       throws IOException {
     try (LayerWriter lw = w.beginLayer(model, layer, dim, "avg")) {
       float[] v = new float[dim];
@@ -55,8 +58,8 @@ class StoreTest {
   }
 
   /** Reads a whole layer and checks every value against {@link #value}; returns the ids. */
-  static List<Long> readAndCheck(Store store, String model, String layer, int salt, BufferAllocator a)
-      throws IOException {
+  static List<Long> readAndCheck(
+      Store store, String model, String layer, int salt, BufferAllocator a) throws IOException {
     List<Long> ids = new ArrayList<>();
     try (LayerReader r = store.openLayer(model, layer, a)) {
       float[] v = new float[r.dim()];
@@ -66,7 +69,8 @@ class StoreTest {
           r.copyVector(i, v, 0);
           for (int j = 0; j < v.length; j++) {
             if (v[j] != value(id, j, salt)) {
-              throw new AssertionError(model + "/" + layer + " id " + id + " element " + j + ": " + v[j]);
+              throw new AssertionError(
+                  model + "/" + layer + " id " + id + " element " + j + ": " + v[j]);
             }
           }
           ids.add(id);
@@ -79,7 +83,12 @@ class StoreTest {
   @Test
   void writesAndReadsLayersAndSamples() throws IOException {
     try (StoreWriter w = StoreWriter.open(dir, allocator)) {
-      assertEquals(2, w.addSamples(List.of(new Sample(0, "train", 3, "Dress", "idx:0"), new Sample(1, "test", null, null, null))));
+      assertEquals(
+          2,
+          w.addSamples(
+              List.of(
+                  new Sample(0, "train", 3, "Dress", "idx:0"),
+                  new Sample(1, "test", null, null, null))));
       // 5000 rows at dim 3 span several batches (2048 rows each), the last one partial.
       writeLayer(w, "cnn", "conv1", 3, 0, 5000, 1);
       writeLayer(w, "cnn", "fc", 700, 10, 1, 2);
@@ -98,7 +107,8 @@ class StoreTest {
     assertEquals(List.of(10L), readAndCheck(store, "cnn", "fc", 2, allocator));
     assertEquals(List.of(), readAndCheck(store, "mlp", "h1", 3, allocator));
     assertEquals(
-        List.of(new Sample(0, "train", 3, "Dress", "idx:0"), new Sample(1, "test", null, null, null)),
+        List.of(
+            new Sample(0, "train", 3, "Dress", "idx:0"), new Sample(1, "test", null, null, null)),
         store.samples(allocator));
     assertEquals(List.of(), store.check(allocator));
   }
@@ -131,7 +141,10 @@ class StoreTest {
     assertEquals(3000, readAndCheck(store, "m", "b", 8, allocator).size());
     assertEquals(List.of(), store.check(allocator));
     try (var files = Files.walk(dir)) {
-      assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".tmp")).toList(), "abandoned layer left a file");
+      assertEquals(
+          List.of(),
+          files.filter(f -> f.toString().endsWith(".tmp")).toList(),
+          "abandoned layer left a file");
     }
   }
 
@@ -177,7 +190,8 @@ class StoreTest {
       try (LayerWriter lw = w.beginLayer("a", "l1", 4, "avg")) {
         lw.append(99, new float[4], 0);
       } // closed without commit
-      assertEquals(new String(before), new String(Files.readAllBytes(dir.resolve(Manifest.FILE_NAME))));
+      assertEquals(
+          new String(before), new String(Files.readAllBytes(dir.resolve(Manifest.FILE_NAME))));
     }
     assertEquals(1, arrowFiles().size());
     assertEquals(10, readAndCheck(Store.open(dir), "a", "l1", 1, allocator).size());
@@ -198,7 +212,9 @@ class StoreTest {
       w.addSamples(List.of(new Sample(5, "train", 1, "a", null)));
       assertEquals(0, w.addSamples(List.of(new Sample(5, "train", 1, "a", null))));
       StoreException e =
-          assertThrows(StoreException.class, () -> w.addSamples(List.of(new Sample(5, "test", 1, "a", null))));
+          assertThrows(
+              StoreException.class,
+              () -> w.addSamples(List.of(new Sample(5, "test", 1, "a", null))));
       assertTrue(e.getMessage().contains("sample_id 5"), e.getMessage());
     }
     assertEquals(1, Store.open(dir).samples(allocator).size());
@@ -215,20 +231,29 @@ class StoreTest {
     Store store = Store.open(dir);
     Path truncated = store.fileOf(store.manifest().layer("m", "truncated").orElseThrow());
     byte[] bytes = Files.readAllBytes(truncated);
-    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+    Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 100));
     Files.delete(store.fileOf(store.manifest().layer("m", "missing").orElseThrow()));
     Path garbage = store.fileOf(store.manifest().layer("m", "garbage").orElseThrow());
     byte[] noise = new byte[(int) Files.size(garbage)];
-    new java.util.Random(1).nextBytes(noise);
+    new Random(1).nextBytes(noise);
     Files.write(garbage, noise);
 
     store = Store.open(dir);
     List<String> problems = store.check(allocator);
     assertEquals(3, problems.size(), problems.toString());
-    assertTrue(problems.stream().anyMatch(p -> p.contains(truncated.toString()) && p.contains("truncated")), problems.toString());
+    assertTrue(
+        problems.stream()
+            .anyMatch(p -> p.contains(truncated.toString()) && p.contains("truncated")),
+        problems.toString());
     assertTrue(problems.stream().anyMatch(p -> p.contains("missing")), problems.toString());
-    assertTrue(problems.stream().anyMatch(p -> p.contains(garbage.toString()) && p.contains("not a readable Arrow file")), problems.toString());
-    StoreException e = assertThrows(StoreException.class, () -> Store.open(dir).openLayer("m", "truncated", allocator));
+    assertTrue(
+        problems.stream()
+            .anyMatch(
+                p -> p.contains(garbage.toString()) && p.contains("not a readable Arrow file")),
+        problems.toString());
+    StoreException e =
+        assertThrows(
+            StoreException.class, () -> Store.open(dir).openLayer("m", "truncated", allocator));
     assertTrue(e.getMessage().contains(truncated.getFileName().toString()), e.getMessage());
     assertEquals(3000, readAndCheck(store, "m", "good", 1, allocator).size());
   }
@@ -245,14 +270,19 @@ class StoreTest {
     LayerEntry entry = store.layers().get(0);
     String problem = store.problemOf(entry, allocator);
     assertNotNull(problem);
-    assertTrue(problem.contains(store.fileOf(entry).toString()) && problem.contains("8 floats but the manifest says 9"), problem);
+    assertTrue(
+        problem.contains(store.fileOf(entry).toString())
+            && problem.contains("8 floats but the manifest says 9"),
+        problem);
   }
 
   @Test
   void manifestProblemsAreClear() throws IOException {
     StoreException none = assertThrows(StoreException.class, () -> Store.open(dir));
     assertTrue(none.getMessage().contains("not an actdb store"), none.getMessage());
-    Files.writeString(dir.resolve(Manifest.FILE_NAME), "{\"format\":\"actdb-store\",\"format_version\":7,\"generation\":1,\"layers\":[]}");
+    Files.writeString(
+        dir.resolve(Manifest.FILE_NAME),
+        "{\"format\":\"actdb-store\",\"format_version\":7,\"generation\":1,\"layers\":[]}");
     StoreException newer = assertThrows(StoreException.class, () -> Store.open(dir));
     assertTrue(newer.getMessage().contains("version 7"), newer.getMessage());
     Files.writeString(dir.resolve(Manifest.FILE_NAME), "{\"format\":\"actdb-sto");
@@ -291,7 +321,9 @@ class StoreTest {
 
   private List<Path> arrowFiles() throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(p -> p.toString().endsWith(".arrow")).filter(p -> !p.getFileName().toString().startsWith("samples")).toList();
+      return s.filter(p -> p.toString().endsWith(".arrow"))
+          .filter(p -> !p.getFileName().toString().startsWith("samples"))
+          .toList();
     }
   }
 }

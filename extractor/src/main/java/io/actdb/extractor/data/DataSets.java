@@ -17,19 +17,21 @@ import java.util.List;
  *   <li>a folder with one subfolder of images per class: an {@link ImageFolder}, split = the
  *       folder's name;
  *   <li>an IDX images file {@code *-images-idx3-ubyte[.gz]} with its labels file beside it (ids =
- *       image index; 28 × 28 images only; label names are the numbers unless the file or its
- *       folder is named like Fashion-MNIST).
+ *       image index; 28 × 28 images only; label names are the numbers unless the file or its folder
+ *       is named like Fashion-MNIST).
  * </ul>
  *
- * The names come first: a folder called {@code fashion-mnist} is reached as {@code ./fashion-mnist}.
+ * The names come first: a folder called {@code fashion-mnist} is reached as {@code
+ * ./fashion-mnist}.
  */
 public final class DataSets {
   private DataSets() {}
 
   /** The accepted forms, for help texts and error messages. */
   public static final String FORMS =
-      "fashion-mnist, fashion-mnist:test, fashion-mnist:train, a folder with one subfolder of images per class,"
-          + " or an IDX images file (*-images-idx3-ubyte[.gz] with *-labels-idx1-ubyte[.gz] beside it)";
+      "fashion-mnist, fashion-mnist:test, fashion-mnist:train, a folder with one subfolder of"
+          + " images per class, or an IDX images file (*-images-idx3-ubyte[.gz] with"
+          + " *-labels-idx1-ubyte[.gz] beside it)";
 
   private static final String FASHION = "fashion-mnist";
 
@@ -53,14 +55,18 @@ public final class DataSets {
       case FASHION + ":train" -> {
         return FashionMnist.installedTrain()
             .orElseThrow(
-                () -> new ExtractorException(
-                    "fashion-mnist:train: the 60 000 training images are not installed; install Debian's"
-                        + " dataset-fashion-mnist package, or set " + FashionMnist.FOLDER_VARIABLE
-                        + " to a folder holding train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz"));
+                () ->
+                    new ExtractorException(
+                        "fashion-mnist:train: the 60 000 training images are not installed; install"
+                            + " Debian's dataset-fashion-mnist package, or set "
+                            + FashionMnist.FOLDER_VARIABLE
+                            + " to a folder holding train-images-idx3-ubyte.gz and"
+                            + " train-labels-idx1-ubyte.gz"));
       }
       default -> {
         if (spec.startsWith(FASHION + ":")) {
-          throw new ExtractorException("unknown Fashion-MNIST split in --data " + spec + "; accepted: " + FORMS);
+          throw new ExtractorException(
+              "unknown Fashion-MNIST split in --data " + spec + "; accepted: " + FORMS);
         }
         return openPath(spec);
       }
@@ -72,14 +78,19 @@ public final class DataSets {
     try {
       path = Path.of(spec);
     } catch (InvalidPathException e) {
-      throw new ExtractorException("--data " + spec + " is neither a known data set nor a valid path; accepted: " + FORMS);
+      throw new ExtractorException(
+          "--data " + spec + " is neither a known data set nor a valid path; accepted: " + FORMS);
     }
     if (Files.isDirectory(path)) return ImageFolder.open(path);
     if (Files.isRegularFile(path) && IdxImages.isImagesFile(path)) return IdxImages.open(path);
     if (Files.exists(path)) {
-      throw new ExtractorException("--data " + spec + " is a file but not an IDX images file; accepted: " + FORMS);
+      throw new ExtractorException(
+          "--data " + spec + " is a file but not an IDX images file; accepted: " + FORMS);
     }
     throw new ExtractorException(
-        "--data " + spec + " is not a known data set name and no such file or folder exists; accepted: " + FORMS);
+        "--data "
+            + spec
+            + " is not a known data set name and no such file or folder exists; accepted: "
+            + FORMS);
   }
 }

@@ -10,19 +10,29 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Fashion-MNIST: 28×28 grey images of 10 clothing classes. The 10 000-image test set ships
- * inside actdb; the 60 000 training images are used when Debian's {@code dataset-fashion-mnist}
- * package (or a folder named by {@code ACTDB_FASHION_MNIST}) provides them.
+ * Fashion-MNIST: 28×28 grey images of 10 clothing classes. The 10 000-image test set ships inside
+ * actdb; the 60 000 training images are used when Debian's {@code dataset-fashion-mnist} package
+ * (or a folder named by {@code ACTDB_FASHION_MNIST}) provides them.
  *
- * <p>Sample ids are stable whatever is installed: training image {@code i} is {@code i}, test
- * image {@code i} is {@code 60000 + i}.
+ * <p>Sample ids are stable whatever is installed: training image {@code i} is {@code i}, test image
+ * {@code i} is {@code 60000 + i}.
  */
 public final class FashionMnist {
   private FashionMnist() {}
 
   /** Class names, by label. */
   public static final List<String> CLASS_NAMES =
-      List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+      List.of(
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
 
   public static final int TRAIN_SIZE = 60_000;
   public static final int SIDE = 28;
@@ -34,10 +44,11 @@ public final class FashionMnist {
   public static final String FOLDER_VARIABLE = "ACTDB_FASHION_MNIST";
 
   /**
-   * One split: images (n × 28 × 28 unsigned bytes) and their labels. As a sample source each
-   * image is one channel of 28 × 28 floats, pixel / 255.
+   * One split: images (n × 28 × 28 unsigned bytes) and their labels. As a sample source each image
+   * is one channel of 28 × 28 floats, pixel / 255.
    */
-  public record Split(String name, IdxFile images, IdxFile labels, long firstSampleId, String source)
+  public record Split(
+      String name, IdxFile images, IdxFile labels, long firstSampleId, String source)
       implements SampleSource {
     public Split {
       if (images.count() != labels.count()) {
@@ -118,7 +129,8 @@ public final class FashionMnist {
       Path labels = folder.resolve("train-labels-idx1-ubyte.gz");
       if (Files.isRegularFile(images) && Files.isRegularFile(labels)) {
         return Optional.of(
-            new Split("train", file(images), file(labels), 0, "fashion-mnist/train (" + folder + ")"));
+            new Split(
+                "train", file(images), file(labels), 0, "fashion-mnist/train (" + folder + ")"));
       }
     }
     return Optional.empty();
@@ -134,7 +146,9 @@ public final class FashionMnist {
 
   private static IdxFile resource(String name) throws IOException {
     try (InputStream in = FashionMnist.class.getResourceAsStream(name)) {
-      if (in == null) throw new IOException("the embedded Fashion-MNIST file " + name + " is missing from the actdb jar");
+      if (in == null)
+        throw new IOException(
+            "the embedded Fashion-MNIST file " + name + " is missing from the actdb jar");
       return IdxFile.read(in, "embedded " + name);
     }
   }

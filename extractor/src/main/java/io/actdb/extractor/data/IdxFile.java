@@ -1,18 +1,20 @@
 package io.actdb.extractor.data;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
- * An IDX file (the MNIST / Fashion-MNIST format): a magic number whose third byte is the
- * element type (only {@code 0x08}, unsigned byte, is used by these data sets) and whose fourth
- * is the number of dimensions, the dimensions as big-endian int32, then the data. Gzipped files
- * are recognised by their first bytes.
+ * An IDX file (the MNIST / Fashion-MNIST format): a magic number whose third byte is the element
+ * type (only {@code 0x08}, unsigned byte, is used by these data sets) and whose fourth is the
+ * number of dimensions, the dimensions as big-endian int32, then the data. Gzipped files are
+ * recognised by their first bytes.
  *
  * @param dims the dimensions, e.g. {10000, 28, 28} for images, {10000} for labels
  * @param data the unsigned bytes, row-major
@@ -55,18 +57,22 @@ public record IdxFile(int[] dims, byte[] data) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         body.transferTo(all);
         bytes = all.toByteArray();
-      } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      } catch (ZipException | EOFException e) {
         throw new IOException(where + ": damaged gzip data (" + e.getMessage() + ")", e);
       }
     }
-    if (bytes.length < 4) throw new IOException(where + ": not an IDX file (" + bytes.length + " bytes)");
+    if (bytes.length < 4)
+      throw new IOException(where + ": not an IDX file (" + bytes.length + " bytes)");
     ByteBuffer header = ByteBuffer.wrap(bytes);
     if (bytes[0] != 0 || bytes[1] != 0) {
-      throw new IOException(where + ": not an IDX file (the magic number does not start with two zero bytes)");
+      throw new IOException(
+          where + ": not an IDX file (the magic number does not start with two zero bytes)");
     }
     if ((bytes[2] & 0xff) != UNSIGNED_BYTE) {
       throw new IOException(
-          where + ": IDX element type 0x" + Integer.toHexString(bytes[2] & 0xff)
+          where
+              + ": IDX element type 0x"
+              + Integer.toHexString(bytes[2] & 0xff)
               + " is not supported (only unsigned bytes, 0x08)");
     }
     int rank = bytes[3] & 0xff;
@@ -84,10 +90,17 @@ public record IdxFile(int[] dims, byte[] data) {
     long available = bytes.length - offset;
     if (available < size) {
       throw new IOException(
-          where + ": truncated: " + Arrays.toString(dims) + " needs " + size + " bytes of data, found " + available);
+          where
+              + ": truncated: "
+              + Arrays.toString(dims)
+              + " needs "
+              + size
+              + " bytes of data, found "
+              + available);
     }
     if (available > size) {
-      throw new IOException(where + ": " + (available - size) + " bytes after the data " + Arrays.toString(dims));
+      throw new IOException(
+          where + ": " + (available - size) + " bytes after the data " + Arrays.toString(dims));
     }
     return new IdxFile(dims, Arrays.copyOfRange(bytes, (int) offset, bytes.length));
   }

@@ -11,9 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An IDX images file named in the MNIST way ({@code <prefix>-images-idx3-ubyte}, optionally
- * {@code .gz}) with its labels file beside it ({@code <prefix>-labels-idx1-ubyte}, gzipped or
- * not), as a {@link FashionMnist.Split}: 28 × 28 grey images, one channel, pixel / 255.
+ * An IDX images file named in the MNIST way ({@code <prefix>-images-idx3-ubyte}, optionally {@code
+ * .gz}) with its labels file beside it ({@code <prefix>-labels-idx1-ubyte}, gzipped or not), as a
+ * {@link FashionMnist.Split}: 28 × 28 grey images, one channel, pixel / 255.
  *
  * <p>Sample ids are the image indices 0, 1, 2, ... of the file (unlike the {@code fashion-mnist}
  * forms, whose test images start at 60000). The split is {@code train} for the prefix {@code
@@ -33,29 +33,49 @@ final class IdxImages {
 
   static SampleSource open(Path images) throws ExtractorException {
     Matcher m = NAME.matcher(images.getFileName().toString());
-    if (!m.matches()) throw new ExtractorException(images + ": not named like an IDX images file (*-images-idx3-ubyte[.gz])");
+    if (!m.matches())
+      throw new ExtractorException(
+          images + ": not named like an IDX images file (*-images-idx3-ubyte[.gz])");
     String prefix = m.group(1);
     String labelsName = prefix + "-labels" + m.group(2) + "idx1-ubyte";
     Path labels = images.resolveSibling(labelsName + (m.group(3) == null ? "" : ".gz"));
-    if (!Files.isRegularFile(labels)) labels = images.resolveSibling(labelsName + (m.group(3) == null ? ".gz" : ""));
+    if (!Files.isRegularFile(labels))
+      labels = images.resolveSibling(labelsName + (m.group(3) == null ? ".gz" : ""));
     if (!Files.isRegularFile(labels)) {
       throw new ExtractorException(
-          images + ": its labels file " + labelsName + "[.gz] is missing from " + images.toAbsolutePath().getParent());
+          images
+              + ": its labels file "
+              + labelsName
+              + "[.gz] is missing from "
+              + images.toAbsolutePath().getParent());
     }
     IdxFile imageData = read(images);
     IdxFile labelData = read(labels);
     int[] dims = imageData.dims();
     if (dims.length != 3 || dims[1] != FashionMnist.SIDE || dims[2] != FashionMnist.SIDE) {
-      throw new ExtractorException(images + ": only 28 × 28 images (the MNIST family) are supported, not " + shape(dims));
+      throw new ExtractorException(
+          images + ": only 28 × 28 images (the MNIST family) are supported, not " + shape(dims));
     }
     if (labelData.dims().length != 1 || labelData.count() != imageData.count()) {
       throw new ExtractorException(
-          labels + ": expected " + imageData.count() + " labels for " + images + ", found " + shape(labelData.dims()));
+          labels
+              + ": expected "
+              + imageData.count()
+              + " labels for "
+              + images
+              + ", found "
+              + shape(labelData.dims()));
     }
     boolean fashion = mentionsFashion(images);
     for (int i = 0; fashion && i < labelData.count(); i++) {
       if (labelData.value(i, 0) >= FashionMnist.CLASS_NAMES.size()) {
-        throw new ExtractorException(labels + ": label " + labelData.value(i, 0) + " of image " + i + " is not a Fashion-MNIST class (0..9)");
+        throw new ExtractorException(
+            labels
+                + ": label "
+                + labelData.value(i, 0)
+                + " of image "
+                + i
+                + " is not a Fashion-MNIST class (0..9)");
       }
     }
     var split = new FashionMnist.Split(splitOf(prefix), imageData, labelData, 0, images.toString());
@@ -124,7 +144,8 @@ final class IdxImages {
     @Override
     public Sample sample(int i) {
       int label = split.label(i);
-      return new Sample(split.sampleId(i), split.name(), label, Integer.toString(label), split.source());
+      return new Sample(
+          split.sampleId(i), split.name(), label, Integer.toString(label), split.source());
     }
 
     @Override

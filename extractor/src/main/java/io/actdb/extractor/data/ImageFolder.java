@@ -24,21 +24,21 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * A folder of images with one subfolder per class, as torchvision's {@code ImageFolder} reads
- * it: the class is the subfolder's name, labels number the subfolders in name order, and each
- * image goes through {@link ImageNetPreprocessing} (3 × 224 × 224).
+ * A folder of images with one subfolder per class, as torchvision's {@code ImageFolder} reads it:
+ * the class is the subfolder's name, labels number the subfolders in name order, and each image
+ * goes through {@link ImageNetPreprocessing} (3 × 224 × 224).
  *
- * <p>Images are the files named {@code .jpg}, {@code .jpeg}, {@code .png}, {@code .bmp} or
- * {@code .gif} (any case) anywhere below a class subfolder, ordered by relative path compared
- * name by name (so by class first). Names starting with a dot are skipped, files and folders
- * alike. Files lying directly in the top folder belong to no class and are ignored, as
- * torchvision does. A class subfolder without images still takes its label number.
+ * <p>Images are the files named {@code .jpg}, {@code .jpeg}, {@code .png}, {@code .bmp} or {@code
+ * .gif} (any case) anywhere below a class subfolder, ordered by relative path compared name by name
+ * (so by class first). Names starting with a dot are skipped, files and folders alike. Files lying
+ * directly in the top folder belong to no class and are ignored, as torchvision does. A class
+ * subfolder without images still takes its label number.
  *
  * <p>A sample's id is the first 8 bytes of the SHA-256 of its relative path (UTF-8, {@code /}
  * separators, Unicode NFC so that macOS and Linux copies agree), made non-negative: ids do not
  * change when images are added or removed elsewhere, but do when an image is renamed or moved. The
- * sample's {@code source} is that relative path, its split the one given (by default the
- * folder's name). Files are only decoded by {@link #read}.
+ * sample's {@code source} is that relative path, its split the one given (by default the folder's
+ * name). Files are only decoded by {@link #read}.
  */
 public final class ImageFolder implements SampleSource {
   private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
@@ -48,7 +48,8 @@ public final class ImageFolder implements SampleSource {
   private final List<Path> files;
   private final List<Sample> samples;
 
-  private ImageFolder(Path folder, List<String> classNames, List<Path> files, List<Sample> samples) {
+  private ImageFolder(
+      Path folder, List<String> classNames, List<Path> files, List<Sample> samples) {
     this.folder = folder;
     this.classNames = classNames;
     this.files = files;
@@ -81,8 +82,11 @@ public final class ImageFolder implements SampleSource {
     }
     if (classFolders.isEmpty()) {
       throw new ExtractorException(
-          "empty folder: " + folder + " has no class subfolders (expected one subfolder of images per class"
-              + (loose > 0 ? "; the " + loose + " images directly in it belong to no class" : "") + ")");
+          "empty folder: "
+              + folder
+              + " has no class subfolders (expected one subfolder of images per class"
+              + (loose > 0 ? "; the " + loose + " images directly in it belong to no class" : "")
+              + ")");
     }
     classFolders.sort(Comparator.comparing(p -> nfc(p.getFileName().toString())));
 
@@ -100,7 +104,14 @@ public final class ImageFolder implements SampleSource {
         String previous = pathById.putIfAbsent(id, relative);
         if (previous != null) {
           throw new ExtractorException(
-              folder + ": " + previous + " and " + relative + " get the same sample id " + id + "; rename one of them");
+              folder
+                  + ": "
+                  + previous
+                  + " and "
+                  + relative
+                  + " get the same sample id "
+                  + id
+                  + "; rename one of them");
         }
         files.add(file);
         samples.add(new Sample(id, split, label, className, relative));
@@ -108,10 +119,15 @@ public final class ImageFolder implements SampleSource {
     }
     if (files.isEmpty()) {
       throw new ExtractorException(
-          "empty folder: " + folder + " has no images (" + String.join(", ", EXTENSIONS.stream().sorted().toList())
-              + ") in its class subfolders " + classNames);
+          "empty folder: "
+              + folder
+              + " has no images ("
+              + String.join(", ", EXTENSIONS.stream().sorted().toList())
+              + ") in its class subfolders "
+              + classNames);
     }
-    return new ImageFolder(folder, List.copyOf(classNames), List.copyOf(files), List.copyOf(samples));
+    return new ImageFolder(
+        folder, List.copyOf(classNames), List.copyOf(files), List.copyOf(samples));
   }
 
   /** The class names, by label. */
@@ -166,7 +182,8 @@ public final class ImageFolder implements SampleSource {
       throw new ExtractorException(file + ": cannot decode the image (" + e.getMessage() + ")", e);
     }
     if (image == null) {
-      throw new ExtractorException(file + ": not an image that Java can decode (no ImageIO reader recognises it)");
+      throw new ExtractorException(
+          file + ": not an image that Java can decode (no ImageIO reader recognises it)");
     }
     ImageNetPreprocessing.apply(image, target, offset);
   }
@@ -174,7 +191,9 @@ public final class ImageFolder implements SampleSource {
   /** The id of the image at {@code relative} (a {@code /}-separated path below the top folder). */
   public static long idOf(String relative) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(nfc(relative).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(nfc(relative).getBytes(StandardCharsets.UTF_8));
       return ByteBuffer.wrap(digest, 0, Long.BYTES).getLong() & Long.MAX_VALUE;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
@@ -189,7 +208,8 @@ public final class ImageFolder implements SampleSource {
           .filter(p -> !hiddenBelow(classFolder, p))
           .filter(p -> Files.isRegularFile(p) && isImage(p))
           .forEach(found::add);
-      found.sort(Comparator.comparing(p -> relativeName(classFolder, p), ImageFolder::compareByName));
+      found.sort(
+          Comparator.comparing(p -> relativeName(classFolder, p), ImageFolder::compareByName));
       return found;
     } catch (IOException | UncheckedIOException e) {
       throw new ExtractorException("cannot list " + classFolder + ": " + e.getMessage(), e);

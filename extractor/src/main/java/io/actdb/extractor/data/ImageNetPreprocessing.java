@@ -11,11 +11,10 @@ import java.awt.image.BufferedImage;
  *
  * <p>The resize is Pillow's antialiased bilinear filter (see {@link TriangleFilter}). Differences
  * from torchvision with Pillow: Pillow rounds to 8 bits after each of its two resize passes while
- * this keeps floats, so a resized value can differ by about one step of 1/255 before
- * normalisation (up to ~0.02 after dividing by std); images whose shorter side is already 256 are
- * not resampled and match exactly. Decoders also differ: Java's JPEG decoder and libjpeg can
- * disagree by a few levels on some pixels. Like Pillow, no EXIF rotation and no colour management
- * are applied.
+ * this keeps floats, so a resized value can differ by about one step of 1/255 before normalisation
+ * (up to ~0.02 after dividing by std); images whose shorter side is already 256 are not resampled
+ * and match exactly. Decoders also differ: Java's JPEG decoder and libjpeg can disagree by a few
+ * levels on some pixels. Like Pillow, no EXIF rotation and no colour management are applied.
  */
 public final class ImageNetPreprocessing {
   private ImageNetPreprocessing() {}
@@ -27,7 +26,10 @@ public final class ImageNetPreprocessing {
   static final float[] MEAN = {0.485f, 0.456f, 0.406f};
   static final float[] STD = {0.229f, 0.224f, 0.225f};
 
-  /** Writes the transformed image ({@code 3 × 224 × 224} floats) into {@code target} from {@code offset}. */
+  /**
+   * Writes the transformed image ({@code 3 × 224 × 224} floats) into {@code target} from {@code
+   * offset}.
+   */
   public static void apply(BufferedImage image, float[] target, int offset) {
     int w = image.getWidth();
     int h = image.getHeight();
@@ -55,7 +57,8 @@ public final class ImageNetPreprocessing {
       source.read(y, row[0], row[1], row[2]);
       for (int c = 0; c < CHANNELS; c++) {
         for (int x = 0; x < CROP; x++) {
-          // Rounding each sum to float keeps uniform areas exact: the weights sum to 1 within a few ulps.
+          // Rounding each sum to float keeps uniform areas exact: the weights sum to 1 within a few
+          // ulps.
           mid[c][(y - y0) * CROP + x] = (float) columns.apply(x, row[c], 0, 1);
         }
       }

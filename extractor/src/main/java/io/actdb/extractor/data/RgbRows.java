@@ -8,8 +8,8 @@ import java.awt.image.Raster;
 
 /**
  * Rows of a decoded image as red, green and blue values on the 0..255 scale, the way Pillow's
- * {@code convert("RGB")} sees them: grey is copied to all three channels, palettes are looked
- * up, alpha is dropped (not blended), and stored values are taken as they are, without colour
+ * {@code convert("RGB")} sees them: grey is copied to all three channels, palettes are looked up,
+ * alpha is dropped (not blended), and stored values are taken as they are, without colour
  * management.
  */
 final class RgbRows {
@@ -42,13 +42,16 @@ final class RgbRows {
   private static Kind kindOf(ColorModel cm) {
     if (cm instanceof IndexColorModel || cm.isAlphaPremultiplied()) return Kind.CONVERTED;
     int type = cm.getColorSpace().getType();
-    // Java treats 8-bit grey as linear and would brighten it on conversion to sRGB; Pillow does not.
+    // Java treats 8-bit grey as linear and would brighten it on conversion to sRGB; Pillow does
+    // not.
     if (type == ColorSpace.TYPE_GRAY && cm.getNumColorComponents() == 1) return Kind.GREY;
     if (type == ColorSpace.TYPE_RGB && cm.getNumColorComponents() == 3) return Kind.RGB;
     return Kind.CONVERTED;
   }
 
-  /** Writes row {@code y} into {@code red}, {@code green} and {@code blue} (one value per column). */
+  /**
+   * Writes row {@code y} into {@code red}, {@code green} and {@code blue} (one value per column).
+   */
   void read(int y, float[] red, float[] green, float[] blue) {
     int w = image.getWidth();
     switch (kind) {

@@ -4,9 +4,9 @@ import io.actdb.storage.Sample;
 import java.io.IOException;
 
 /**
- * A data set as the extractor sees it: a fixed number of samples, each with its store
- * metadata and a preprocessed input tensor of shape channels × height × width (row-major
- * floats). Implementations are safe to read from one thread at a time.
+ * A data set as the extractor sees it: a fixed number of samples, each with its store metadata and
+ * a preprocessed input tensor of shape channels × height × width (row-major floats).
+ * Implementations are safe to read from one thread at a time.
  */
 public interface SampleSource {
   /** A short description for progress lines and error messages, e.g. the folder. */

@@ -13,7 +13,15 @@ public final class SampleSources {
   public static SampleSource range(SampleSource source, int from, int to) {
     if (from < 0 || to > source.size() || from > to) {
       throw new IllegalArgumentException(
-          "range " + from + ".." + to + " outside " + source.description() + " (" + source.size() + " samples)");
+          "range "
+              + from
+              + ".."
+              + to
+              + " outside "
+              + source.description()
+              + " ("
+              + source.size()
+              + " samples)");
     }
     return new SameShape(source) {
       @Override
@@ -25,7 +33,6 @@ public final class SampleSources {
       public int size() {
         return to - from;
       }
-
 
       @Override
       public Sample sample(int i) {
@@ -40,8 +47,8 @@ public final class SampleSources {
   }
 
   /**
-   * The same samples with another split name in their metadata (ids unchanged): e.g. part of a
-   * test set used for training when no training set is installed.
+   * The same samples with another split name in their metadata (ids unchanged): e.g. part of a test
+   * set used for training when no training set is installed.
    */
   public static SampleSource withSplit(SampleSource source, String split) {
     return new SameShape(source) {
@@ -54,7 +61,6 @@ public final class SampleSources {
       public int size() {
         return source.size();
       }
-
 
       @Override
       public Sample sample(int i) {
@@ -74,15 +80,24 @@ public final class SampleSources {
     if (sources.isEmpty()) throw new IllegalArgumentException("no sample sources to concatenate");
     SampleSource first = sources.getFirst();
     for (SampleSource s : sources) {
-      if (s.channels() != first.channels() || s.height() != first.height() || s.width() != first.width()) {
+      if (s.channels() != first.channels()
+          || s.height() != first.height()
+          || s.width() != first.width()) {
         throw new IllegalArgumentException(
-            s.description() + " has inputs of " + shape(s) + " but " + first.description() + " has " + shape(first));
+            s.description()
+                + " has inputs of "
+                + shape(s)
+                + " but "
+                + first.description()
+                + " has "
+                + shape(first));
       }
     }
     if (sources.size() == 1) return first;
     List<SampleSource> parts = List.copyOf(sources);
     int[] starts = new int[parts.size() + 1];
-    for (int p = 0; p < parts.size(); p++) starts[p + 1] = Math.addExact(starts[p], parts.get(p).size());
+    for (int p = 0; p < parts.size(); p++)
+      starts[p + 1] = Math.addExact(starts[p], parts.get(p).size());
     List<String> names = new ArrayList<>();
     for (SampleSource s : parts) names.add(s.description());
     String description = String.join(" + ", names);

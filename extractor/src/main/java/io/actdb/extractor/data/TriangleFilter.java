@@ -1,11 +1,11 @@
 package io.actdb.extractor.data;
 
 /**
- * Resampling weights along one axis for Pillow's antialiased bilinear resize (the one
- * torchvision's {@code Resize} uses on images): a triangle filter whose support widens with the
- * scale when shrinking, so every source pixel contributes, and plain bilinear interpolation
- * between pixel centres when enlarging. Weights are kept only for a range of output positions
- * (the centre crop), so a crop of a large resize costs no more than the crop.
+ * Resampling weights along one axis for Pillow's antialiased bilinear resize (the one torchvision's
+ * {@code Resize} uses on images): a triangle filter whose support widens with the scale when
+ * shrinking, so every source pixel contributes, and plain bilinear interpolation between pixel
+ * centres when enlarging. Weights are kept only for a range of output positions (the centre crop),
+ * so a crop of a large resize costs no more than the crop.
  */
 final class TriangleFilter {
   private final int[] first;
@@ -16,7 +16,10 @@ final class TriangleFilter {
     this.weights = weights;
   }
 
-  /** Weights for output positions {@code from .. from + count - 1} of a resize from {@code in} to {@code out}. */
+  /**
+   * Weights for output positions {@code from .. from + count - 1} of a resize from {@code in} to
+   * {@code out}.
+   */
   static TriangleFilter of(int in, int out, int from, int count) {
     double scale = (double) in / out;
     double stretch = Math.max(scale, 1);
@@ -33,7 +36,8 @@ final class TriangleFilter {
         w[s - lo] = Math.max(0, 1 - Math.abs((s + 0.5 - centre) / stretch));
         sum += w[s - lo];
       }
-      // Renormalising drops the part of the filter that falls outside the image (edge pixels repeat).
+      // Renormalising drops the part of the filter that falls outside the image (edge pixels
+      // repeat).
       for (int j = 0; j < w.length; j++) w[j] /= sum;
       first[k] = lo;
       weights[k] = w;

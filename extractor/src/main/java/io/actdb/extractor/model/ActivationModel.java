@@ -17,9 +17,9 @@ public interface ActivationModel extends AutoCloseable {
   List<String> layerNames();
 
   /**
-   * Runs one batch (N × C × H × W, on the model's device) and returns the outputs of the
-   * requested layers, by name, each with N as its first dimension. The arrays belong to the
-   * input's manager, so closing that manager frees them.
+   * Runs one batch (N × C × H × W, on the model's device) and returns the outputs of the requested
+   * layers, by name, each with N as its first dimension. The arrays belong to the input's manager,
+   * so closing that manager frees them.
    */
   Map<String, NDArray> forward(NDArray batch, Set<String> layers);
 

@@ -3,6 +3,7 @@ package io.actdb.extractor.model;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.actdb.extractor.ExtractorException;
+import java.util.Locale;
 
 /** Turns the CLI's {@code --device auto|cpu|gpu} into a DJL device. */
 public final class Devices {
@@ -14,11 +15,11 @@ public final class Devices {
   }
 
   /**
-   * {@code auto} takes the first GPU when PyTorch sees one, else the CPU; {@code gpu} fails
-   * when there is none, saying why.
+   * {@code auto} takes the first GPU when PyTorch sees one, else the CPU; {@code gpu} fails when
+   * there is none, saying why.
    */
   public static Device resolve(String choice) throws ExtractorException {
-    String c = choice == null ? "auto" : choice.trim().toLowerCase(java.util.Locale.ROOT);
+    String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
     return switch (c) {
       case "cpu" -> Device.cpu();
       case "auto" -> engine().getGpuCount() > 0 ? Device.gpu() : Device.cpu();

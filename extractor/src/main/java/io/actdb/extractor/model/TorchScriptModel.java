@@ -21,18 +21,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A TorchScript file (saved by {@code torch.jit.trace} or {@code torch.jit.script}) whose
- * {@code forward} returns the layers to capture: either a dict of named tensors, or a tuple (or
- * one tensor) whose elements the user names. Runs in eval mode on DJL's PyTorch engine.
+ * A TorchScript file (saved by {@code torch.jit.trace} or {@code torch.jit.script}) whose {@code
+ * forward} returns the layers to capture: either a dict of named tensors, or a tuple (or one
+ * tensor) whose elements the user names. Runs in eval mode on DJL's PyTorch engine.
  *
  * <p>Layer order: a tuple's layers come in the tuple's order. DJL does not keep the order of a
- * dict's keys, so a dict's layers come sorted by name, unless names are given: then those keys,
- * in that order, are the layers.
+ * dict's keys, so a dict's layers come sorted by name, unless names are given: then those keys, in
+ * that order, are the layers.
  *
  * <p>Not safe for concurrent use: one forward at a time.
  */
 public final class TorchScriptModel implements ActivationModel {
   static final String ENGINE = "PyTorch";
+
   /** Two rather than one, so a layer whose first dimension is not the batch shows. */
   private static final int PROBE_BATCH = 2;
 
@@ -57,8 +58,8 @@ public final class TorchScriptModel implements ActivationModel {
    * @param outputNames for a model returning a tuple or one tensor: a name per element, in order.
    *     For a model returning a dict: empty for all its keys, else the keys to capture, in order.
    * @param channels the input shape the model expects (without the batch dimension)
-   * @throws ExtractorException naming the file: missing, not TorchScript, an input shape the
-   *     model rejects, or names that do not fit its outputs
+   * @throws ExtractorException naming the file: missing, not TorchScript, an input shape the model
+   *     rejects, or names that do not fit its outputs
    */
   public static TorchScriptModel load(
       Path file, Device device, List<String> outputNames, int channels, int height, int width)
@@ -69,7 +70,8 @@ public final class TorchScriptModel implements ActivationModel {
     Model model = Model.newInstance(name, device, ENGINE);
     try {
       readTorchScript(model, file);
-      TorchScriptOutputs names = probe(model, file, outputNames, new Shape(PROBE_BATCH, channels, height, width));
+      TorchScriptOutputs names =
+          probe(model, file, outputNames, new Shape(PROBE_BATCH, channels, height, width));
       return new TorchScriptModel(name, file, model, names);
     } catch (ExtractorException | RuntimeException e) {
       model.close();
@@ -82,7 +84,8 @@ public final class TorchScriptModel implements ActivationModel {
     try {
       Engine.getEngine(ENGINE);
     } catch (RuntimeException e) {
-      throw new ExtractorException("cannot load " + file + ": the PyTorch engine did not start: " + e.getMessage(), e);
+      throw new ExtractorException(
+          "cannot load " + file + ": the PyTorch engine did not start: " + e.getMessage(), e);
     }
   }
 
@@ -91,21 +94,30 @@ public final class TorchScriptModel implements ActivationModel {
       model.load(file);
     } catch (IOException | MalformedModelException | EngineException e) {
       throw new ExtractorException(
-          file + ": not a TorchScript file (save the model with torch.jit.trace or torch.jit.script"
-              + " and .save(), not torch.save): " + reason(e),
+          file
+              + ": not a TorchScript file (save the model with torch.jit.trace or torch.jit.script"
+              + " and .save(), not torch.save): "
+              + reason(e),
           e);
     }
   }
 
-  private static TorchScriptOutputs probe(Model model, Path file, List<String> outputNames, Shape input)
-      throws ExtractorException {
+  private static TorchScriptOutputs probe(
+      Model model, Path file, List<String> outputNames, Shape input) throws ExtractorException {
     try (NDManager scratch = model.getNDManager().newSubManager()) {
       NDList result;
       try {
-        result = model.getBlock().forward(new ParameterStore(scratch, false), new NDList(scratch.zeros(input)), false);
+        result =
+            model
+                .getBlock()
+                .forward(
+                    new ParameterStore(scratch, false), new NDList(scratch.zeros(input)), false);
       } catch (EngineException e) {
         throw new ExtractorException(
-            file + " rejects input of shape " + shapeText(input) + " (batch × channels × height × width): "
+            file
+                + " rejects input of shape "
+                + shapeText(input)
+                + " (batch × channels × height × width): "
                 + reason(e),
             e);
       }
@@ -115,22 +127,29 @@ public final class TorchScriptModel implements ActivationModel {
     }
   }
 
-  private static void requireBatchFirst(Path file, NDList result, TorchScriptOutputs names) throws ExtractorException {
+  private static void requireBatchFirst(Path file, NDList result, TorchScriptOutputs names)
+      throws ExtractorException {
     for (int i = 0; i < result.size(); i++) {
       Shape shape = result.get(i).getShape();
       if (shape.dimension() == 0 || shape.get(0) != PROBE_BATCH) {
         String layer = names.isDict() ? result.get(i).getName() : names.layers().get(i);
         throw new ExtractorException(
-            file + ": output " + layer + " has shape " + shape + " for a batch of " + PROBE_BATCH
+            file
+                + ": output "
+                + layer
+                + " has shape "
+                + shape
+                + " for a batch of "
+                + PROBE_BATCH
                 + "; every output must have the batch as its first dimension");
       }
     }
   }
 
   /**
-   * The last line of libtorch's message. An error inside a TorchScript forward comes as a
-   * traceback through the model's code, dozens of lines, ending in the Python-style reason
-   * ("RuntimeError: Given groups=1, weight of size ...").
+   * The last line of libtorch's message. An error inside a TorchScript forward comes as a traceback
+   * through the model's code, dozens of lines, ending in the Python-style reason ("RuntimeError:
+   * Given groups=1, weight of size ...").
    */
   private static String reason(Exception e) {
     String message = e.getMessage();

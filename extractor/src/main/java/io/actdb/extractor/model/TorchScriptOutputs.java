@@ -13,8 +13,8 @@ import java.util.TreeSet;
 
 /**
  * How the outputs of a TorchScript {@code forward} map to layer names. DJL hands back a dict as
- * arrays named by their keys, in no particular order, and a tuple (or a single tensor) as
- * unnamed arrays in the tuple's order.
+ * arrays named by their keys, in no particular order, and a tuple (or a single tensor) as unnamed
+ * arrays in the tuple's order.
  *
  * <ul>
  *   <li>A dict and no names: every key is a layer, sorted by name (Python's order is lost).
@@ -38,16 +38,27 @@ final class TorchScriptOutputs {
    * @param source the model file, for error messages
    * @param given the user's names; empty when the model returns a dict
    */
-  static TorchScriptOutputs of(String source, NDList probe, List<String> given) throws ExtractorException {
+  static TorchScriptOutputs of(String source, NDList probe, List<String> given)
+      throws ExtractorException {
     if (isDict(probe)) return forDict(source, probe, given);
     if (given.isEmpty()) {
       throw new ExtractorException(
-          source + " returns " + count(probe.size()) + " without names (a tuple or a tensor, not a dict);"
-              + " name them in order (--outputs with " + probe.size() + " names)");
+          source
+              + " returns "
+              + count(probe.size())
+              + " without names (a tuple or a tensor, not a dict);"
+              + " name them in order (--outputs with "
+              + probe.size()
+              + " names)");
     }
     if (given.size() != probe.size()) {
       throw new ExtractorException(
-          source + " returns " + count(probe.size()) + " but " + given.size() + " names were given: "
+          source
+              + " returns "
+              + count(probe.size())
+              + " but "
+              + given.size()
+              + " names were given: "
               + String.join(", ", given));
     }
     if (Set.copyOf(given).size() != given.size()) {
@@ -64,7 +75,11 @@ final class TorchScriptOutputs {
     for (String name : given) {
       if (!keys.contains(name)) {
         throw new ExtractorException(
-            source + " returns a dict without the key " + name + "; its keys are: " + String.join(", ", keys));
+            source
+                + " returns a dict without the key "
+                + name
+                + "; its keys are: "
+                + String.join(", ", keys));
       }
     }
     if (Set.copyOf(given).size() != given.size()) {
@@ -92,8 +107,8 @@ final class TorchScriptOutputs {
   }
 
   /**
-   * The requested layers (all among {@link #layers()}) of one forward's outputs, in layer
-   * order; closes the other arrays so their native memory goes at once.
+   * The requested layers (all among {@link #layers()}) of one forward's outputs, in layer order;
+   * closes the other arrays so their native memory goes at once.
    */
   Map<String, NDArray> pick(NDList outputs, Set<String> wanted) {
     Map<String, NDArray> byName = new HashMap<>();

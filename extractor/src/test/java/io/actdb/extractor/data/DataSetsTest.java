@@ -57,27 +57,44 @@ class DataSetsTest {
       assertEquals(60_000, train.size());
       assertEquals(59_999, train.sample(59_999).id());
     } else {
-      ExtractorException e = assertThrows(ExtractorException.class, () -> DataSets.open("fashion-mnist:train"));
-      assertTrue(e.getMessage().contains("dataset-fashion-mnist") && e.getMessage().contains("ACTDB_FASHION_MNIST"), e.getMessage());
+      ExtractorException e =
+          assertThrows(ExtractorException.class, () -> DataSets.open("fashion-mnist:train"));
+      assertTrue(
+          e.getMessage().contains("dataset-fashion-mnist")
+              && e.getMessage().contains("ACTDB_FASHION_MNIST"),
+          e.getMessage());
     }
   }
 
   @Test
   void unknownNamesAndMissingPathsListTheAcceptedForms() {
-    ExtractorException e = assertThrows(ExtractorException.class, () -> DataSets.open("fashion-mnist:valid"));
-    assertTrue(e.getMessage().contains("fashion-mnist:valid") && e.getMessage().contains("accepted: fashion-mnist,"), e.getMessage());
+    ExtractorException e =
+        assertThrows(ExtractorException.class, () -> DataSets.open("fashion-mnist:valid"));
+    assertTrue(
+        e.getMessage().contains("fashion-mnist:valid")
+            && e.getMessage().contains("accepted: fashion-mnist,"),
+        e.getMessage());
 
     String missing = dir.resolve("imagenet-val").toString();
     e = assertThrows(ExtractorException.class, () -> DataSets.open(missing));
-    assertTrue(e.getMessage().contains(missing) && e.getMessage().contains("no such file or folder"), e.getMessage());
-    assertTrue(e.getMessage().contains("fashion-mnist:train") && e.getMessage().contains("-images-idx3-ubyte"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(missing) && e.getMessage().contains("no such file or folder"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("fashion-mnist:train")
+            && e.getMessage().contains("-images-idx3-ubyte"),
+        e.getMessage());
   }
 
   @Test
   void otherFilesAreRefused() throws IOException {
     Path csv = Files.writeString(dir.resolve("data.csv"), "a,b\n");
-    ExtractorException e = assertThrows(ExtractorException.class, () -> DataSets.open(csv.toString()));
-    assertTrue(e.getMessage().contains(csv.toString()) && e.getMessage().contains("not an IDX images file"), e.getMessage());
+    ExtractorException e =
+        assertThrows(ExtractorException.class, () -> DataSets.open(csv.toString()));
+    assertTrue(
+        e.getMessage().contains(csv.toString())
+            && e.getMessage().contains("not an IDX images file"),
+        e.getMessage());
   }
 
   @Test
@@ -176,17 +193,23 @@ class DataSetsTest {
   @Test
   void idxProblemsNameTheFile() throws IOException {
     Path images = Files.write(dir.resolve("train-images-idx3-ubyte"), imagesFile());
-    ExtractorException e = assertThrows(ExtractorException.class, () -> DataSets.open(images.toString()));
+    ExtractorException e =
+        assertThrows(ExtractorException.class, () -> DataSets.open(images.toString()));
     assertTrue(e.getMessage().contains("train-labels-idx1-ubyte[.gz] is missing"), e.getMessage());
 
     byte[] twoLabels = idx(new int[] {2}, new byte[] {1, 2});
     Path labels = Files.write(dir.resolve("train-labels-idx1-ubyte"), twoLabels);
     e = assertThrows(ExtractorException.class, () -> DataSets.open(images.toString()));
-    assertTrue(e.getMessage().contains(labels.toString()) && e.getMessage().contains("expected 3 labels"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(labels.toString()) && e.getMessage().contains("expected 3 labels"),
+        e.getMessage());
 
-    Path small = Files.write(dir.resolve("tiny-images-idx3-ubyte"), idx(new int[] {1, 2, 2}, new byte[4]));
+    Path small =
+        Files.write(dir.resolve("tiny-images-idx3-ubyte"), idx(new int[] {1, 2, 2}, new byte[4]));
     Files.write(dir.resolve("tiny-labels-idx1-ubyte"), idx(new int[] {1}, new byte[1]));
     e = assertThrows(ExtractorException.class, () -> DataSets.open(small.toString()));
-    assertTrue(e.getMessage().contains(small.toString()) && e.getMessage().contains("not 1 × 2 × 2"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(small.toString()) && e.getMessage().contains("not 1 × 2 × 2"),
+        e.getMessage());
   }
 }

@@ -16,10 +16,34 @@ class IdxFileTest {
   /** A 2 × 2 × 3 unsigned-byte IDX file written by hand. */
   private static byte[] small() {
     return new byte[] {
-      0, 0, 8, 3, // magic: unsigned bytes, 3 dimensions
-      0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3,
-      1, 2, 3, 4, 5, 6, // item 0
-      7, 8, 9, 10, 11, (byte) 255 // item 1
+      0,
+      0,
+      8,
+      3, // magic: unsigned bytes, 3 dimensions
+      0,
+      0,
+      0,
+      2,
+      0,
+      0,
+      0,
+      2,
+      0,
+      0,
+      0,
+      3,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6, // item 0
+      7,
+      8,
+      9,
+      10,
+      11,
+      (byte) 255 // item 1
     };
   }
 
@@ -47,16 +71,28 @@ class IdxFileTest {
   @Test
   void damagedFilesAreNamed() {
     byte[] truncated = Arrays.copyOf(small(), small().length - 1);
-    IOException e = assertThrows(IOException.class, () -> IdxFile.read(new ByteArrayInputStream(truncated), "cut.idx"));
-    assertTrue(e.getMessage().startsWith("cut.idx: truncated") && e.getMessage().contains("needs 12 bytes of data, found 11"), e.getMessage());
+    IOException e =
+        assertThrows(
+            IOException.class, () -> IdxFile.read(new ByteArrayInputStream(truncated), "cut.idx"));
+    assertTrue(
+        e.getMessage().startsWith("cut.idx: truncated")
+            && e.getMessage().contains("needs 12 bytes of data, found 11"),
+        e.getMessage());
     byte[] longer = Arrays.copyOf(small(), small().length + 3);
-    e = assertThrows(IOException.class, () -> IdxFile.read(new ByteArrayInputStream(longer), "long.idx"));
+    e =
+        assertThrows(
+            IOException.class, () -> IdxFile.read(new ByteArrayInputStream(longer), "long.idx"));
     assertTrue(e.getMessage().contains("3 bytes after the data"), e.getMessage());
     byte[] floats = small();
     floats[2] = 0x0d;
-    e = assertThrows(IOException.class, () -> IdxFile.read(new ByteArrayInputStream(floats), "f.idx"));
+    e =
+        assertThrows(
+            IOException.class, () -> IdxFile.read(new ByteArrayInputStream(floats), "f.idx"));
     assertTrue(e.getMessage().contains("element type 0xd is not supported"), e.getMessage());
-    e = assertThrows(IOException.class, () -> IdxFile.read(new ByteArrayInputStream("hello".getBytes()), "text.txt"));
+    e =
+        assertThrows(
+            IOException.class,
+            () -> IdxFile.read(new ByteArrayInputStream("hello".getBytes()), "text.txt"));
     assertTrue(e.getMessage().contains("not an IDX file"), e.getMessage());
   }
 
@@ -71,7 +107,9 @@ class IdxFileTest {
     int[] thousand = new int[10];
     Arrays.fill(thousand, 1000);
     assertArrayEquals(thousand, perClass);
-    assertArrayEquals(new int[] {9, 2, 1, 1, 6}, new int[] {test.label(0), test.label(1), test.label(2), test.label(3), test.label(4)});
+    assertArrayEquals(
+        new int[] {9, 2, 1, 1, 6},
+        new int[] {test.label(0), test.label(1), test.label(2), test.label(3), test.label(4)});
     assertEquals("Ankle boot", FashionMnist.CLASS_NAMES.get(test.label(0)));
     assertEquals(60_000L, test.sampleId(0));
     // the first image is not blank: 33 456 is the sum of its pixel values (read with Python's gzip)

@@ -46,7 +46,8 @@ class ImageFolderTest {
   private static int[][] randomPixels(int w, int h, long seed) {
     Random random = new Random(seed);
     int[][] pixels = new int[w * h][];
-    for (int i = 0; i < pixels.length; i++) pixels[i] = new int[] {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
+    for (int i = 0; i < pixels.length; i++)
+      pixels[i] = new int[] {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
     return pixels;
   }
 
@@ -97,13 +98,20 @@ class ImageFolderTest {
     for (int[] size : sizes) {
       Path sub = Files.createDirectory(dir.resolve("u" + size[0] + "x" + size[1]));
       float[] out = new float[3 * CROP * CROP];
-      BufferedImage image = rgb(size[0], size[1], uniform(size[0], size[1], colour[0], colour[1], colour[2]));
-      assertTrue(ImageIO.write(image, "png", Files.createDirectory(sub.resolve("c")).resolve("i.png").toFile()));
+      BufferedImage image =
+          rgb(size[0], size[1], uniform(size[0], size[1], colour[0], colour[1], colour[2]));
+      assertTrue(
+          ImageIO.write(
+              image, "png", Files.createDirectory(sub.resolve("c")).resolve("i.png").toFile()));
       ImageFolder.open(sub).read(0, out, 0);
       for (int c = 0; c < 3; c++) {
         float expected = (colour[c] / 255f - MEAN[c]) / STD[c];
         for (int p = 0; p < CROP * CROP; p++) {
-          assertEquals(expected, out[c * CROP * CROP + p], 0f, "size " + Arrays.toString(size) + " channel " + c + " pixel " + p);
+          assertEquals(
+              expected,
+              out[c * CROP * CROP + p],
+              0f,
+              "size " + Arrays.toString(size) + " channel " + c + " pixel " + p);
         }
       }
     }
@@ -111,7 +119,8 @@ class ImageFolderTest {
 
   @Test
   void shorterSideOf256IsOnlyCropped() throws IOException {
-    // 256 × 301: no resize; left = (256 - 224) / 2 = 16, top = round(77 / 2 = 38.5) = 38 (Python rounds halves to even).
+    // 256 × 301: no resize; left = (256 - 224) / 2 = 16, top = round(77 / 2 = 38.5) = 38 (Python
+    // rounds halves to even).
     int w = 256;
     int h = 301;
     int[][] pixels = randomPixels(w, h, 7);
@@ -120,7 +129,8 @@ class ImageFolderTest {
       for (int y = 0; y < CROP; y++) {
         for (int x = 0; x < CROP; x++) {
           int source = pixels[(38 + y) * w + 16 + x][c];
-          assertEquals(normalized(source, c), at(out, c, y, x), 0f, "c=" + c + " y=" + y + " x=" + x);
+          assertEquals(
+              normalized(source, c), at(out, c, y, x), 0f, "c=" + c + " y=" + y + " x=" + x);
         }
       }
     }
@@ -139,7 +149,8 @@ class ImageFolderTest {
           double sx = (16 + x + 0.5) * w / 256.0 - 0.5;
           double sy = (80 + y + 0.5) * h / 384.0 - 0.5;
           double expected = bilinear(pixels, w, h, c, sx, sy);
-          assertEquals(normalized(expected, c), at(out, c, y, x), 1e-5, "c=" + c + " y=" + y + " x=" + x);
+          assertEquals(
+              normalized(expected, c), at(out, c, y, x), 1e-5, "c=" + c + " y=" + y + " x=" + x);
         }
       }
     }
@@ -178,9 +189,11 @@ class ImageFolderTest {
           int firstY = 2 * (38 + y) - 1;
           double expected = 0;
           for (int j = 0; j < 4; j++) {
-            for (int i = 0; i < 4; i++) expected += weights[j] * weights[i] * pixels[(firstY + j) * w + firstX + i][c];
+            for (int i = 0; i < 4; i++)
+              expected += weights[j] * weights[i] * pixels[(firstY + j) * w + firstX + i][c];
           }
-          assertEquals(normalized(expected, c), at(out, c, y, x), 1e-5, "c=" + c + " y=" + y + " x=" + x);
+          assertEquals(
+              normalized(expected, c), at(out, c, y, x), 1e-5, "c=" + c + " y=" + y + " x=" + x);
         }
       }
     }
@@ -206,12 +219,14 @@ class ImageFolderTest {
   void alphaIsDroppedNotBlended() throws IOException {
     BufferedImage image = new BufferedImage(256, 256, BufferedImage.TYPE_INT_ARGB);
     for (int y = 0; y < 256; y++) {
-      for (int x = 0; x < 256; x++) image.setRGB(x, y, (x % 2 == 0 ? 0x00 : 0x80) << 24 | 200 << 16 | 100 << 8 | 50);
+      for (int x = 0; x < 256; x++)
+        image.setRGB(x, y, (x % 2 == 0 ? 0x00 : 0x80) << 24 | 200 << 16 | 100 << 8 | 50);
     }
     float[] out = preprocessOnly(image, "png");
     int[] colour = {200, 100, 50};
     for (int c = 0; c < 3; c++) {
-      for (int p = 0; p < CROP * CROP; p++) assertEquals(normalized(colour[c], c), out[c * CROP * CROP + p], 0f);
+      for (int p = 0; p < CROP * CROP; p++)
+        assertEquals(normalized(colour[c], c), out[c * CROP * CROP + p], 0f);
     }
   }
 
@@ -220,7 +235,9 @@ class ImageFolderTest {
     byte[] r = {0, (byte) 255};
     byte[] g = {0, 17};
     byte[] b = {0, (byte) 130};
-    BufferedImage image = new BufferedImage(256, 256, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 2, r, g, b));
+    BufferedImage image =
+        new BufferedImage(
+            256, 256, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 2, r, g, b));
     for (int y = 0; y < 256; y++) {
       for (int x = 0; x < 256; x++) image.getRaster().setSample(x, y, 0, 1);
     }
@@ -255,7 +272,9 @@ class ImageFolderTest {
     ImageFolder folder = ImageFolder.open(dir, "val");
     // Uppercase sorts before lowercase, as in Python's sorted().
     assertEquals(List.of("Moose", "ant", "empty-class", "zebra"), folder.classNames());
-    List<String> sources = List.of("Moose/m.bmp", "ant/A.JPG", "ant/a.jpeg", "ant/b.png", "ant/sub/c.gif", "zebra/z1.png");
+    List<String> sources =
+        List.of(
+            "Moose/m.bmp", "ant/A.JPG", "ant/a.jpeg", "ant/b.png", "ant/sub/c.gif", "zebra/z1.png");
     int[] labels = {0, 1, 1, 1, 1, 3};
     assertEquals(sources.size(), folder.size());
     for (int i = 0; i < sources.size(); i++) {
@@ -287,7 +306,8 @@ class ImageFolderTest {
     Map<String, Long> before = idsBySource(ImageFolder.open(dir));
     assertEquals(3, before.size());
     assertEquals(3, before.values().stream().distinct().count());
-    byte[] sha = MessageDigest.getInstance("SHA-256").digest("dog/1.png".getBytes(StandardCharsets.UTF_8));
+    byte[] sha =
+        MessageDigest.getInstance("SHA-256").digest("dog/1.png".getBytes(StandardCharsets.UTF_8));
     long expected = ByteBuffer.wrap(sha).getLong() & 0x7fff_ffff_ffff_ffffL;
     assertEquals(expected, before.get("dog/1.png"));
 
@@ -303,7 +323,8 @@ class ImageFolderTest {
 
   private static Map<String, Long> idsBySource(ImageFolder folder) {
     Map<String, Long> ids = new HashMap<>();
-    for (int i = 0; i < folder.size(); i++) ids.put(folder.sample(i).source(), folder.sample(i).id());
+    for (int i = 0; i < folder.size(); i++)
+      ids.put(folder.sample(i).source(), folder.sample(i).id());
     return ids;
   }
 
@@ -317,12 +338,15 @@ class ImageFolderTest {
     byte[] png = Files.readAllBytes(dir.resolve("cat/good.png"));
     Files.write(truncated, Arrays.copyOf(png, 40));
     ImageFolder folder = ImageFolder.open(dir);
-    assertEquals(List.of("cat/good.png", "cat/text.png", "cat/truncated.png"), List.of(folder.sample(0).source(), folder.sample(1).source(), folder.sample(2).source()));
+    assertEquals(
+        List.of("cat/good.png", "cat/text.png", "cat/truncated.png"),
+        List.of(folder.sample(0).source(), folder.sample(1).source(), folder.sample(2).source()));
     float[] out = new float[folder.valuesPerSample()];
     folder.read(0, out, 0);
     for (int i = 1; i <= 2; i++) {
       int index = i;
-      ExtractorException e = assertThrows(ExtractorException.class, () -> folder.read(index, out, 0));
+      ExtractorException e =
+          assertThrows(ExtractorException.class, () -> folder.read(index, out, 0));
       assertTrue(e.getMessage().contains(folder.files().get(i).toString()), e.getMessage());
     }
   }
@@ -330,16 +354,22 @@ class ImageFolderTest {
   @Test
   void emptyAndMissingFoldersAreReported() throws IOException {
     ExtractorException e = assertThrows(ExtractorException.class, () -> ImageFolder.open(dir));
-    assertTrue(e.getMessage().startsWith("empty folder: " + dir) && e.getMessage().contains("no class subfolders"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("empty folder: " + dir)
+            && e.getMessage().contains("no class subfolders"),
+        e.getMessage());
 
     touch("loose.jpg");
     e = assertThrows(ExtractorException.class, () -> ImageFolder.open(dir));
-    assertTrue(e.getMessage().contains("the 1 images directly in it belong to no class"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("the 1 images directly in it belong to no class"), e.getMessage());
 
     touch("cat/readme.txt");
     touch("cat/.hidden.png");
     e = assertThrows(ExtractorException.class, () -> ImageFolder.open(dir));
-    assertTrue(e.getMessage().startsWith("empty folder: " + dir) && e.getMessage().contains("no images"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("empty folder: " + dir) && e.getMessage().contains("no images"),
+        e.getMessage());
 
     Path missing = dir.resolve("nowhere");
     e = assertThrows(ExtractorException.class, () -> ImageFolder.open(missing));

@@ -27,13 +27,14 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the fixtures of {@code make_fixtures.py} (a small CNN with a BatchNorm, saved by torch
- * 1.13) and compares every layer with the outputs PyTorch computed when it saved them.
+ * Runs the fixtures of {@code make_fixtures.py} (a small CNN with a BatchNorm, saved by torch 1.13)
+ * and compares every layer with the outputs PyTorch computed when it saved them.
  */
 class TorchScriptModelTest {
   private static final List<String> LAYERS = List.of("conv1", "conv2", "hidden", "logits");
   private static final int BATCH = 3;
   private static final int SIDE = 28;
+
   /** Relative to a value, or to 1 for values near zero (after ReLU many are exactly 0). */
   private static final double TOLERANCE = 1e-5;
 
@@ -71,7 +72,8 @@ class TorchScriptModelTest {
       assertEquals("tiny_cnn_tuple", model.name());
       assertEquals(names, model.layerNames());
       Map<String, NDArray> out = model.forward(inputBatch(), Set.copyOf(names));
-      for (int i = 0; i < names.size(); i++) assertMatchesPytorch(LAYERS.get(i), out.get(names.get(i)));
+      for (int i = 0; i < names.size(); i++)
+        assertMatchesPytorch(LAYERS.get(i), out.get(names.get(i)));
     }
   }
 
@@ -118,7 +120,8 @@ class TorchScriptModelTest {
   @Test
   void missingFileIsNamed() {
     Path missing = temp.resolve("nothing_here.pt");
-    assertFailsNaming(missing, () -> TorchScriptModel.load(missing, Device.cpu(), List.of(), 1, SIDE, SIDE));
+    assertFailsNaming(
+        missing, () -> TorchScriptModel.load(missing, Device.cpu(), List.of(), 1, SIDE, SIDE));
   }
 
   @Test
@@ -126,21 +129,27 @@ class TorchScriptModelTest {
     byte[] noise = new byte[4096];
     new Random(7).nextBytes(noise);
     Path file = Files.write(temp.resolve("noise.pt"), noise);
-    String message = assertFailsNaming(file, () -> TorchScriptModel.load(file, Device.cpu(), List.of(), 1, SIDE, SIDE));
+    String message =
+        assertFailsNaming(
+            file, () -> TorchScriptModel.load(file, Device.cpu(), List.of(), 1, SIDE, SIDE));
     assertTrue(message.contains("not a TorchScript file"), message);
   }
 
   @Test
   void textFileIsNotTorchScript() throws IOException {
     Path file = Files.writeString(temp.resolve("notes.txt"), "conv1, conv2\n");
-    String message = assertFailsNaming(file, () -> TorchScriptModel.load(file, Device.cpu(), List.of(), 1, SIDE, SIDE));
+    String message =
+        assertFailsNaming(
+            file, () -> TorchScriptModel.load(file, Device.cpu(), List.of(), 1, SIDE, SIDE));
     assertTrue(message.contains("not a TorchScript file"), message);
   }
 
   @Test
   void stateDictSavedWithTorchSaveIsNotTorchScript() throws Exception {
     Path file = fixture("tiny_cnn_state_dict.pt");
-    String message = assertFailsNaming(file, () -> TorchScriptModel.load(file, Device.cpu(), List.of(), 1, SIDE, SIDE));
+    String message =
+        assertFailsNaming(
+            file, () -> TorchScriptModel.load(file, Device.cpu(), List.of(), 1, SIDE, SIDE));
     assertTrue(message.contains("torch.jit.trace"), message);
   }
 
@@ -148,14 +157,18 @@ class TorchScriptModelTest {
   void tupleWithTooFewNames() throws Exception {
     Path file = fixture("tiny_cnn_tuple.pt");
     String message =
-        assertFailsNaming(file, () -> TorchScriptModel.load(file, Device.cpu(), List.of("a", "b", "c"), 1, SIDE, SIDE));
+        assertFailsNaming(
+            file,
+            () -> TorchScriptModel.load(file, Device.cpu(), List.of("a", "b", "c"), 1, SIDE, SIDE));
     assertTrue(message.contains("returns 4 outputs but 3 names were given: a, b, c"), message);
   }
 
   @Test
   void tupleWithoutNames() throws Exception {
     Path file = fixture("tiny_cnn_tuple.pt");
-    String message = assertFailsNaming(file, () -> TorchScriptModel.load(file, Device.cpu(), List.of(), 1, SIDE, SIDE));
+    String message =
+        assertFailsNaming(
+            file, () -> TorchScriptModel.load(file, Device.cpu(), List.of(), 1, SIDE, SIDE));
     assertTrue(message.contains("4 outputs without names"), message);
   }
 
@@ -163,22 +176,32 @@ class TorchScriptModelTest {
   void dictGivenANameItLacks() throws Exception {
     Path file = fixture("tiny_cnn_dict.pt");
     String message =
-        assertFailsNaming(file, () -> TorchScriptModel.load(file, Device.cpu(), List.of("conv1", "fc"), 1, SIDE, SIDE));
-    assertTrue(message.contains("without the key fc; its keys are: conv1, conv2, hidden, logits"), message);
+        assertFailsNaming(
+            file,
+            () -> TorchScriptModel.load(file, Device.cpu(), List.of("conv1", "fc"), 1, SIDE, SIDE));
+    assertTrue(
+        message.contains("without the key fc; its keys are: conv1, conv2, hidden, logits"),
+        message);
   }
 
   @Test
   void outputWithoutTheBatchFirst() throws Exception {
     Path file = fixture("scalar_output.pt");
-    String message = assertFailsNaming(
-        file, () -> TorchScriptModel.load(file, Device.cpu(), List.of("images", "mean"), 1, SIDE, SIDE));
+    String message =
+        assertFailsNaming(
+            file,
+            () ->
+                TorchScriptModel.load(
+                    file, Device.cpu(), List.of("images", "mean"), 1, SIDE, SIDE));
     assertTrue(message.contains("output mean has shape () for a batch of 2"), message);
   }
 
   @Test
   void inputShapeTheModelRejects() throws Exception {
     Path file = fixture("tiny_cnn_dict.pt");
-    String message = assertFailsNaming(file, () -> TorchScriptModel.load(file, Device.cpu(), List.of(), 3, SIDE, SIDE));
+    String message =
+        assertFailsNaming(
+            file, () -> TorchScriptModel.load(file, Device.cpu(), List.of(), 3, SIDE, SIDE));
     assertTrue(message.contains("rejects input of shape 2×3×28×28"), message);
     // PyTorch's reason, without the traceback through the model's code before it
     assertTrue(message.endsWith("to have 1 channels, but got 3 channels instead"), message);
@@ -189,9 +212,11 @@ class TorchScriptModelTest {
   void unknownLayerListsTheLayersThereAre() throws Exception {
     Path file = fixture("tiny_cnn_dict.pt");
     try (TorchScriptModel model = load("tiny_cnn_dict.pt", List.of())) {
-      String message = assertFailsNaming(file, () -> model.requireLayers(List.of("conv1", "conv3")));
+      String message =
+          assertFailsNaming(file, () -> model.requireLayers(List.of("conv1", "conv3")));
       assertTrue(message.contains("no layer conv3; it has: conv1, conv2, hidden, logits"), message);
-      assertThrows(IllegalArgumentException.class, () -> model.forward(inputBatch(), Set.of("conv3")));
+      assertThrows(
+          IllegalArgumentException.class, () -> model.forward(inputBatch(), Set.of("conv3")));
     }
   }
 
@@ -216,7 +241,8 @@ class TorchScriptModelTest {
     float[] x = new float[BATCH * SIDE * SIDE];
     for (int n = 0; n < BATCH; n++) {
       for (int i = 0; i < SIDE; i++) {
-        for (int j = 0; j < SIDE; j++) x[(n * SIDE + i) * SIDE + j] = (float) Math.sin(0.1 * (n + 1) * (i + 2 * j));
+        for (int j = 0; j < SIDE; j++)
+          x[(n * SIDE + i) * SIDE + j] = (float) Math.sin(0.1 * (n + 1) * (i + 2 * j));
       }
     }
     return manager.create(x, new Shape(BATCH, 1, SIDE, SIDE));

@@ -19,16 +19,27 @@ public final class DemoReport {
 
   public void section(String heading, String description) {
     text.append("## ").append(heading).append("\n\n");
-    if (!description.isBlank()) text.append(description.replace("\n", " ").replaceAll(" {2,}", " ")).append("\n\n");
+    if (!description.isBlank())
+      text.append(description.replace("\n", " ").replaceAll(" {2,}", " ")).append("\n\n");
   }
 
   public void table(ResultTable table) {
-    text.append("**").append(table.title()).append("**\n\n").append(table.toMarkdown()).append('\n');
+    text.append("**")
+        .append(table.title())
+        .append("**\n\n")
+        .append(table.toMarkdown())
+        .append('\n');
   }
 
   public void image(String caption, Path png, Path svg) {
-    text.append("![").append(caption).append("](").append(png.toString().replace('\\', '/')).append(") ")
-        .append("([SVG](").append(svg.toString().replace('\\', '/')).append("))\n\n");
+    text.append("![")
+        .append(caption)
+        .append("](")
+        .append(png.toString().replace('\\', '/'))
+        .append(") ")
+        .append("([SVG](")
+        .append(svg.toString().replace('\\', '/'))
+        .append("))\n\n");
   }
 
   public Path write(Path file) throws IOException {

@@ -6,16 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * One of the SQL scripts in {@code queries/sql/} (packaged with the CLI): its text, the
- * header comment that says what it reproduces, and its statements, each query titled by the
- * {@code -- Table:} comment above it.
+ * One of the SQL scripts in {@code queries/sql/} (packaged with the CLI): its text, the header
+ * comment that says what it reproduces, and its statements, each query titled by the {@code --
+ * Table:} comment above it.
  */
 public record ExperimentScript(String name, String text) {
 
   /** Loads {@code queries/sql/<name>} from the CLI's resources. */
   public static ExperimentScript load(String name) throws IOException {
     try (InputStream in = ExperimentScript.class.getResourceAsStream("/io/actdb/sql/" + name)) {
-      if (in == null) throw new IOException("the SQL script " + name + " is missing from the actdb jar");
+      if (in == null)
+        throw new IOException("the SQL script " + name + " is missing from the actdb jar");
       return new ExperimentScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }

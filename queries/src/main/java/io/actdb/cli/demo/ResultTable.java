@@ -50,9 +50,11 @@ public record ResultTable(String title, List<String> columns, List<List<Object>>
       for (List<Object> row : rows) width[c] = Math.max(width[c], cell(row.get(c)).length());
     }
     StringBuilder b = new StringBuilder();
-    for (int c = 0; c < columns.size(); c++) b.append(c == 0 ? " " : " | ").append(pad(columns.get(c), width[c], false));
+    for (int c = 0; c < columns.size(); c++)
+      b.append(c == 0 ? " " : " | ").append(pad(columns.get(c), width[c], false));
     b.append('\n');
-    for (int c = 0; c < columns.size(); c++) b.append(c == 0 ? "-" : "-+-").append("-".repeat(width[c]));
+    for (int c = 0; c < columns.size(); c++)
+      b.append(c == 0 ? "-" : "-+-").append("-".repeat(width[c]));
     b.append('\n');
     for (List<Object> row : rows) {
       for (int c = 0; c < columns.size(); c++) {
@@ -66,7 +68,9 @@ public record ResultTable(String title, List<String> columns, List<List<Object>>
 
   public String toMarkdown() {
     StringBuilder b = new StringBuilder("| ").append(String.join(" | ", columns)).append(" |\n|");
-    for (int c = 0; c < columns.size(); c++) b.append(rows.isEmpty() || !(rows.getFirst().get(c) instanceof Number) ? " --- |" : " ---: |");
+    for (int c = 0; c < columns.size(); c++)
+      b.append(
+          rows.isEmpty() || !(rows.getFirst().get(c) instanceof Number) ? " --- |" : " ---: |");
     b.append('\n');
     for (List<Object> row : rows) {
       b.append("|");

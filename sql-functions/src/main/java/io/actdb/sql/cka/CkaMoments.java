@@ -1,18 +1,19 @@
 package io.actdb.sql.cka;
 
-import io.actdb.sql.spi.Cancellation;
 import io.actdb.sql.kernels.GramKernels;
+import io.actdb.sql.spi.Cancellation;
 
 /**
  * Streaming sufficient statistics of paired representations (x, y) for linear CKA, biased and
  * debiased. Memory is O((dx + dy)²), independent of the number of rows.
  *
- * <p>Rows are stored relative to an origin {@code shift} (the float32 mean of the first rows seen): with
- * {@code z = [x − shift_x, y − shift_y]} (differences taken in float64), {@code a = ‖z_x‖²}, {@code b = ‖z_y‖²} it keeps n,
- * Σz, Σzzᵀ (upper triangle), Σa, Σb, Σa², Σb², Σab, Σa·z, Σb·z. Working near the data's mean
- * keeps float32 products and the fourth-order sums from cancelling when the data has a large
- * common offset. {@link #addShifted} re-expresses moments about another origin exactly; it
- * serves both {@code combine} (two states with different origins) and centring at finalize.
+ * <p>Rows are stored relative to an origin {@code shift} (the float32 mean of the first rows seen):
+ * with {@code z = [x − shift_x, y − shift_y]} (differences taken in float64), {@code a = ‖z_x‖²},
+ * {@code b = ‖z_y‖²} it keeps n, Σz, Σzzᵀ (upper triangle), Σa, Σb, Σa², Σb², Σab, Σa·z, Σb·z.
+ * Working near the data's mean keeps float32 products and the fourth-order sums from cancelling
+ * when the data has a large common offset. {@link #addShifted} re-expresses moments about another
+ * origin exactly; it serves both {@code combine} (two states with different origins) and centring
+ * at finalize.
  */
 final class CkaMoments {
   final int dx;
@@ -98,8 +99,8 @@ final class CkaMoments {
   }
 
   /**
-   * Adds the rows summarised by {@code other}, moved by {@code delta}: each of its rows z
-   * counts as {@code z + delta} here. Exact algebra (no approximation) in float64.
+   * Adds the rows summarised by {@code other}, moved by {@code delta}: each of its rows z counts as
+   * {@code z + delta} here. Exact algebra (no approximation) in float64.
    */
   void addShifted(CkaMoments other, double[] delta) {
     Shifted moved = other.shiftedBy(delta);
@@ -141,8 +142,8 @@ final class CkaMoments {
 
   /**
    * The first-, third- and fourth-order sums of these rows moved by {@code delta}. With p = z_x·δ_x
-   * and q = z_y·δ_y, the moved norms are a' = a + 2p + ‖δ_x‖² and b' = b + 2q + ‖δ_y‖²; every
-   * sum of products of a', b', z' expands into sums this state keeps (Σpz = G·δ_x and so on).
+   * and q = z_y·δ_y, the moved norms are a' = a + 2p + ‖δ_x‖² and b' = b + 2q + ‖δ_y‖²; every sum
+   * of products of a', b', z' expands into sums this state keeps (Σpz = G·δ_x and so on).
    */
   Shifted shiftedBy(double[] delta) {
     double[] su = sum;
@@ -198,7 +199,14 @@ final class CkaMoments {
     double movedAA = sumAA + 4 * spp + m * eu * eu + 4 * sap + 2 * eu * sumA + 4 * eu * sp;
     double movedBB = sumBB + 4 * sqq + m * ev * ev + 4 * sbq + 2 * ev * sumB + 4 * ev * sq;
     double movedAB =
-        sumAB + 2 * saq + ev * sumA + 2 * sbp + 4 * spq + 2 * ev * sp + eu * sumB + 2 * eu * sq
+        sumAB
+            + 2 * saq
+            + ev * sumA
+            + 2 * sbp
+            + 4 * spq
+            + 2 * ev * sp
+            + eu * sumB
+            + 2 * eu * sq
             + m * eu * ev;
     double[] movedSum = new double[dz];
     double[] movedAZ = new double[dz];
@@ -223,12 +231,18 @@ final class CkaMoments {
 
   /** What CKA needs of the rows about their mean. */
   record Centred(
-      double sumA, double sumB, double sumAA, double sumBB, double sumAB,
-      double xx, double yy, double xy) {}
+      double sumA,
+      double sumB,
+      double sumAA,
+      double sumBB,
+      double sumAB,
+      double xx,
+      double yy,
+      double xy) {}
 
   /**
-   * These moments about the rows' mean: Σã, Σb̃, Σã², Σb̃², Σãb̃ and the squared Frobenius norms
-   * of the centred cross-product blocks (xx, yy, xy), streamed without a second Gram matrix.
+   * These moments about the rows' mean: Σã, Σb̃, Σã², Σb̃², Σãb̃ and the squared Frobenius norms of
+   * the centred cross-product blocks (xx, yy, xy), streamed without a second Gram matrix.
    */
   Centred centred() {
     double[] delta = new double[dz];

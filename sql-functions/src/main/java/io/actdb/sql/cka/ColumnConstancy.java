@@ -1,5 +1,7 @@
 package io.actdb.sql.cka;
 
+import java.util.Arrays;
+
 /**
  * Which columns of a group took more than one value. A representation whose columns are all
  * constant has zero variance, and CKA is then undefined; deciding that on the values themselves
@@ -14,7 +16,7 @@ final class ColumnConstancy {
   void add(float[] rows, int count, int dim) {
     if (count == 0) return;
     if (first == null) {
-      first = java.util.Arrays.copyOf(rows, dim);
+      first = Arrays.copyOf(rows, dim);
       varies = new boolean[dim];
     }
     for (int r = 0; r < count; r++) {

@@ -2,32 +2,32 @@ package io.actdb.sql.cka;
 
 import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.input.RowBlock;
-
+import io.actdb.sql.kernels.GramKernels;
+import io.actdb.sql.kernels.Kernels;
 import io.actdb.sql.spi.AggregateFunction;
 import io.actdb.sql.spi.InputChunk;
 import io.actdb.sql.spi.ResultWriter;
 import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.spi.SqlType;
 import io.actdb.sql.spi.VectorColumn;
-import io.actdb.sql.kernels.GramKernels;
-import io.actdb.sql.kernels.Kernels;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * {@code cka(x, y)} and {@code cka_debiased(x, y)}: linear CKA between two representations of
- * the same samples, one sample per row.
+ * {@code cka(x, y)} and {@code cka_debiased(x, y)}: linear CKA between two representations of the
+ * same samples, one sample per row.
  *
- * <p>Biased: {@code ‖YcᵀXc‖²_F / (‖XcᵀXc‖_F ‖YcᵀYc‖_F)} on column-centred X, Y (Kornblith et
- * al. 2019, eq. 4 with the biased HSIC). Debiased: the same ratio of unbiased HSIC estimators
- * (Song et al. 2012; thesis §2.5.2), written in feature space so that memory does not grow with
- * n: with centred rows, {@code n(n−3)·HSIC₁(K,L) = ‖XcᵀYc‖²_F − Σãb̃ + (Σã)(Σb̃)/((n−1)(n−2)) −
- * 2Σãb̃/(n−2)}, where {@code ã_i = ‖x̃_i‖²}, {@code b̃_i = ‖ỹ_i‖²}. When the feature-space
- * moments would not fit the heap (very wide layers), the same quantities come from the n×n Gram
- * matrices of the kept rows ({@link WideRows}).
+ * <p>Biased: {@code ‖YcᵀXc‖²_F / (‖XcᵀXc‖_F ‖YcᵀYc‖_F)} on column-centred X, Y (Kornblith et al.
+ * 2019, eq. 4 with the biased HSIC). Debiased: the same ratio of unbiased HSIC estimators (Song et
+ * al. 2012; thesis §2.5.2), written in feature space so that memory does not grow with n: with
+ * centred rows, {@code n(n−3)·HSIC₁(K,L) = ‖XcᵀYc‖²_F − Σãb̃ + (Σã)(Σb̃)/((n−1)(n−2)) −
+ * 2Σãb̃/(n−2)}, where {@code ã_i = ‖x̃_i‖²}, {@code b̃_i = ‖ỹ_i‖²}. When the feature-space moments
+ * would not fit the heap (very wide layers), the same quantities come from the n×n Gram matrices of
+ * the kept rows ({@link WideRows}).
  *
- * <p>A representation is constant, and the value NULL, when each of its coordinates takes a
- * single value over the group ({@link ColumnConstancy}): decided on the data, so a large common
- * offset with a small spread is still computed, as long as float32 can tell the values apart.
+ * <p>A representation is constant, and the value NULL, when each of its coordinates takes a single
+ * value over the group ({@link ColumnConstancy}): decided on the data, so a large common offset
+ * with a small spread is still computed, as long as float32 can tell the values apart.
  */
 public final class LinearCka implements AggregateFunction<LinearCka.State> {
 
@@ -45,17 +45,19 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     }
   }
 
-  /** Most rows handed to the Gram kernel at once: a DuckDB chunk, so one call per chunk and group. */
+  /**
+   * Most rows handed to the Gram kernel at once: a DuckDB chunk, so one call per chunk and group.
+   */
   static final int BLOCK_ROWS = 2048;
 
   /** Bytes of one thread's row buffer for wide rows: fewer rows per block than a chunk then. */
   private static final long BLOCK_BYTES = 16L << 20;
 
   /**
-   * System property choosing how Gram products are summed: {@code exact} (default: every product
-   * in float64, results independent of row order and threads to ~1e-13) or {@code float_runs}
-   * (float32 sums over 256-row runs: about twice as fast, results depend on row order and threads
-   * at ~1e-8 relative).
+   * System property choosing how Gram products are summed: {@code exact} (default: every product in
+   * float64, results independent of row order and threads to ~1e-13) or {@code float_runs} (float32
+   * sums over 256-row runs: about twice as fast, results depend on row order and threads at ~1e-8
+   * relative).
    */
   public static final String ACCUMULATION_PROPERTY = "actdb.cka.accumulation";
 
@@ -69,15 +71,15 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
   }
 
   /**
-   * Threads one Gram block may use. DuckDB scans a table of fewer than ~120 000 rows on one
-   * thread, so a large block spreads over the cores itself; small blocks stay on the caller.
+   * Threads one Gram block may use. DuckDB scans a table of fewer than ~120 000 rows on one thread,
+   * so a large block spreads over the cores itself; small blocks stay on the caller.
    */
   private static final int PARALLELISM = Runtime.getRuntime().availableProcessors();
 
   /** The accumulation {@link #ACCUMULATION_PROPERTY} asks for. */
   static GramKernels.Accumulation accumulation() {
     String value = System.getProperty(ACCUMULATION_PROPERTY, "exact");
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "exact" -> GramKernels.Accumulation.EXACT;
       case "float_runs" -> GramKernels.Accumulation.FLOAT_RUNS;
       default ->

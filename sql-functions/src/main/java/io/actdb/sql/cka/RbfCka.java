@@ -4,7 +4,6 @@ import io.actdb.sql.geometry.RbfAlignment;
 import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.input.PowerOfTwoScale;
 import io.actdb.sql.input.RowBlock;
-
 import io.actdb.sql.spi.AggregateFunction;
 import io.actdb.sql.spi.InputChunk;
 import io.actdb.sql.spi.ResultWriter;
@@ -15,12 +14,12 @@ import java.util.List;
 
 /**
  * {@code cka_rbf(x, y, sigma_frac)}: CKA with RBF kernels {@code K_ij = exp(−‖x_i − x_j‖² /
- * (2σ²))}, {@code σ² = sigma_frac² · median of all n² squared distances} (zero diagonal
- * included, as {@code gram_rbf} of Kornblith et al.'s demo), and the biased HSIC.
+ * (2σ²))}, {@code σ² = sigma_frac² · median of all n² squared distances} (zero diagonal included,
+ * as {@code gram_rbf} of Kornblith et al.'s demo), and the biased HSIC.
  *
- * <p>The kernel is a function of all pairs, so the group's rows are kept (float32, O(n·d)
- * memory) up to {@link #MAX_ROWS}; the n×n matrices are never stored: {@link RbfAlignment} finds
- * the exact median and streams the HSIC sums over the SIMD distance tiles of the pair engine.
+ * <p>The kernel is a function of all pairs, so the group's rows are kept (float32, O(n·d) memory)
+ * up to {@link #MAX_ROWS}; the n×n matrices are never stored: {@link RbfAlignment} finds the exact
+ * median and streams the HSIC sums over the SIMD distance tiles of the pair engine.
  */
 public final class RbfCka implements AggregateFunction<RbfCka.State> {
 
@@ -89,14 +88,19 @@ public final class RbfCka implements AggregateFunction<RbfCka.State> {
     if (Double.isNaN(state.sigmaFrac)) state.sigmaFrac = value;
     else if (state.sigmaFrac != value) {
       throw new SqlFunctionException(
-          "sigma_frac must be the same for all rows of a group (" + state.sigmaFrac + " vs " + value + ")");
+          "sigma_frac must be the same for all rows of a group ("
+              + state.sigmaFrac
+              + " vs "
+              + value
+              + ")");
     }
   }
 
   private static void ensureCapacity(State state, int rows) {
     if ((long) rows * state.dx() > state.xs.length || (long) rows * state.dy() > state.ys.length) {
       long grown = Math.max(rows, Math.min(MAX_ROWS, Math.max(16, state.n * 2L)));
-      String what = "a group of " + grown + " rows of " + state.dx() + " + " + state.dy() + " floats";
+      String what =
+          "a group of " + grown + " rows of " + state.dx() + " + " + state.dy() + " floats";
       HeapBudget.require((grown * state.dx() + grown * state.dy()) * Float.BYTES, what);
       float[] xs = HeapBudget.allocateFloats(grown * state.dx(), what);
       float[] ys = HeapBudget.allocateFloats(grown * state.dy(), what);

@@ -1,14 +1,14 @@
 package io.actdb.sql.cka;
 
-import io.actdb.sql.spi.Cancellation;
 import io.actdb.sql.input.HeapBudget;
+import io.actdb.sql.spi.Cancellation;
 import io.actdb.sql.spi.SqlFunctionException;
 
 /**
  * The rows of a group whose feature-space moments would not fit the heap ({@code (dx + dy)²}
  * doubles): each row's {@code [x, y]} as float32, and linear CKA in example space at finalize
- * through the n×n Gram matrices {@code K = X̃X̃ᵀ}, {@code L = ỸỸᵀ} of the column-centred rows. Memory
- * grows with the rows: {@code n·(dx + dy)} floats, plus {@code 2n²} doubles at finalize.
+ * through the n×n Gram matrices {@code K = X̃X̃ᵀ}, {@code L = ỸỸᵀ} of the column-centred rows.
+ * Memory grows with the rows: {@code n·(dx + dy)} floats, plus {@code 2n²} doubles at finalize.
  */
 final class WideRows {
   final int dx;
@@ -26,18 +26,28 @@ final class WideRows {
     return n * dz * Float.BYTES + 2 * n * n * Double.BYTES;
   }
 
-  /** Room for {@code more} rows beyond {@link #n}; fails, before allocating, when it would not fit. */
+  /**
+   * Room for {@code more} rows beyond {@link #n}; fails, before allocating, when it would not fit.
+   */
   private void reserve(int more) {
     long needed = (long) n + more;
     if (needed * dz <= rows.length) return;
     String what =
-        "a group of " + needed + " rows of " + dx + " + " + (dz - dx)
+        "a group of "
+            + needed
+            + " rows of "
+            + dx
+            + " + "
+            + (dz - dx)
             + " floats, kept in example space (its feature-space form would need "
-            + HeapBudget.describe(CkaMoments.bytes(dz)) + ")";
+            + HeapBudget.describe(CkaMoments.bytes(dz))
+            + ")";
     HeapBudget.require(bytes(needed, dz), what);
     if (needed * needed > Integer.MAX_VALUE - 16) {
       throw new SqlFunctionException(
-          what + ": more rows than the example-space form handles (" + needed
+          what
+              + ": more rows than the example-space form handles ("
+              + needed
               + " squared exceeds 2^31); sample the rows (USING SAMPLE)");
     }
     long grown = Math.min(Integer.MAX_VALUE / dz, n + (long) n / 2 + 16);

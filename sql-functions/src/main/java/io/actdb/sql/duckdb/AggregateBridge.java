@@ -10,6 +10,7 @@ import io.actdb.sql.spi.QueryCancelledException;
 import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.spi.SqlType;
 import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -48,8 +49,7 @@ public final class AggregateBridge<S> {
                     AggregateBridge.class,
                     "releaseToken",
                     MethodType.methodType(void.class, MemorySegment.class));
-        return java.lang.foreign.Linker.nativeLinker()
-            .upcallStub(handle, DuckDBCApi.DELETE_CALLBACK, Arena.global());
+        return Linker.nativeLinker().upcallStub(handle, DuckDBCApi.DELETE_CALLBACK, Arena.global());
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot create the aggregate extra info upcall", e);
       }
@@ -79,7 +79,7 @@ public final class AggregateBridge<S> {
   public AggregateBridge(AggregateFunction<S> function) {
     this.function = function;
     Arena arena = Arena.global();
-    var linker = java.lang.foreign.Linker.nativeLinker();
+    var linker = Linker.nativeLinker();
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       stateSize =
@@ -178,7 +178,8 @@ public final class AggregateBridge<S> {
           MemorySegment r = LogicalTypes.create(function.returnType());
           NativeDuckDB.setAggregateReturnType(f, r);
           NativeDuckDB.destroyLogicalType(r);
-          NativeDuckDB.setAggregateCallbacks(f, stateSize, init, update, combine, finalizer, destroy);
+          NativeDuckDB.setAggregateCallbacks(
+              f, stateSize, init, update, combine, finalizer, destroy);
           // DuckDB releases it when it drops f, even if registration fails below.
           NativeDuckDB.setAggregateExtraInfo(f, token.hold(), ReleaseStub.RELEASE_TOKEN);
           // NULL rows reach update, which skips them (and still sees rows where only

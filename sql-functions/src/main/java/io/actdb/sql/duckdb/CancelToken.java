@@ -10,14 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>DuckDB's C API gives aggregate callbacks no way to ask whether the query was interrupted
  * ({@code duckdb_interrupt} sets a flag the executor checks only between tasks, and a finalize is
- * one task). So each registered function carries this token's id as its extra info, and the
- * bridge reads the token in every callback.
+ * one task). So each registered function carries this token's id as its extra info, and the bridge
+ * reads the token in every callback.
  *
  * <p>The token is a cancellation counter, not a flag to reset: work remembers the count when it
  * starts (an aggregate state when it is created, a table scan when it is initialised) and is
- * cancelled once the count moved on. A cancel therefore stops exactly the work already under way
- * in that database, and the next query runs without anyone clearing anything — also on a plain
- * DuckDB connection that actdb does not wrap.
+ * cancelled once the count moved on. A cancel therefore stops exactly the work already under way in
+ * that database, and the next query runs without anyone clearing anything — also on a plain DuckDB
+ * connection that actdb does not wrap.
  */
 final class CancelToken {
   private static final AtomicLong NEXT_ID = new AtomicLong(1);
@@ -27,6 +27,7 @@ final class CancelToken {
   private final long id;
   private final long database;
   private final AtomicLong cancels = new AtomicLong();
+
   /** Function objects whose extra info names this token; DuckDB drops each once. */
   private final AtomicInteger holders = new AtomicInteger();
 
@@ -46,7 +47,10 @@ final class CancelToken {
         });
   }
 
-  /** The token of the database at {@code database}, or null if no actdb function is registered there. */
+  /**
+   * The token of the database at {@code database}, or null if no actdb function is registered
+   * there.
+   */
   static CancelToken ofDatabase(long database) {
     return BY_DATABASE.get(database);
   }

@@ -1,24 +1,31 @@
 package io.actdb.sql.duckdb;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Field;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.jar.JarFile;
 import org.duckdb.DuckDBConnection;
 
 /**
  * Reaches the C API {@code duckdb_connection} behind a DuckDB JDBC connection, and registers
  * aggregate and table function bridges on it.
  *
- * <p>The DuckDB JDBC driver keeps, in the package-private field {@code DuckDBConnection.connRef},
- * a direct buffer whose address is a native {@code ConnectionHolder { shared_ptr<DuckDB> db;
- * unique_ptr<Connection> connection; }}; the pointer at byte 16 is the {@code Connection*} that
- * the C API calls {@code duckdb_connection}. That layout is internal to the driver, so actdb
- * accepts exactly one driver version and refuses any other with a clear error.
+ * <p>The DuckDB JDBC driver keeps, in the package-private field {@code DuckDBConnection.connRef}, a
+ * direct buffer whose address is a native {@code ConnectionHolder { shared_ptr<DuckDB> db;
+ * unique_ptr<Connection> connection; }}; the pointer at byte 16 is the {@code Connection*} that the
+ * C API calls {@code duckdb_connection}. That layout is internal to the driver, so actdb accepts
+ * exactly one driver version and refuses any other with a clear error.
  */
 public final class DuckDBConnections {
   private DuckDBConnections() {}
@@ -55,9 +62,9 @@ public final class DuckDBConnections {
     try {
       var source = DuckDBConnection.class.getProtectionDomain().getCodeSource();
       if (source != null && source.getLocation() != null) {
-        java.nio.file.Path jar = java.nio.file.Path.of(source.getLocation().toURI());
-        if (java.nio.file.Files.isRegularFile(jar)) {
-          try (var file = new java.util.jar.JarFile(jar.toFile())) {
+        Path jar = Path.of(source.getLocation().toURI());
+        if (Files.isRegularFile(jar)) {
+          try (var file = new JarFile(jar.toFile())) {
             var manifest = file.getManifest();
             // A jar that bundles the driver (actdb-jdbc-all.jar) records its version apart.
             if (manifest != null) {
@@ -69,7 +76,7 @@ public final class DuckDBConnections {
           }
         }
       }
-    } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+    } catch (IOException | URISyntaxException | RuntimeException e) {
       // fall through: the version cannot be told
     }
     return "unknown";
@@ -82,7 +89,7 @@ public final class DuckDBConnections {
   public static synchronized void register(Connection connection, List<AggregateBridge<?>> bridges)
       throws SQLException {
     DuckDBConnection duck = duckConnection(connection);
-    java.util.Set<String> existing = existingFunctions(duck, "aggregate");
+    Set<String> existing = existingFunctions(duck, "aggregate");
     MemorySegment nativeConnection = nativeConnection(duck);
     CancelToken token = CancelToken.forDatabase(nativeDatabase(duck));
     for (AggregateBridge<?> bridge : bridges) {
@@ -104,7 +111,7 @@ public final class DuckDBConnections {
   public static synchronized List<String> registerTableFunctions(
       Connection connection, List<TableFunctionBridge> bridges) throws SQLException {
     DuckDBConnection duck = duckConnection(connection);
-    java.util.Set<String> existing = existingFunctions(duck, "table");
+    Set<String> existing = existingFunctions(duck, "table");
     MemorySegment nativeConnection = nativeConnection(duck);
     CancelToken token = CancelToken.forDatabase(nativeDatabase(duck));
     List<String> skipped = new ArrayList<>();
@@ -128,8 +135,8 @@ public final class DuckDBConnections {
   }
 
   /**
-   * Cancels the actdb function calls now running in the database behind {@code connection} (on
-   * any of its connections); later queries are not affected. Does nothing if no actdb function is
+   * Cancels the actdb function calls now running in the database behind {@code connection} (on any
+   * of its connections); later queries are not affected. Does nothing if no actdb function is
    * registered there or the connection is closed. DuckDB's own work is stopped by the statement's
    * {@code cancel()}.
    */
@@ -158,9 +165,9 @@ public final class DuckDBConnections {
     return duck;
   }
 
-  private static java.util.Set<String> existingFunctions(DuckDBConnection duck, String type)
+  private static Set<String> existingFunctions(DuckDBConnection duck, String type)
       throws SQLException {
-    java.util.Set<String> existing = new java.util.HashSet<>();
+    Set<String> existing = new HashSet<>();
     try (var st =
         duck.prepareStatement(
             "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = ?")) {

@@ -38,7 +38,9 @@ final class DuckDBOutputChunk implements OutputChunk {
   public OutputColumn column(int i) {
     DuckDBOutputColumn c = columns[i];
     if (c == null) {
-      c = new DuckDBOutputColumn(NativeDuckDB.chunkVector(chunk, vectorIndexes[i]), types[i], capacity);
+      c =
+          new DuckDBOutputColumn(
+              NativeDuckDB.chunkVector(chunk, vectorIndexes[i]), types[i], capacity);
       columns[i] = c;
     }
     return c;

@@ -45,7 +45,10 @@ final class DuckDBOutputColumn implements OutputColumn {
       long bytes = capacity * width;
       if (bytes > Integer.MAX_VALUE) {
         throw new SqlFunctionException(
-            "a result chunk of " + type.sql() + " values needs " + bytes
+            "a result chunk of "
+                + type.sql()
+                + " values needs "
+                + bytes
                 + " bytes, more than one buffer holds (2^31); return fewer dimensions");
       }
       dataView =
@@ -64,7 +67,8 @@ final class DuckDBOutputColumn implements OutputColumn {
     }
     if (elements == null) {
       elements =
-          new DuckDBOutputColumn(NativeDuckDB.arrayChild(vector), array.child(), capacity * array.size());
+          new DuckDBOutputColumn(
+              NativeDuckDB.arrayChild(vector), array.child(), capacity * array.size());
     }
     return elements;
   }

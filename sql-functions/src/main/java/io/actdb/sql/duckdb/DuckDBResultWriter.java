@@ -47,7 +47,8 @@ final class DuckDBResultWriter implements ResultWriter {
     if (fields == null) fields = new DuckDBResultWriter[index + 1];
     if (index >= fields.length) fields = Arrays.copyOf(fields, index + 1);
     DuckDBResultWriter f = fields[index];
-    if (f == null) f = fields[index] = new DuckDBResultWriter(NativeDuckDB.structChild(vector, index));
+    if (f == null)
+      f = fields[index] = new DuckDBResultWriter(NativeDuckDB.structChild(vector, index));
     f.moveTo(row);
     return f;
   }

@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Copies DuckDB vectors of float vectors ({@code FLOAT[d]}, {@code FLOAT[]} and their DOUBLE
- * twins) into a {@link VectorColumn}, the plain-array form the aggregates read.
+ * Copies DuckDB vectors of float vectors ({@code FLOAT[d]}, {@code FLOAT[]} and their DOUBLE twins)
+ * into a {@link VectorColumn}, the plain-array form the aggregates read.
  */
 final class DuckDBVectors {
   private DuckDBVectors() {}
@@ -110,9 +110,12 @@ final class DuckDBVectors {
   /** How to turn a value of a nested type into a float vector, e.g. for a MAP its values. */
   private static String castHint(int typeId, String argument) {
     return switch (typeId) {
-      case DuckDBCApi.TYPE_MAP -> "pass its values or keys, e.g. map_values(" + argument + ")::FLOAT[]";
+      case DuckDBCApi.TYPE_MAP ->
+          "pass its values or keys, e.g. map_values(" + argument + ")::FLOAT[]";
       case DuckDBCApi.TYPE_UNION ->
-          "pass one member, e.g. union_extract(" + argument + ", 'tag')::FLOAT[] with the tag's name";
+          "pass one member, e.g. union_extract("
+              + argument
+              + ", 'tag')::FLOAT[] with the tag's name";
       case DuckDBCApi.TYPE_STRUCT ->
           "pass one field, e.g. struct_extract(" + argument + ", 'field')::FLOAT[]";
       default -> "cast it, e.g. " + argument + "::FLOAT[]";

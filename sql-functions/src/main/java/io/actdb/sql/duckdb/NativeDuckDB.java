@@ -76,7 +76,9 @@ final class NativeDuckDB {
     }
   }
 
-  /** A pointer-sized slot holding {@code pointer}: the C API's destroy functions take {@code T *}. */
+  /**
+   * A pointer-sized slot holding {@code pointer}: the C API's destroy functions take {@code T *}.
+   */
   private static MemorySegment pointerTo(Arena arena, MemorySegment pointer) {
     MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
     holder.set(ValueLayout.ADDRESS, 0, pointer);
@@ -126,7 +128,8 @@ final class NativeDuckDB {
   }
 
   static MemorySegment arrayChildType(MemorySegment arrayType) {
-    return call(() -> (MemorySegment) DuckDBCApi.duckdb_array_type_child_type.invokeExact(arrayType));
+    return call(
+        () -> (MemorySegment) DuckDBCApi.duckdb_array_type_child_type.invokeExact(arrayType));
   }
 
   static MemorySegment listChildType(MemorySegment listType) {
@@ -184,7 +187,8 @@ final class NativeDuckDB {
   }
 
   static MemorySegment chunkVector(MemorySegment chunk, long column) {
-    return call(() -> (MemorySegment) DuckDBCApi.duckdb_data_chunk_get_vector.invokeExact(chunk, column));
+    return call(
+        () -> (MemorySegment) DuckDBCApi.duckdb_data_chunk_get_vector.invokeExact(chunk, column));
   }
 
   /** The vector's logical type; the caller destroys it. */
@@ -193,10 +197,13 @@ final class NativeDuckDB {
   }
 
   static MemorySegment vectorData(MemorySegment vector) {
-    return unbounded(call(() -> (MemorySegment) DuckDBCApi.duckdb_vector_get_data.invokeExact(vector)));
+    return unbounded(
+        call(() -> (MemorySegment) DuckDBCApi.duckdb_vector_get_data.invokeExact(vector)));
   }
 
-  /** The validity bitmask (bit set = valid), or {@link MemorySegment#NULL} when all rows are valid. */
+  /**
+   * The validity bitmask (bit set = valid), or {@link MemorySegment#NULL} when all rows are valid.
+   */
   static MemorySegment vectorValidity(MemorySegment vector) {
     try {
       MemorySegment v = (MemorySegment) DuckDBCApi.duckdb_vector_get_validity.invokeExact(vector);
@@ -248,7 +255,8 @@ final class NativeDuckDB {
   }
 
   static MemorySegment structChild(MemorySegment vector, long index) {
-    return call(() -> (MemorySegment) DuckDBCApi.duckdb_struct_vector_get_child.invokeExact(vector, index));
+    return call(
+        () -> (MemorySegment) DuckDBCApi.duckdb_struct_vector_get_child.invokeExact(vector, index));
   }
 
   // ---------------------------------------------------------------- aggregate functions
@@ -270,7 +278,8 @@ final class NativeDuckDB {
     try (Arena arena = Arena.ofConfined()) {
       run(
           () -> {
-            DuckDBCApi.duckdb_aggregate_function_set_name.invokeExact(function, arena.allocateFrom(name));
+            DuckDBCApi.duckdb_aggregate_function_set_name.invokeExact(
+                function, arena.allocateFrom(name));
           });
     }
   }
@@ -314,18 +323,23 @@ final class NativeDuckDB {
         });
   }
 
-  /** Stores a handle as the function's extra info; DuckDB calls {@code destroy} when it drops the function. */
+  /**
+   * Stores a handle as the function's extra info; DuckDB calls {@code destroy} when it drops the
+   * function.
+   */
   static void setAggregateExtraInfo(MemorySegment function, long handle, MemorySegment destroy) {
     run(
         () -> {
           DuckDBCApi.duckdb_aggregate_function_set_extra_info.invokeExact(
-          function, MemorySegment.ofAddress(handle), destroy);
+              function, MemorySegment.ofAddress(handle), destroy);
         });
   }
 
   /** The handle stored by {@link #setAggregateExtraInfo}, from a callback's function info. */
   static long aggregateExtraInfo(MemorySegment info) {
-    return call(() -> (MemorySegment) DuckDBCApi.duckdb_aggregate_function_get_extra_info.invokeExact(info)).address();
+    return call(() ->
+            (MemorySegment) DuckDBCApi.duckdb_aggregate_function_get_extra_info.invokeExact(info))
+        .address();
   }
 
   /** Reports an error from inside a callback; DuckDB raises it once the callback returns. */
@@ -334,14 +348,19 @@ final class NativeDuckDB {
       // DuckDB copies the message into its own exception before we free it.
       run(
           () -> {
-            DuckDBCApi.duckdb_aggregate_function_set_error.invokeExact(info, arena.allocateFrom(message));
+            DuckDBCApi.duckdb_aggregate_function_set_error.invokeExact(
+                info, arena.allocateFrom(message));
           });
     }
   }
 
   static MemorySegment createAggregateFunctionSet(String name) {
     try (Arena arena = Arena.ofConfined()) {
-      return call(() -> (MemorySegment) DuckDBCApi.duckdb_create_aggregate_function_set.invokeExact(arena.allocateFrom(name)));
+      return call(
+          () ->
+              (MemorySegment)
+                  DuckDBCApi.duckdb_create_aggregate_function_set.invokeExact(
+                      arena.allocateFrom(name)));
     }
   }
 
@@ -369,7 +388,9 @@ final class NativeDuckDB {
 
   static boolean registerAggregateFunctionSet(MemorySegment connection, MemorySegment set) {
     return callInt(
-            () -> (int) DuckDBCApi.duckdb_register_aggregate_function_set.invokeExact(connection, set))
+            () ->
+                (int)
+                    DuckDBCApi.duckdb_register_aggregate_function_set.invokeExact(connection, set))
         == DuckDBCApi.DUCKDB_SUCCESS;
   }
 
@@ -434,7 +455,8 @@ final class NativeDuckDB {
       // DuckDB copies the name into a std::string.
       run(
           () -> {
-            DuckDBCApi.duckdb_table_function_set_name.invokeExact(function, arena.allocateFrom(name));
+            DuckDBCApi.duckdb_table_function_set_name.invokeExact(
+                function, arena.allocateFrom(name));
           });
     }
   }
@@ -446,13 +468,16 @@ final class NativeDuckDB {
         });
   }
 
-  /** Stores a handle as the function's extra info; DuckDB calls {@code destroy} when it drops the function. */
+  /**
+   * Stores a handle as the function's extra info; DuckDB calls {@code destroy} when it drops the
+   * function.
+   */
   static void setTableFunctionExtraInfo(
       MemorySegment function, long handle, MemorySegment destroy) {
     run(
         () -> {
           DuckDBCApi.duckdb_table_function_set_extra_info.invokeExact(
-          function, MemorySegment.ofAddress(handle), destroy);
+              function, MemorySegment.ofAddress(handle), destroy);
         });
   }
 
@@ -475,7 +500,8 @@ final class NativeDuckDB {
   static void setProjectionPushdown(MemorySegment function, boolean pushdown) {
     run(
         () -> {
-          DuckDBCApi.duckdb_table_function_supports_projection_pushdown.invokeExact(function, pushdown);
+          DuckDBCApi.duckdb_table_function_supports_projection_pushdown.invokeExact(
+              function, pushdown);
         });
   }
 
@@ -488,14 +514,16 @@ final class NativeDuckDB {
   // bind
   /** The handle stored by {@link #setTableFunctionExtraInfo}. */
   static long bindExtraInfo(MemorySegment info) {
-    return call(() -> (MemorySegment) DuckDBCApi.duckdb_bind_get_extra_info.invokeExact(info)).address();
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_bind_get_extra_info.invokeExact(info))
+        .address();
   }
 
   static void bindAddResultColumn(MemorySegment info, String name, MemorySegment type) {
     try (Arena arena = Arena.ofConfined()) {
       run(
           () -> {
-            DuckDBCApi.duckdb_bind_add_result_column.invokeExact(info, arena.allocateFrom(name), type);
+            DuckDBCApi.duckdb_bind_add_result_column.invokeExact(
+                info, arena.allocateFrom(name), type);
           });
     }
   }
@@ -506,14 +534,15 @@ final class NativeDuckDB {
 
   /** Parameter {@code index}; the caller destroys the value (see {@link #takeVarchar}). */
   static MemorySegment bindParameter(MemorySegment info, long index) {
-    return call(() -> (MemorySegment) DuckDBCApi.duckdb_bind_get_parameter.invokeExact(info, index));
+    return call(
+        () -> (MemorySegment) DuckDBCApi.duckdb_bind_get_parameter.invokeExact(info, index));
   }
 
   static void bindSetBindData(MemorySegment info, long handle, MemorySegment destroy) {
     run(
         () -> {
           DuckDBCApi.duckdb_bind_set_bind_data.invokeExact(
-          info, MemorySegment.ofAddress(handle), destroy);
+              info, MemorySegment.ofAddress(handle), destroy);
         });
   }
 
@@ -537,14 +566,15 @@ final class NativeDuckDB {
   // init
   /** The handle stored by {@link #bindSetBindData}. */
   static long initBindData(MemorySegment info) {
-    return call(() -> (MemorySegment) DuckDBCApi.duckdb_init_get_bind_data.invokeExact(info)).address();
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_init_get_bind_data.invokeExact(info))
+        .address();
   }
 
   static void initSetInitData(MemorySegment info, long handle, MemorySegment destroy) {
     run(
         () -> {
           DuckDBCApi.duckdb_init_set_init_data.invokeExact(
-          info, MemorySegment.ofAddress(handle), destroy);
+              info, MemorySegment.ofAddress(handle), destroy);
         });
   }
 
@@ -580,15 +610,19 @@ final class NativeDuckDB {
 
   // execution
   static long functionInitData(MemorySegment info) {
-    return call(() -> (MemorySegment) DuckDBCApi.duckdb_function_get_init_data.invokeExact(info)).address();
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_function_get_init_data.invokeExact(info))
+        .address();
   }
 
   static long functionLocalInitData(MemorySegment info) {
-    return call(() -> (MemorySegment) DuckDBCApi.duckdb_function_get_local_init_data.invokeExact(info)).address();
+    return call(() ->
+            (MemorySegment) DuckDBCApi.duckdb_function_get_local_init_data.invokeExact(info))
+        .address();
   }
 
   static long functionBindData(MemorySegment info) {
-    return call(() -> (MemorySegment) DuckDBCApi.duckdb_function_get_bind_data.invokeExact(info)).address();
+    return call(() -> (MemorySegment) DuckDBCApi.duckdb_function_get_bind_data.invokeExact(info))
+        .address();
   }
 
   static void functionSetError(MemorySegment info, String message) {

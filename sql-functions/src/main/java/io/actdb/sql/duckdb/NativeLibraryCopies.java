@@ -20,10 +20,10 @@ import java.util.stream.Stream;
  * <p>DuckDB JDBC 2.0.0.1 copies its 70 MB library to {@code java.io.tmpdir} as {@code
  * libduckdb_java<random>.so} on every start and deletes it only on a normal exit; it offers no
  * setting for another place or a shared copy. A JVM killed with SIGKILL (or a crash) leaves its
- * copy behind, and they pile up. So once per JVM, on a daemon thread, actdb deletes the copies
- * that no running process has loaded (Linux: no {@code /proc/<pid>/maps} names them) and that are
- * older than a minute (a JVM that just copied one may not have loaded it yet). Elsewhere it does
- * nothing: without {@code /proc} it cannot tell which copies are in use.
+ * copy behind, and they pile up. So once per JVM, on a daemon thread, actdb deletes the copies that
+ * no running process has loaded (Linux: no {@code /proc/<pid>/maps} names them) and that are older
+ * than a minute (a JVM that just copied one may not have loaded it yet). Elsewhere it does nothing:
+ * without {@code /proc} it cannot tell which copies are in use.
  */
 public final class NativeLibraryCopies {
   private static final Logger LOG = Logger.getLogger(NativeLibraryCopies.class.getName());
@@ -53,8 +53,8 @@ public final class NativeLibraryCopies {
   }
 
   /**
-   * Deletes the {@code libduckdb_java*.so} files of {@code dir} that no process under {@code
-   * proc} maps and that were last modified before {@code olderThan}.
+   * Deletes the {@code libduckdb_java*.so} files of {@code dir} that no process under {@code proc}
+   * maps and that were last modified before {@code olderThan}.
    *
    * @return how many files were deleted
    */

@@ -26,8 +26,8 @@ import java.util.logging.Logger;
  *
  * <p>One set of upcall stubs (bind, init, local init, function, and the delete callbacks) serves
  * every table function of the JVM: the {@link TableFunction} object rides along as the catalog
- * entry's extra info, so registering a function that wraps a per-connection Java object (a store,
- * a model registry) costs no new stubs, and DuckDB's delete callback drops the object when the
+ * entry's extra info, so registering a function that wraps a per-connection Java object (a store, a
+ * model registry) costs no new stubs, and DuckDB's delete callback drops the object when the
  * database closes. Bind data, global and thread-local states are Java objects behind {@link
  * StateTable} handles, closed by DuckDB's delete callbacks.
  *
@@ -115,11 +115,7 @@ public final class TableFunctionBridge {
 
   /** Global init data: one execution, and where its projected columns sit in the output chunk. */
   private record Execution(
-      String name,
-      ScanTask task,
-      int[] vectorIndexes,
-      SqlType[] types,
-      Cancellation cancellation)
+      String name, ScanTask task, int[] vectorIndexes, SqlType[] types, Cancellation cancellation)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -296,7 +292,8 @@ public final class TableFunctionBridge {
       if (cancellation.isCancelled()) throw new QueryCancelledException();
       if (local.scanner == null) local.scanner = execution.task().newScanner();
       OutputChunk out =
-          new DuckDBOutputChunk(output, execution.vectorIndexes(), execution.types(), Stubs.CAPACITY);
+          new DuckDBOutputChunk(
+              output, execution.vectorIndexes(), execution.types(), Stubs.CAPACITY);
       TableScanner scanner = local.scanner;
       int rows = Cancellation.callWith(cancellation, () -> scanner.fill(out));
       if (rows < 0 || rows > Stubs.CAPACITY) {

@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The median of all n² squared distances of a point set, the zero diagonal included (numpy's
- * {@code median} of the full matrix, as the RBF CKA demo's {@code gram_rbf}), and the pair order
+ * The median of all n² squared distances of a point set, the zero diagonal included (numpy's {@code
+ * median} of the full matrix, as the RBF CKA demo's {@code gram_rbf}), and the pair order
  * statistics behind it. A pair's value is its exact squared distance ({@link ExactDistance})
  * rounded to float32, so the result is the same number whatever the row order or thread count.
  *
@@ -34,7 +34,10 @@ final class AllPairsMedian {
   /** Points of the sample that guesses a window around the wanted ranks (sets twice as large). */
   static final int SAMPLE_POINTS = ReferencePercentile.SAMPLE_POINTS;
 
-  /** Pairs the one-pass path may keep (16 bytes each): the window's share of all pairs is cut to fit. */
+  /**
+   * Pairs the one-pass path may keep (16 bytes each): the window's share of all pairs is cut to
+   * fit.
+   */
   static final long MAX_WINDOW_PAIRS = 1 << 21;
 
   /** The window spans the wanted ranks widened by this share of all pairs on each side, at most. */
@@ -188,7 +191,12 @@ final class AllPairsMedian {
       if (index < 0 || index >= size) {
         // Ruled out by the error bound; a wrong median would be a silent wrong answer.
         throw new IllegalStateException(
-            "pair rank " + ranks[r] + " fell outside its bracket (" + below + " below, " + size
+            "pair rank "
+                + ranks[r]
+                + " fell outside its bracket ("
+                + below
+                + " below, "
+                + size
                 + " kept)");
       }
       result[r] = values[(int) index];
@@ -202,8 +210,7 @@ final class AllPairsMedian {
    * wanted ranks with the error margins around them (then nothing is known and the caller goes the
    * long way).
    */
-  static float[] inWindow(
-      PointSet points, long[] ranks, double from, double to, double maxBound) {
+  static float[] inWindow(PointSet points, long[] ranks, double from, double to, double maxBound) {
     if (!(from < to)) return null;
     List<Window> parts =
         PairScan.scan(
@@ -262,8 +269,13 @@ final class AllPairsMedian {
       long index = ranks[r] - below;
       if (index < 0 || index >= values.length) {
         throw new IllegalStateException(
-            "pair rank " + ranks[r] + " fell outside its window (" + below + " below, "
-                + values.length + " kept)");
+            "pair rank "
+                + ranks[r]
+                + " fell outside its window ("
+                + below
+                + " below, "
+                + values.length
+                + " kept)");
       }
       result[r] = values[(int) index];
     }

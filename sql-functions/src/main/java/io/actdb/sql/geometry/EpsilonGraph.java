@@ -1,5 +1,6 @@
 package io.actdb.sql.geometry;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,9 +19,7 @@ final class EpsilonGraph {
     }
   }
 
-  /**
-   * The components of the graph on {@code points}, whose first {@code nReference} points are R.
-   */
+  /** The components of the graph on {@code points}, whose first {@code nReference} points are R. */
   static List<Component> components(PointSet points, int nReference, double epsilon) {
     int n = points.count;
     double limit = epsilon * epsilon;
@@ -68,7 +67,7 @@ final class EpsilonGraph {
       }
     }
     int[] id = new int[n];
-    java.util.Arrays.fill(id, -1);
+    Arrays.fill(id, -1);
     int components = 0;
     int[] root = new int[n];
     for (int v = 0; v < n; v++) {

@@ -1,12 +1,12 @@
 package io.actdb.sql.geometry;
 
+import io.actdb.sql.input.HeapBudget;
+import io.actdb.sql.kernels.Kernels;
 import io.actdb.sql.spi.AggregateFunction;
 import io.actdb.sql.spi.InputChunk;
 import io.actdb.sql.spi.ResultWriter;
 import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.spi.SqlType;
-import io.actdb.sql.input.HeapBudget;
-import io.actdb.sql.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -74,7 +74,8 @@ public final class GeomCa implements AggregateFunction<TwoSets> {
     SqlType x = SqlType.ANY;
     SqlType b = SqlType.BOOLEAN;
     SqlType d = SqlType.DOUBLE;
-    return List.of(List.of(x, b), List.of(x, b, d), List.of(x, b, d, d, d), List.of(x, b, d, d, d, d));
+    return List.of(
+        List.of(x, b), List.of(x, b, d), List.of(x, b, d, d, d), List.of(x, b, d, d, d, d));
   }
 
   @Override

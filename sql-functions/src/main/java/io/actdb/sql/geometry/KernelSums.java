@@ -4,9 +4,9 @@ import io.actdb.sql.kernels.DistanceKernels;
 import java.util.Arrays;
 
 /**
- * The sums two RBF kernels {@code K_ij = exp(gx · d²_ij)} and {@code L_ij = exp(gy · d²_ij)} of
- * the same points enter the biased HSIC through: row sums, and {@code ΣKL}, {@code ΣKK}, {@code
- * ΣLL} over all n² entries (diagonal included, where both kernels are 1).
+ * The sums two RBF kernels {@code K_ij = exp(gx · d²_ij)} and {@code L_ij = exp(gy · d²_ij)} of the
+ * same points enter the biased HSIC through: row sums, and {@code ΣKL}, {@code ΣKK}, {@code ΣLL}
+ * over all n² entries (diagonal included, where both kernels are 1).
  *
  * <p>One {@link PairScan} over x's tiles, with y's dot products of the same tile computed beside
  * them, so each pair's two kernel values meet once. A tile sums its pairs in row order into its own
@@ -57,7 +57,14 @@ final class KernelSums {
           int a = t.aFrom / PairScan.A_BLOCK;
           int task = firstTask[a] + t.bFrom / PairScan.B_BLOCK - firstBBlock(a);
           y.kernels.dots(
-              y.packed, t.aFrom, t.aCount, y.packed, t.bFrom, t.bCount, y.dim, yDots,
+              y.packed,
+              t.aFrom,
+              t.aCount,
+              y.packed,
+              t.bFrom,
+              t.bCount,
+              y.dim,
+              yDots,
               PairScan.B_BLOCK);
           sums.finish(task, TileSums.of(t, yDots, y, gx, gy));
         },
@@ -113,8 +120,20 @@ final class KernelSums {
         if (from >= t.bCount) continue;
         Arrays.fill(rowSums, 0);
         kernels.rbfRow(
-            t.dots, yDots, i * PairScan.B_BLOCK, from, t.bCount, x.squaredNorms[gi],
-            x.squaredNorms, y.squaredNorms[gi], y.squaredNorms, t.bFrom, gx, gy, s.colK, s.colL,
+            t.dots,
+            yDots,
+            i * PairScan.B_BLOCK,
+            from,
+            t.bCount,
+            x.squaredNorms[gi],
+            x.squaredNorms,
+            y.squaredNorms[gi],
+            y.squaredNorms,
+            t.bFrom,
+            gx,
+            gy,
+            s.colK,
+            s.colL,
             rowSums);
         s.rowK[i] = rowSums[0];
         s.rowL[i] = rowSums[1];

@@ -7,9 +7,9 @@ import io.actdb.sql.spi.SqlType;
 import java.util.List;
 
 /**
- * What {@link Ipr} and {@link Prdc} share: the signature {@code (x, is_reference [, k])}, the
- * state (the two sets and k), and the k-NN radii of both sets; they differ in how balls are
- * compared and what they report.
+ * What {@link Ipr} and {@link Prdc} share: the signature {@code (x, is_reference [, k])}, the state
+ * (the two sets and k), and the k-NN radii of both sets; they differ in how balls are compared and
+ * what they report.
  */
 abstract class KnnBallAggregate implements AggregateFunction<TwoSets> {
   private final String name;
@@ -35,7 +35,8 @@ abstract class KnnBallAggregate implements AggregateFunction<TwoSets> {
   @Override
   public final List<List<SqlType>> overloads() {
     return List.of(
-        List.of(SqlType.ANY, SqlType.BOOLEAN), List.of(SqlType.ANY, SqlType.BOOLEAN, SqlType.BIGINT));
+        List.of(SqlType.ANY, SqlType.BOOLEAN),
+        List.of(SqlType.ANY, SqlType.BOOLEAN, SqlType.BIGINT));
   }
 
   @Override

@@ -12,8 +12,8 @@ import java.util.List;
  * <p>One pass over the pairs {@code i < j} keeps, per point, the candidates whose fast distance is
  * within {@code 2 · bound} of the k-th smallest fast distance seen so far: any point among the
  * exact k nearest must be one of them (its fast distance is at most its exact one plus the bound,
- * and the exact k-th is at most the fast k-th plus the bound). The candidates' exact distances
- * then give the exact radius. Typically a handful of candidates per point.
+ * and the exact k-th is at most the fast k-th plus the bound). The candidates' exact distances then
+ * give the exact radius. Typically a handful of candidates per point.
  */
 final class NearestNeighbours {
   private NearestNeighbours() {}

@@ -1,7 +1,7 @@
 package io.actdb.sql.geometry;
 
-import io.actdb.sql.spi.Cancellation;
 import io.actdb.sql.kernels.KernelThreads;
+import io.actdb.sql.spi.Cancellation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,9 +12,9 @@ import java.util.function.Supplier;
  * {@link io.actdb.sql.kernels.DistanceKernels#dots} call and are handed to a visitor, then
  * overwritten by the next tile. Memory is one tile per thread, never n×n.
  *
- * <p>Tiles are spread over the cores ({@link KernelThreads}); each thread has its own {@code
- * local} accumulator, all returned for the caller to merge. A visitor must therefore give the same
- * merged result whatever thread saw which tile: counts, flags, minima, unions.
+ * <p>Tiles are spread over the cores ({@link KernelThreads}); each thread has its own {@code local}
+ * accumulator, all returned for the caller to merge. A visitor must therefore give the same merged
+ * result whatever thread saw which tile: counts, flags, minima, unions.
  */
 final class PairScan {
   private PairScan() {}
@@ -28,14 +28,18 @@ final class PairScan {
    */
   static final int B_BLOCK = 256;
 
-  /** One computed tile: points {@code aFrom .. aFrom+aCount-1} of a against {@code bFrom ..} of b. */
+  /**
+   * One computed tile: points {@code aFrom .. aFrom+aCount-1} of a against {@code bFrom ..} of b.
+   */
   static final class Tile {
     final PointSet a;
     final PointSet b;
     final double boundFactor;
     final float[] dots = new float[A_BLOCK * B_BLOCK];
+
     /** Columns found by {@link #select}. */
     final int[] hits = new int[B_BLOCK];
+
     int aFrom;
     int aCount;
     int bFrom;
@@ -67,11 +71,23 @@ final class PairScan {
      */
     int select(int i, int from, double rowLimit, double[] colLimits, double slack) {
       return a.kernels.select(
-          dots, i * B_BLOCK, from, bCount, a.squaredNorms[aFrom + i], b.squaredNorms, bFrom,
-          rowLimit, colLimits, slack, hits);
+          dots,
+          i * B_BLOCK,
+          from,
+          bCount,
+          a.squaredNorms[aFrom + i],
+          b.squaredNorms,
+          bFrom,
+          rowLimit,
+          colLimits,
+          slack,
+          hits);
     }
 
-    /** At least {@link #bound} of every pair of row {@code i} (the same formula, with b's largest norm). */
+    /**
+     * At least {@link #bound} of every pair of row {@code i} (the same formula, with b's largest
+     * norm).
+     */
     double rowSlack(int i) {
       double s = a.norms[aFrom + i] + b.maxNorm;
       return boundFactor * s * s;
@@ -95,8 +111,8 @@ final class PairScan {
 
   /**
    * Visits all pairs of {@code a} x {@code b}; with {@code upper} ({@code a == b}) only tiles that
-   * hold a pair {@code i < j}, and the visitor must itself ignore pairs with {@code j <= i}
-   * (global indices {@code aFrom + i}, {@code bFrom + j}).
+   * hold a pair {@code i < j}, and the visitor must itself ignore pairs with {@code j <= i} (global
+   * indices {@code aFrom + i}, {@code bFrom + j}).
    *
    * @return the per-thread accumulators, for the caller to merge
    */

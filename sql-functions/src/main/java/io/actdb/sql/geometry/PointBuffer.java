@@ -1,9 +1,9 @@
 package io.actdb.sql.geometry;
 
-import io.actdb.sql.spi.SqlFunctionException;
-import io.actdb.sql.spi.VectorColumn;
 import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.input.RowBlock;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.VectorColumn;
 
 /** The float32 rows one aggregate group collects for one of its sets, row-major, growing. */
 final class PointBuffer {
@@ -54,7 +54,8 @@ final class PointBuffer {
         larger = new float[(int) grown];
       } catch (OutOfMemoryError e) {
         larger =
-            HeapBudget.allocateFloats(needed, "a group's " + rows + " points of " + dim + " floats");
+            HeapBudget.allocateFloats(
+                needed, "a group's " + rows + " points of " + dim + " floats");
       }
       System.arraycopy(data, 0, larger, 0, count * dim);
       data = larger;

@@ -9,8 +9,8 @@ import io.actdb.sql.spi.SqlFunctionException;
  *
  * <p>Why shift: the fast distance is {@code |a|² + |b|² − 2 a·b}, whose float32 error grows with
  * {@code |a| |b|}. Data with a large common offset (every coordinate + 1000) would otherwise lose
- * all its digits there, the float16 trap of thesis §5.5 in a milder form. The shift makes the
- * error bound, and so the number of exact re-checks, independent of such an offset.
+ * all its digits there, the float16 trap of thesis §5.5 in a milder form. The shift makes the error
+ * bound, and so the number of exact re-checks, independent of such an offset.
  */
 final class PointSet {
   final float[] rows;
@@ -29,7 +29,10 @@ final class PointSet {
     // The packed copy pads the last panel: leave room for it within one Java array.
     if (((long) count + PADDING_ROOM) * dim > Integer.MAX_VALUE - 16) {
       throw new SqlFunctionException(
-          count + " points of " + dim + " floats exceed what one array holds (2^31 floats);"
+          count
+              + " points of "
+              + dim
+              + " floats exceed what one array holds (2^31 floats);"
               + " sample the rows (USING SAMPLE)");
     }
     this.rows = rows;
@@ -76,18 +79,20 @@ final class PointSet {
     return mean;
   }
 
-  /** Exact squared distance between point {@code p} of this set and point {@code q} of {@code o}. */
+  /**
+   * Exact squared distance between point {@code p} of this set and point {@code q} of {@code o}.
+   */
   double exact(int p, PointSet o, int q) {
     return ExactDistance.squared(rows, p * dim, o.rows, q * dim, dim);
   }
 
   /**
    * A factor {@code f} such that for any points {@code p, q} of sets packed with the same shift,
-   * {@code |fast − exact| <= f · (norms[p] + norms[q])²}, where fast is {@link PairScan.Tile#approx}
-   * and exact {@link ExactDistance}. Terms: the float32 dot product ({@code 2 e |a||b| <= e/2
-   * (|a|+|b|)²}, {@code e} = {@link DistanceKernels#dotErrorFactor}), the float32 rounding of the
-   * shifted coordinates ({@code 2u (|a|+|b|)²}), and the float64 sums; 5 % on top for the roundings
-   * of the bound itself.
+   * {@code |fast − exact| <= f · (norms[p] + norms[q])²}, where fast is {@link
+   * PairScan.Tile#approx} and exact {@link ExactDistance}. Terms: the float32 dot product ({@code 2
+   * e |a||b| <= e/2 (|a|+|b|)²}, {@code e} = {@link DistanceKernels#dotErrorFactor}), the float32
+   * rounding of the shifted coordinates ({@code 2u (|a|+|b|)²}), and the float64 sums; 5 % on top
+   * for the roundings of the bound itself.
    */
   static double boundFactor(int dim) {
     double u = 0x1p-24;

@@ -9,8 +9,8 @@ import io.actdb.sql.kernels.Kernels;
  * {@code K_ij = exp(−d²_ij / (2σ²))} with {@code σ² = sigma_frac² · median of all n² squared
  * distances} ({@link AllPairsMedian}, exact), and the biased HSIC.
  *
- * <p>The kernel values come from the fast squared distances of {@link PairScan} tiles (x's and
- * y's of the same pairs side by side), never from an n×n matrix. Their error is the tiles' bound
+ * <p>The kernel values come from the fast squared distances of {@link PairScan} tiles (x's and y's
+ * of the same pairs side by side), never from an n×n matrix. Their error is the tiles' bound
  * ({@link PointSet#boundFactor}), about 1e-5 of the points' squared norms at 2 048 coordinates and
  * mostly of random sign, against a kernel that depends on distances through their ratio to the
  * median: far below what the CKA value can resolve (the tests hold it to 1e-6 of an exact oracle).
@@ -22,9 +22,9 @@ public final class RbfAlignment {
   private RbfAlignment() {}
 
   /**
-   * The RBF CKA of {@code x} ({@code n} rows of {@code dx} floats, row-major) and {@code y}
-   * ({@code dy}), or null when it is undefined: half the squared distances or more are 0 (σ = 0),
-   * or a centred kernel has no variance. The rows must be finite and scaled so that their squared
+   * The RBF CKA of {@code x} ({@code n} rows of {@code dx} floats, row-major) and {@code y} ({@code
+   * dy}), or null when it is undefined: half the squared distances or more are 0 (σ = 0), or a
+   * centred kernel has no variance. The rows must be finite and scaled so that their squared
    * distances fit float32 (see {@link io.actdb.sql.input.PowerOfTwoScale}); {@code n >= 2}.
    */
   public static Double cka(float[] x, int dx, float[] y, int dy, int n, double sigmaFrac) {

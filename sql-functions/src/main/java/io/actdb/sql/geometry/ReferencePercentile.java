@@ -11,8 +11,8 @@ import java.util.List;
  * buckets 2^-11 wide in relative terms, which brackets the two order statistics the interpolation
  * needs; a finer pass narrows the bracket when many pairs fall in it; a last pass keeps the exact
  * distances of the pairs in the bracket widened by twice the largest error bound, and counts those
- * below it. Every pair whose exact value could be one of the two order statistics is among the
- * kept ones, so the result is the exact-distance percentile whatever the row order.
+ * below it. Every pair whose exact value could be one of the two order statistics is among the kept
+ * ones, so the result is the exact-distance percentile whatever the row order.
  *
  * <p>The passes look closely only at the pairs below a cutoff ({@link PairScan.Tile#select}): the
  * 30th percentile of a sample's pairs for large sets. The rest are only counted. Should the cutoff
@@ -42,9 +42,7 @@ final class ReferencePercentile {
   /** The cutoff is this quantile of the sample's pair distances: well above the 10th percentile. */
   static final double CUTOFF_QUANTILE = 0.3;
 
-  /**
-   * The default ε of {@code r}, or null when it has no two distinct points.
-   */
+  /** The default ε of {@code r}, or null when it has no two distinct points. */
   static Double epsilon(PointSet r) {
     if (r.count < 2) return null;
     double maxBound = PointSet.boundFactor(r.dim) * 4 * r.maxNorm * r.maxNorm;
@@ -107,7 +105,8 @@ final class ReferencePercentile {
     double hi = lowEdge(bHi + 1, base);
     long expected = 0;
     for (int b = 0; b < COARSE_BUCKETS; b++) {
-      if (lowEdge(b + 1, base) >= lo - 2 * maxBound && (b == 0 || lowEdge(b, base) <= hi + 2 * maxBound)) {
+      if (lowEdge(b + 1, base) >= lo - 2 * maxBound
+          && (b == 0 || lowEdge(b, base) <= hi + 2 * maxBound)) {
         expected += hist[b];
       }
     }

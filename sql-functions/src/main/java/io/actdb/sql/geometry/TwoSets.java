@@ -1,10 +1,11 @@
 package io.actdb.sql.geometry;
 
+import io.actdb.sql.input.PowerOfTwoScale;
+import io.actdb.sql.input.RowBlock;
+import io.actdb.sql.kernels.Kernels;
 import io.actdb.sql.spi.InputChunk;
 import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.spi.VectorColumn;
-import io.actdb.sql.input.PowerOfTwoScale;
-import io.actdb.sql.input.RowBlock;
 
 /**
  * A group's state for the two-set aggregates: the rows of R ({@code is_reference} true) and of E,
@@ -47,7 +48,12 @@ class TwoSets {
    * Records parameter {@code index} from a DOUBLE column; all rows of a group must agree. A NULL is
    * kept as NaN ("use the default") when {@code nullMeansDefault}, and is an error otherwise.
    */
-  void parameter(int index, String name, InputChunk.DoubleColumn column, int[] rows, int count,
+  void parameter(
+      int index,
+      String name,
+      InputChunk.DoubleColumn column,
+      int[] rows,
+      int count,
       boolean nullMeansDefault) {
     for (int i = 0; i < count; i++) {
       int r = rows[i];
@@ -86,7 +92,11 @@ class TwoSets {
       seen[index] = true;
     } else if (Double.compare(parameters[index], v) != 0) {
       throw new SqlFunctionException(
-          name + " must be the same for all rows of a group, got " + parameters[index] + " and " + v);
+          name
+              + " must be the same for all rows of a group, got "
+              + parameters[index]
+              + " and "
+              + v);
     }
   }
 
@@ -104,8 +114,8 @@ class TwoSets {
   }
 
   /**
-   * The power of two both sets were multiplied by ({@link #normalizeScale}), so that a length in the
-   * data's units times {@code 2^scaleExponent} is one in the rows' units.
+   * The power of two both sets were multiplied by ({@link #normalizeScale}), so that a length in
+   * the data's units times {@code 2^scaleExponent} is one in the rows' units.
    */
   int scaleExponent;
 
@@ -136,7 +146,7 @@ class TwoSets {
   PointSet[] pointSets() {
     normalizeScale();
     float[] shift = PointSet.centre(dim, reference, evaluation);
-    var kernels = io.actdb.sql.kernels.Kernels.distances();
+    var kernels = Kernels.distances();
     return new PointSet[] {
       new PointSet(reference.rows(), reference.count(), dim, shift, kernels),
       new PointSet(evaluation.rows(), evaluation.count(), dim, shift, kernels)

@@ -28,8 +28,12 @@ public final class HeapBudget {
   public static void require(long bytes, String what) {
     if (!fits(bytes)) {
       throw error(
-          what + " needs " + describe(bytes) + " of heap, more than the quarter of the JVM's"
-              + " maximum heap of " + describe(Runtime.getRuntime().maxMemory())
+          what
+              + " needs "
+              + describe(bytes)
+              + " of heap, more than the quarter of the JVM's"
+              + " maximum heap of "
+              + describe(Runtime.getRuntime().maxMemory())
               + " one state may use (one state per group and thread)");
     }
   }
@@ -57,14 +61,22 @@ public final class HeapBudget {
   /** The error for {@code what}, needing {@code bytes}, that the heap could not give. */
   public static SqlFunctionException outOfHeap(long bytes, String what) {
     return error(
-        what + " needs " + describe(bytes) + " of heap, more than is free in the JVM's maximum"
-            + " heap of " + describe(Runtime.getRuntime().maxMemory()));
+        what
+            + " needs "
+            + describe(bytes)
+            + " of heap, more than is free in the JVM's maximum"
+            + " heap of "
+            + describe(Runtime.getRuntime().maxMemory()));
   }
 
   private static void checkLength(long length, int elementBytes, String what) {
     if (length < 0 || length > Integer.MAX_VALUE - 16) {
       throw new SqlFunctionException(
-          what + " needs " + length + " array elements (" + describe(length * elementBytes)
+          what
+              + " needs "
+              + length
+              + " array elements ("
+              + describe(length * elementBytes)
               + "), more than one Java array holds (2^31); sample fewer rows (USING SAMPLE) or"
               + " compare fewer dimensions");
     }
@@ -72,7 +84,8 @@ public final class HeapBudget {
 
   private static SqlFunctionException error(String message) {
     return new SqlFunctionException(
-        message + ". Sample fewer rows (USING SAMPLE), compare fewer dimensions, or raise the"
+        message
+            + ". Sample fewer rows (USING SAMPLE), compare fewer dimensions, or raise the"
             + " heap (-Xmx, e.g. ACTDB_JAVA_OPTS=-Xmx8g)");
   }
 

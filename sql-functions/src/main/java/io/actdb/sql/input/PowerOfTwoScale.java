@@ -3,17 +3,17 @@ package io.actdb.sql.input;
 /**
  * Rescales a group's float32 rows by a power of two so that its largest magnitude lies in {@code
  * [2^40, 2^41)}, for the distance-based aggregates. Their float32 kernels square coordinates
- * (squared distances, dot products): at 1e20 these overflow float32 and at 1e-25 they underflow,
- * so that radii, edges and medians went wrong outside roughly 1e-20 … 1e19. After rescaling,
- * a dot product of up to 2^31 coordinates stays below 2^115 and products of coordinates down to
- * 2^-60 of the largest stay normal.
+ * (squared distances, dot products): at 1e20 these overflow float32 and at 1e-25 they underflow, so
+ * that radii, edges and medians went wrong outside roughly 1e-20 … 1e19. After rescaling, a dot
+ * product of up to 2^31 coordinates stays below 2^115 and products of coordinates down to 2^-60 of
+ * the largest stay normal.
  *
  * <p>Multiplying a float by a power of two is exact unless the result leaves the normal range, so
  * the rescaled rows are the same numbers, and every ranking, ratio, comparison and k-NN radius is
- * the same; only results in the data's units (GeomCA's ε) are scaled back. Data scaled by any
- * power of two gives bit-identical rescaled rows, hence bit-identical results. The one loss: when
- * scaling down, a coordinate below 2^-126 of the group's largest magnitude (2^-166 after
- * rescaling) becomes subnormal and may round.
+ * the same; only results in the data's units (GeomCA's ε) are scaled back. Data scaled by any power
+ * of two gives bit-identical rescaled rows, hence bit-identical results. The one loss: when scaling
+ * down, a coordinate below 2^-126 of the group's largest magnitude (2^-166 after rescaling) becomes
+ * subnormal and may round.
  */
 public final class PowerOfTwoScale {
   private PowerOfTwoScale() {}
@@ -21,7 +21,9 @@ public final class PowerOfTwoScale {
   /** Where the largest magnitude of a rescaled group lies: {@code [2^TARGET, 2^(TARGET + 1))}. */
   static final int TARGET_EXPONENT = 40;
 
-  /** The exponent {@code s} such that {@code values · 2^s} has its largest magnitude at the target. */
+  /**
+   * The exponent {@code s} such that {@code values · 2^s} has its largest magnitude at the target.
+   */
   public static int exponentFor(float[] values, long length) {
     float max = 0f;
     for (int i = 0; i < length; i++) max = Math.max(max, Math.abs(values[i]));

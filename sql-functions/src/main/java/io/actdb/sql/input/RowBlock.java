@@ -7,10 +7,9 @@ import io.actdb.sql.spi.VectorColumn;
 public final class RowBlock {
   private RowBlock() {}
 
-  /**
-   * Copies row {@code row} of {@code column} to {@code target[at ..]}, failing on NaN or ±Inf.
-   */
-  public static void copyFinite(VectorColumn column, int row, float[] target, int at, String argument) {
+  /** Copies row {@code row} of {@code column} to {@code target[at ..]}, failing on NaN or ±Inf. */
+  public static void copyFinite(
+      VectorColumn column, int row, float[] target, int at, String argument) {
     float[] values = column.values();
     int from = column.offset(row);
     int dim = column.dim(row);

@@ -2,8 +2,9 @@ package io.actdb.sql.kernels;
 
 /**
  * Dot products between the points of two packed point sets: the GEMM at the heart of every
- * pairwise-distance computation (IPR, PRDC, GeomCA, RBF CKA). {@link ScalarDistanceKernels} is the plain
- * Java twin and test oracle of {@link PanamaDistanceKernels}; {@link Kernels#distances()} chooses.
+ * pairwise-distance computation (IPR, PRDC, GeomCA, RBF CKA). {@link ScalarDistanceKernels} is the
+ * plain Java twin and test oracle of {@link PanamaDistanceKernels}; {@link Kernels#distances()}
+ * chooses.
  *
  * <p><b>Packed points.</b> A set of {@code count} points of {@code dim} float32 coordinates is
  * stored in panels of {@link #panelWidth()} points: coordinate {@code c} of point {@code p} sits at
@@ -35,8 +36,8 @@ public interface DistanceKernels {
    * Writes {@code out[i * outStride + j] = dot(a point aFirst + i, b point bFirst + j)} for {@code
    * i < aCount}, {@code j < bCount}, on the calling thread. {@code a} and {@code b} are packed sets
    * of the same {@code dim} (they may be the same array); {@code bFirst} is a multiple of {@link
-   * #panelWidth()}. {@code out} needs room for {@code aCount} rounded up to {@link #rowGroup()} rows
-   * of {@code outStride >= bCount} rounded up to {@link #panelWidth()} floats; entries outside
+   * #panelWidth()}. {@code out} needs room for {@code aCount} rounded up to {@link #rowGroup()}
+   * rows of {@code outStride >= bCount} rounded up to {@link #panelWidth()} floats; entries outside
    * {@code aCount x bCount} are scratch.
    */
   void dots(
@@ -51,8 +52,8 @@ public interface DistanceKernels {
       int outStride);
 
   /**
-   * The pairs of one tile row worth a closer look: writes to {@code hits}, in ascending order, every
-   * {@code j} in {@code [from, to)} for which
+   * The pairs of one tile row worth a closer look: writes to {@code hits}, in ascending order,
+   * every {@code j} in {@code [from, to)} for which
    *
    * <pre>{@code
    * double fast = (rowSquaredNorm + colSquaredNorms[colFirst + j]) - 2.0 * dots[dotsOffset + j];
@@ -61,8 +62,8 @@ public interface DistanceKernels {
    *
    * holds, evaluated in float64 exactly as written, and returns how many. The fast distance is the
    * one a pair scan computes from a {@link #dots} tile, to the bit, so a caller that tests {@code
-   * fast - bound <= limit} with {@code bound <= slack} sees no pair that this leaves out. Most pairs
-   * of a distance pass fail the test; this is how a scan skips them at vector speed.
+   * fast - bound <= limit} with {@code bound <= slack} sees no pair that this leaves out. Most
+   * pairs of a distance pass fail the test; this is how a scan skips them at vector speed.
    */
   int select(
       float[] dots,

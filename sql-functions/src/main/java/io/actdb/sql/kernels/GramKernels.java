@@ -32,9 +32,9 @@ public interface GramKernels {
   }
 
   /**
-   * Adds the upper triangle (diagonal included) of {@code zᵀz} to {@code gram}: for every
-   * {@code i <= j < dim}, {@code gram[i * dim + j] += Σ_r z[r*dim+i] * z[r*dim+j]} over
-   * {@code 0 <= r < rows}. Entries below the diagonal are left untouched.
+   * Adds the upper triangle (diagonal included) of {@code zᵀz} to {@code gram}: for every {@code i
+   * <= j < dim}, {@code gram[i * dim + j] += Σ_r z[r*dim+i] * z[r*dim+j]} over {@code 0 <= r <
+   * rows}. Entries below the diagonal are left untouched.
    *
    * <p>With the same {@code accumulation}, the result does not depend on {@code parallelism}: for
    * {@link Accumulation#EXACT} it is the same bit for bit.
@@ -62,8 +62,8 @@ public interface GramKernels {
    * column {@code c}: {@code (double) x[r*dim+c] − shift[c]}), each difference taken in float64
    * rather than float32. The difference of two floats whose magnitudes are within a factor 2^29 of
    * each other is exact in float64, and any other is off by at most 2^-53 of itself; a float32
-   * difference would round at 2^-24. Products of the differences round at 2^-53, and the result,
-   * as for {@code EXACT}, does not depend on {@code parallelism}, bit for bit.
+   * difference would round at 2^-24. Products of the differences round at 2^-53, and the result, as
+   * for {@code EXACT}, does not depend on {@code parallelism}, bit for bit.
    *
    * @throws IllegalArgumentException as {@link #addUpperGram}, or when {@code shift} is shorter
    *     than {@code dim}

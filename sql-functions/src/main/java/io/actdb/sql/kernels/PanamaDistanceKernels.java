@@ -138,8 +138,18 @@ public final class PanamaDistanceKernels implements DistanceKernels {
       }
     }
     return ScalarDistanceKernels.selectFrom(
-        dots, dotsOffset, j, to, rowSquaredNorm, colSquaredNorms, colFirst, rowLimit, colLimits,
-        slack, hits, n);
+        dots,
+        dotsOffset,
+        j,
+        to,
+        rowSquaredNorm,
+        colSquaredNorms,
+        colFirst,
+        rowLimit,
+        colLimits,
+        slack,
+        hits,
+        n);
   }
 
   @Override
@@ -172,8 +182,10 @@ public final class PanamaDistanceKernels implements DistanceKernels {
     // exp is the cost here (the dot products are done): the Vector API's EXP is a SIMD library
     // call on x86, several times the rate of Math.exp one lane at a time.
     for (; j + l <= to; j += l) {
-      DoubleVector k = kernelValues(xDots, dotsOffset + j, xRow, xColSquaredNorms, colFirst + j, gx);
-      DoubleVector v = kernelValues(yDots, dotsOffset + j, yRow, yColSquaredNorms, colFirst + j, gy);
+      DoubleVector k =
+          kernelValues(xDots, dotsOffset + j, xRow, xColSquaredNorms, colFirst + j, gx);
+      DoubleVector v =
+          kernelValues(yDots, dotsOffset + j, yRow, yColSquaredNorms, colFirst + j, gy);
       k.add(DoubleVector.fromArray(DOUBLES, colK, j)).intoArray(colK, j);
       v.add(DoubleVector.fromArray(DOUBLES, colL, j)).intoArray(colL, j);
       sk = sk.add(k);
@@ -189,13 +201,33 @@ public final class PanamaDistanceKernels implements DistanceKernels {
     rowSums[4] += sll.reduceLanes(VectorOperators.ADD);
     // scalar tail
     ScalarDistanceKernels.rbfRowSums(
-        xDots, yDots, dotsOffset, j, to, xRowSquaredNorm, xColSquaredNorms, yRowSquaredNorm,
-        yColSquaredNorms, colFirst, gx, gy, colK, colL, rowSums);
+        xDots,
+        yDots,
+        dotsOffset,
+        j,
+        to,
+        xRowSquaredNorm,
+        xColSquaredNorms,
+        yRowSquaredNorm,
+        yColSquaredNorms,
+        colFirst,
+        gx,
+        gy,
+        colK,
+        colL,
+        rowSums);
   }
 
-  /** {@code exp(g · max(0, fast squared distance))} of {@code l} consecutive pairs of a tile row. */
+  /**
+   * {@code exp(g · max(0, fast squared distance))} of {@code l} consecutive pairs of a tile row.
+   */
   private static DoubleVector kernelValues(
-      float[] dots, int at, DoubleVector rowSquaredNorm, double[] colSquaredNorms, int col, double g) {
+      float[] dots,
+      int at,
+      DoubleVector rowSquaredNorm,
+      double[] colSquaredNorms,
+      int col,
+      double g) {
     DoubleVector dot =
         (DoubleVector)
             FloatVector.fromArray(HALF_FLOATS, dots, at)

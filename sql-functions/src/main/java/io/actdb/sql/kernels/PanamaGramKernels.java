@@ -404,8 +404,8 @@ public final class PanamaGramKernels implements GramKernels {
    * {@link #packPanels} for the float64 path: rows {@code r0 .. r0+n-1}, columns {@code jFrom ..
    * jTo-1}, widened to double once here rather than once per strip in the microkernel; column
    * {@code j} of pass row {@code r} goes to {@code panels[((j / TJD) * passRows + r) * TJD + j %
-   * TJD]}. With a {@code shift}, its column's value is subtracted after widening: the difference
-   * is then the float64 one.
+   * TJD]}. With a {@code shift}, its column's value is subtracted after widening: the difference is
+   * then the float64 one.
    */
   private static void packWidePanels(
       float[] z,
@@ -492,10 +492,10 @@ public final class PanamaGramKernels implements GramKernels {
   }
 
   /**
-   * {@link FloatTiles#tile6x4} in float64: 6 rows by 4 vectors (6 x 32 doubles with AVX-512), 24 accumulators
-   * in registers for all {@code kc} rows. Half the lanes of the float32 tile for the same registers
-   * and the same FMA rate, so half its flops; the loads per FMA are the same. The FMA's one
-   * rounding is the sum's, since a product of two widened floats is exact in float64.
+   * {@link FloatTiles#tile6x4} in float64: 6 rows by 4 vectors (6 x 32 doubles with AVX-512), 24
+   * accumulators in registers for all {@code kc} rows. Half the lanes of the float32 tile for the
+   * same registers and the same FMA rate, so half its flops; the loads per FMA are the same. The
+   * FMA's one rounding is the sum's, since a product of two widened floats is exact in float64.
    */
   private static void wideTile6x4(
       double[] sliver,

@@ -68,8 +68,18 @@ public final class ScalarDistanceKernels implements DistanceKernels {
       double slack,
       int[] hits) {
     return selectFrom(
-        dots, dotsOffset, from, to, rowSquaredNorm, colSquaredNorms, colFirst, rowLimit, colLimits,
-        slack, hits, 0);
+        dots,
+        dotsOffset,
+        from,
+        to,
+        rowSquaredNorm,
+        colSquaredNorms,
+        colFirst,
+        rowLimit,
+        colLimits,
+        slack,
+        hits,
+        0);
   }
 
   @Override
@@ -90,8 +100,21 @@ public final class ScalarDistanceKernels implements DistanceKernels {
       double[] colL,
       double[] rowSums) {
     rbfRowSums(
-        xDots, yDots, dotsOffset, from, to, xRowSquaredNorm, xColSquaredNorms, yRowSquaredNorm,
-        yColSquaredNorms, colFirst, gx, gy, colK, colL, rowSums);
+        xDots,
+        yDots,
+        dotsOffset,
+        from,
+        to,
+        xRowSquaredNorm,
+        xColSquaredNorms,
+        yRowSquaredNorm,
+        yColSquaredNorms,
+        colFirst,
+        gx,
+        gy,
+        colK,
+        colL,
+        rowSums);
   }
 
   /** {@link #rbfRow}, for the Vector API twin's tail. */
@@ -117,10 +140,8 @@ public final class ScalarDistanceKernels implements DistanceKernels {
     double skk = 0;
     double sll = 0;
     for (int j = from; j < to; j++) {
-      double dx =
-          (xRowSquaredNorm + xColSquaredNorms[colFirst + j]) - 2.0 * xDots[dotsOffset + j];
-      double dy =
-          (yRowSquaredNorm + yColSquaredNorms[colFirst + j]) - 2.0 * yDots[dotsOffset + j];
+      double dx = (xRowSquaredNorm + xColSquaredNorms[colFirst + j]) - 2.0 * xDots[dotsOffset + j];
+      double dy = (yRowSquaredNorm + yColSquaredNorms[colFirst + j]) - 2.0 * yDots[dotsOffset + j];
       double k = Math.exp(gx * Math.max(0, dx));
       double l = Math.exp(gy * Math.max(0, dy));
       colK[j] += k;
@@ -138,7 +159,9 @@ public final class ScalarDistanceKernels implements DistanceKernels {
     rowSums[4] += sll;
   }
 
-  /** {@link #select}, appending to {@code hits} after its first {@code n}; returns the new count. */
+  /**
+   * {@link #select}, appending to {@code hits} after its first {@code n}; returns the new count.
+   */
   static int selectFrom(
       float[] dots,
       int dotsOffset,

@@ -1,7 +1,7 @@
 /**
  * Dense float32 numeric kernels behind the actdb SQL aggregates, chiefly the Gram matrix {@code
- * zᵀz} that linear CKA is computed from. Public for the benchmarks module, which times them
- * alone; otherwise used only inside sql-functions.
+ * zᵀz} that linear CKA is computed from. Public for the benchmarks module, which times them alone;
+ * otherwise used only inside sql-functions.
  *
  * <p>The package knows nothing of DuckDB, SQL or activations: kernels take plain row-major {@code
  * float[]} blocks and accumulate into caller-owned {@code double[]} results, so they can be tested

@@ -6,9 +6,9 @@ import java.util.List;
  * A SQL aggregate implemented in Java, run by an engine bridge (for DuckDB, {@code
  * io.actdb.sql.duckdb.AggregateBridge}).
  *
- * <p>DuckDB calls these methods on its worker threads, several at once, but never on the same
- * state from two threads at once. States are plain Java objects; the bridge keeps them alive
- * from the first row a group sees until DuckDB destroys the group.
+ * <p>DuckDB calls these methods on its worker threads, several at once, but never on the same state
+ * from two threads at once. States are plain Java objects; the bridge keeps them alive from the
+ * first row a group sees until DuckDB destroys the group.
  *
  * @param <S> the per-group state
  */

@@ -8,8 +8,8 @@ import java.util.function.Supplier;
  * <p>The work does not take it as a parameter: the engine bridge binds it for the duration of a
  * callback ({@link #runWith}), and long loops call {@link #checkpoint()}, which reads the binding
  * of the current thread. That keeps the aggregates' and kernels' signatures free of it, and code
- * run outside the bridge (tests, benchmarks, another engine) is never cancelled. Threads that
- * help a call ({@code KernelThreads}) take over the caller's binding with {@link #current()}.
+ * run outside the bridge (tests, benchmarks, another engine) is never cancelled. Threads that help
+ * a call ({@code KernelThreads}) take over the caller's binding with {@link #current()}.
  *
  * <p>Loops call {@link #checkpoint()} about once per tile row or block of work (well under 100 ms
  * apart), not per element: it is a scoped-value read and a volatile read.

@@ -1,8 +1,8 @@
 package io.actdb.sql.spi;
 
 /**
- * The argument columns of one {@link AggregateFunction#update} call, as the engine hands them
- * over. Valid only during that call: an engine may reuse or free what it reads from once the call
+ * The argument columns of one {@link AggregateFunction#update} call, as the engine hands them over.
+ * Valid only during that call: an engine may reuse or free what it reads from once the call
  * returns, so keep copies, never the columns.
  */
 public interface InputChunk {

@@ -1,8 +1,8 @@
 package io.actdb.sql.spi;
 
 /**
- * The output of one {@link TableScanner#fill} call: the projected result columns. Valid only
- * during that call; the engine owns the memory. Column {@code i} is the {@code i}-th entry of the
+ * The output of one {@link TableScanner#fill} call: the projected result columns. Valid only during
+ * that call; the engine owns the memory. Column {@code i} is the {@code i}-th entry of the
  * projection that {@link BoundScan#start} received.
  */
 public interface OutputChunk {

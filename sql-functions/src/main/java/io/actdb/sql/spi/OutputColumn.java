@@ -26,8 +26,8 @@ public interface OutputColumn {
 
   /**
    * The values of a fixed-width column: {@link #capacity()} × the type's width bytes from row 0,
-   * little-endian, written by absolute index (a view over the engine's memory, so bulk {@code
-   * put}s copy straight into it).
+   * little-endian, written by absolute index (a view over the engine's memory, so bulk {@code put}s
+   * copy straight into it).
    *
    * @throws IllegalStateException for VARCHAR, ARRAY, LIST and STRUCT columns
    */
@@ -50,8 +50,8 @@ public interface OutputColumn {
   void setListEntry(int row, long offset, long length);
 
   /**
-   * Copies {@code length} UTF-8 bytes of {@code source} (direct or heap) from absolute index
-   * {@code offset} into row {@code row}; {@code source}'s position and limit are left alone.
+   * Copies {@code length} UTF-8 bytes of {@code source} (direct or heap) from absolute index {@code
+   * offset} into row {@code row}; {@code source}'s position and limit are left alone.
    */
   void setString(int row, ByteBuffer source, int offset, int length);
 

@@ -3,8 +3,8 @@ package io.actdb.sql.spi;
 import java.util.List;
 
 /**
- * The SQL types actdb functions declare for their parameters and results. Engine-neutral: an
- * engine bridge maps each to its own type (the DuckDB bridge to a {@code duckdb_logical_type}).
+ * The SQL types actdb functions declare for their parameters and results. Engine-neutral: an engine
+ * bridge maps each to its own type (the DuckDB bridge to a {@code duckdb_logical_type}).
  */
 public sealed interface SqlType {
 

@@ -17,7 +17,9 @@ public interface TableFunction {
   /** SQL name, e.g. {@code read_arrow_file}. */
   String name();
 
-  /** Positional parameter types; {@link SqlType#VARCHAR} and {@link SqlType#BIGINT} are supported. */
+  /**
+   * Positional parameter types; {@link SqlType#VARCHAR} and {@link SqlType#BIGINT} are supported.
+   */
   List<SqlType> parameters();
 
   /**

@@ -4,8 +4,8 @@
  * io.actdb.sql.spi.InputChunk}, vectors as plain float arrays in a {@link
  * io.actdb.sql.spi.VectorColumn}, results go to a {@link io.actdb.sql.spi.ResultWriter}); a table
  * function implements {@link io.actdb.sql.spi.TableFunction} and writes {@link
- * io.actdb.sql.spi.OutputChunk}s. Types are {@link io.actdb.sql.spi.SqlType}s, user-facing
- * failures {@link io.actdb.sql.spi.SqlFunctionException}s, and long loops poll {@link
+ * io.actdb.sql.spi.OutputChunk}s. Types are {@link io.actdb.sql.spi.SqlType}s, user-facing failures
+ * {@link io.actdb.sql.spi.SqlFunctionException}s, and long loops poll {@link
  * io.actdb.sql.spi.Cancellation#checkpoint()}.
  *
  * <p>Nothing here imports DuckDB or {@code java.lang.foreign}: an engine bridge (today {@code

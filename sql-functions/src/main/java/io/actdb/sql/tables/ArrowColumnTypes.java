@@ -48,7 +48,10 @@ final class ArrowColumnTypes {
         && f.getPrecision() == FloatingPointPrecision.SINGLE;
   }
 
-  /** An Arrow type as error messages spell it, children included, e.g. {@code FixedSizeList(32)<Float64>}. */
+  /**
+   * An Arrow type as error messages spell it, children included, e.g. {@code
+   * FixedSizeList(32)<Float64>}.
+   */
   static String describe(Field field) {
     String own =
         switch (field.getType()) {

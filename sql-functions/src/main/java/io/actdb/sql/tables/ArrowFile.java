@@ -10,9 +10,9 @@ import java.util.function.Supplier;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
- * An Arrow IPC file as the table functions see it: where it is, how errors name it, and the
- * storage {@link BatchReader}s over it, whose errors become SQL errors. Every reader and every
- * byte of Arrow memory is counted, for leak checks.
+ * An Arrow IPC file as the table functions see it: where it is, how errors name it, and the storage
+ * {@link BatchReader}s over it, whose errors become SQL errors. Every reader and every byte of
+ * Arrow memory is counted, for leak checks.
  */
 record ArrowFile(Path path, String label, FileChecksums checksums, Supplier<String> whyMissing) {
   /** A file without recorded checksums, e.g. one given to {@code read_arrow_file}. */
@@ -22,7 +22,9 @@ record ArrowFile(Path path, String label, FileChecksums checksums, Supplier<Stri
 
   /** The checksums to compare batches with, or null when there are none or checks are off. */
   FileChecksums checksumsToVerify() {
-    return checksums != null && !"false".equals(System.getProperty(ArrowFileScan.VERIFY_PROPERTY)) ? checksums : null;
+    return checksums != null && !"false".equals(System.getProperty(ArrowFileScan.VERIFY_PROPERTY))
+        ? checksums
+        : null;
   }
 
   private static final RootAllocator ROOT = new RootAllocator();

@@ -17,9 +17,9 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * A parallel scan over one Arrow IPC file (the random-access "file" format), as the bound call of
- * a table function. {@code read_arrow_file(path)} uses it, and so can any table function that
- * maps its arguments to a file with a known schema:
+ * A parallel scan over one Arrow IPC file (the random-access "file" format), as the bound call of a
+ * table function. {@code read_arrow_file(path)} uses it, and so can any table function that maps
+ * its arguments to a file with a known schema:
  *
  * <pre>{@code
  * public BoundScan bind(List<Object> args) {            // e.g. layer(model, layer)
@@ -38,17 +38,18 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * record batches; each DuckDB thread opens its own reader (Arrow readers are not thread-safe) on
  * its own child allocator, claims batches from a shared counter, reads only the projected columns'
  * buffers of each, and emits them in slices of at most DuckDB's vector size. Fixed-width columns
- * and {@code FLOAT[d]} vectors are bulk copies from Arrow's buffers into DuckDB's vectors. DuckDB's destroy callbacks close everything; {@link
- * #openResources()} and {@link #allocatedBytes()} are 0 when no scan runs.
+ * and {@code FLOAT[d]} vectors are bulk copies from Arrow's buffers into DuckDB's vectors. DuckDB's
+ * destroy callbacks close everything; {@link #openResources()} and {@link #allocatedBytes()} are 0
+ * when no scan runs.
  *
- * <p>Errors name the label, the file and the problem: missing or unreadable file, not an Arrow
- * file or truncated (no footer), a column missing or of another type than expected (e.g. {@code
+ * <p>Errors name the label, the file and the problem: missing or unreadable file, not an Arrow file
+ * or truncated (no footer), a column missing or of another type than expected (e.g. {@code
  * FLOAT[64]} expected, {@code FLOAT[32]} in the file), a record batch that does not load.
  */
 public final class ArrowFileScan implements BoundScan {
   /**
-   * System property: {@code false} scans store files without checking their checksums (to
-   * measure what the checks cost); read when each scan starts.
+   * System property: {@code false} scans store files without checking their checksums (to measure
+   * what the checks cost); read when each scan starts.
    */
   public static final String VERIFY_PROPERTY = "actdb.store.verify";
 
@@ -82,8 +83,8 @@ public final class ArrowFileScan implements BoundScan {
   }
 
   /**
-   * A scan of all columns of {@code file}, read from its footer now, with the exact row count
-   * from the record batch headers.
+   * A scan of all columns of {@code file}, read from its footer now, with the exact row count from
+   * the record batch headers.
    *
    * @param label how error messages name what is scanned (e.g. the path as the user wrote it)
    * @throws SqlFunctionException if the file cannot be read or has a column of an unsupported type
@@ -123,12 +124,14 @@ public final class ArrowFileScan implements BoundScan {
    * batch. Only the bytes the query reads are checked (the header and the projected columns).
    */
   public ArrowFileScan withChecksums(FileChecksums checksums) {
-    return new ArrowFileScan(new ArrowFile(file.path(), file.label(), checksums, file.whyMissing()), columns, rows);
+    return new ArrowFileScan(
+        new ArrowFile(file.path(), file.label(), checksums, file.whyMissing()), columns, rows);
   }
 
   /** This scan explaining a missing file with {@code whyMissing} (called when it is missing). */
   public ArrowFileScan withMissingFileExplanation(Supplier<String> whyMissing) {
-    return new ArrowFileScan(new ArrowFile(file.path(), file.label(), file.checksums(), whyMissing), columns, rows);
+    return new ArrowFileScan(
+        new ArrowFile(file.path(), file.label(), file.checksums(), whyMissing), columns, rows);
   }
 
   /** The scanned file. */
@@ -173,13 +176,14 @@ public final class ArrowFileScan implements BoundScan {
       } catch (StoreException e) {
         throw new SqlFunctionException(e.getMessage());
       }
-      return new ArrowScanTask(this, file, reader.batches.blocks(), projectedFields, types, checksums);
+      return new ArrowScanTask(
+          this, file, reader.batches.blocks(), projectedFields, types, checksums);
     }
   }
 
   /**
-   * Number of distinct threads that have read at least one record batch of this scan, over all
-   * its executions; tells tests whether DuckDB scanned in parallel.
+   * Number of distinct threads that have read at least one record batch of this scan, over all its
+   * executions; tells tests whether DuckDB scanned in parallel.
    */
   public int scanThreadCount() {
     return scanThreads.size();
@@ -213,8 +217,11 @@ public final class ArrowFileScan implements BoundScan {
         List<String> names = new ArrayList<>();
         for (Field f : fields) names.add(f.getName());
         throw file.error(
-            "expected a column " + expected + ", the file has none (its columns: "
-                + String.join(", ", names) + ")");
+            "expected a column "
+                + expected
+                + ", the file has none (its columns: "
+                + String.join(", ", names)
+                + ")");
       }
       Field field = fields.get(found);
       SqlType actual = ArrowColumnTypes.sqlType(field);

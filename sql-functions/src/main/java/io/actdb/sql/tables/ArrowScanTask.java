@@ -9,9 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 
 /**
- * One execution of an {@link ArrowFileScan}: the record batches listed in the file's footer and
- * the next one to hand out. Holds no open file; each thread's {@link ArrowFileScanner} opens its
- * own.
+ * One execution of an {@link ArrowFileScan}: the record batches listed in the file's footer and the
+ * next one to hand out. Holds no open file; each thread's {@link ArrowFileScanner} opens its own.
  */
 final class ArrowScanTask implements ScanTask {
   final ArrowFileScan scan;
@@ -19,8 +18,10 @@ final class ArrowScanTask implements ScanTask {
   final List<ArrowBlock> blocks;
   final int[] fieldIndexes;
   final SqlType[] types;
+
   /** What each batch is checked against, or null. */
   final FileChecksums checksums;
+
   private final AtomicInteger nextBlock = new AtomicInteger();
 
   ArrowScanTask(

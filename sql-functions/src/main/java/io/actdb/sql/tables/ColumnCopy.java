@@ -13,8 +13,8 @@ import org.apache.arrow.vector.complex.ListVector;
 
 /**
  * Copies rows of one loaded Arrow column into a DuckDB output column. Made once per loaded record
- * batch and column: it caches whether the column (and its float child) has NULLs, which Arrow
- * Java counts by scanning the validity bitmap.
+ * batch and column: it caches whether the column (and its float child) has NULLs, which Arrow Java
+ * counts by scanning the validity bitmap.
  */
 final class ColumnCopy {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -56,7 +56,10 @@ final class ColumnCopy {
     };
   }
 
-  /** Copies rows {@code start .. start + rows} of the Arrow column into rows {@code 0 .. rows} of {@code out}. */
+  /**
+   * Copies rows {@code start .. start + rows} of the Arrow column into rows {@code 0 .. rows} of
+   * {@code out}.
+   */
   void copy(int start, int rows, OutputColumn out) {
     switch (type) {
       case SqlType.ArrayOf a -> copyArray(a.size(), start, rows, out);

@@ -13,9 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code layer(model, layer)}: one layer of the store a connection was opened on, as {@code
- * (sample_id BIGINT, vec FLOAT[d])} with its fixed dimension. Binding uses the manifest only;
- * the layer's file is opened (and checked) when the query runs, so a damaged file fails only
- * the queries that read it.
+ * (sample_id BIGINT, vec FLOAT[d])} with its fixed dimension. Binding uses the manifest only; the
+ * layer's file is opened (and checked) when the query runs, so a damaged file fails only the
+ * queries that read it.
  */
 public final class LayerTable implements TableFunction {
   public static final String NAME = "layer";
@@ -40,7 +40,8 @@ public final class LayerTable implements TableFunction {
   public BoundScan bind(List<Object> arguments) {
     String model = (String) arguments.get(0);
     String layer = (String) arguments.get(1);
-    if (model == null || layer == null) throw new SqlFunctionException("model and layer must not be NULL");
+    if (model == null || layer == null)
+      throw new SqlFunctionException("model and layer must not be NULL");
     LayerEntry entry =
         store
             .manifest()

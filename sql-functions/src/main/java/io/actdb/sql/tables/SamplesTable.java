@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * {@code store_samples()}: the samples file of the store a connection was opened on, behind the
- * {@code samples} view. Binding uses the manifest only, so a missing or damaged samples file
- * fails only the queries that read it; connections still open and layers stay readable.
+ * {@code samples} view. Binding uses the manifest only, so a missing or damaged samples file fails
+ * only the queries that read it; connections still open and layers stay readable.
  */
 public final class SamplesTable implements TableFunction {
   public static final String NAME = "store_samples";

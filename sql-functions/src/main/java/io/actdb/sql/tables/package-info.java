@@ -9,11 +9,11 @@
  * io.actdb.sql.StoreConnections}.
  *
  * <p>The files are read by the storage module's {@link io.actdb.storage.BatchReader} (projected,
- * checksum-checked record batches); this package maps a query's columns to file columns, runs
- * one reader per DuckDB thread over a shared list of record batches, copies fixed-width columns
- * and {@code FLOAT[d]} vectors into the engine's output chunks in bulk, and turns the reader's
- * errors into SQL errors. The benchmarks module's {@code ArrowScanBenchmark} times the scan.
- * Everything a scan opens is closed by the engine's destroy callbacks; {@link
+ * checksum-checked record batches); this package maps a query's columns to file columns, runs one
+ * reader per DuckDB thread over a shared list of record batches, copies fixed-width columns and
+ * {@code FLOAT[d]} vectors into the engine's output chunks in bulk, and turns the reader's errors
+ * into SQL errors. The benchmarks module's {@code ArrowScanBenchmark} times the scan. Everything a
+ * scan opens is closed by the engine's destroy callbacks; {@link
  * io.actdb.sql.tables.ArrowFileScan#openResources()} and {@link
  * io.actdb.sql.tables.ArrowFileScan#allocatedBytes()} are the leak checks.
  */

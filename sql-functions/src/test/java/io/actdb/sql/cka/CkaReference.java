@@ -3,8 +3,8 @@ package io.actdb.sql.cka;
 import java.util.Arrays;
 
 /**
- * Independent CKA oracles in float64, written from the papers' Gram-matrix definitions (not
- * from the streaming feature-space formulas under test): n×n Gram matrices, explicit centring.
+ * Independent CKA oracles in float64, written from the papers' Gram-matrix definitions (not from
+ * the streaming feature-space formulas under test): n×n Gram matrices, explicit centring.
  */
 public final class CkaReference {
   private CkaReference() {}
@@ -83,8 +83,7 @@ public final class CkaReference {
 
   /** Debiased linear CKA following the thesis procedure. */
   public static double ckaDebiased(float[][] x, float[][] y) {
-    return alignment(
-        thesisUnbiasedCentring(linearGram(x)), thesisUnbiasedCentring(linearGram(y)));
+    return alignment(thesisUnbiasedCentring(linearGram(x)), thesisUnbiasedCentring(linearGram(y)));
   }
 
   /**

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Random;
+import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,9 @@ class CkaReproducibilityTest {
       }
     }
     TestDb.exec(c, "CREATE TABLE t (i BIGINT, x FLOAT[" + DX + "], y FLOAT[" + DY + "])");
-    try (var appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender("t")) {
-      for (int i = 0; i < N; i++) appender.beginRow().append((long) i).append(x[i]).append(y[i]).endRow();
+    try (var appender = c.unwrap(DuckDBConnection.class).createAppender("t")) {
+      for (int i = 0; i < N; i++)
+        appender.beginRow().append((long) i).append(x[i]).append(y[i]).endRow();
     }
     twin = twoPassTwin(x, y);
   }
@@ -60,7 +62,8 @@ class CkaReproducibilityTest {
   private static double[] both(String arguments) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs =
-            st.executeQuery("SELECT cka(" + arguments + "), cka_debiased(" + arguments + ") FROM t")) {
+            st.executeQuery(
+                "SELECT cka(" + arguments + "), cka_debiased(" + arguments + ") FROM t")) {
       rs.next();
       return new double[] {rs.getDouble(1), rs.getDouble(2)};
     }

@@ -50,7 +50,8 @@ class CkaSqlTest {
     }
   }
 
-  private static void assertRelative(double expected, double actual, double tolerance, String what) {
+  private static void assertRelative(
+      double expected, double actual, double tolerance, String what) {
     assertTrue(
         Math.abs(expected - actual) <= tolerance * Math.max(1e-12, Math.abs(expected)),
         what + ": expected " + expected + " but got " + actual);
@@ -61,14 +62,18 @@ class CkaSqlTest {
     // Centred x = (−1, 0, 1), y = (−1, 1, 0): Σxy = 1, Σx² = Σy² = 2, so CKA = 1² / (2·2).
     assertEquals(
         0.25,
-        scalar(c, "SELECT cka(x, y) FROM (VALUES ([1]::FLOAT[1], [1]::FLOAT[1]),"
-            + " ([2], [3]), ([3], [2])) t(x, y)"),
+        scalar(
+            c,
+            "SELECT cka(x, y) FROM (VALUES ([1]::FLOAT[1], [1]::FLOAT[1]),"
+                + " ([2], [3]), ([3], [2])) t(x, y)"),
         1e-12);
     // y = (1, −2, 1) is orthogonal to x = (−1, 0, 1) after centring: CKA = 0.
     assertEquals(
         0.0,
-        scalar(c, "SELECT cka(x, y) FROM (VALUES ([-1]::FLOAT[1], [1]::FLOAT[1]),"
-            + " ([0], [-2]), ([1], [1])) t(x, y)"),
+        scalar(
+            c,
+            "SELECT cka(x, y) FROM (VALUES ([-1]::FLOAT[1], [1]::FLOAT[1]),"
+                + " ([0], [-2]), ([1], [1])) t(x, y)"),
         1e-12);
   }
 
@@ -152,7 +157,8 @@ class CkaSqlTest {
       createTable(c, "moved", affine(x, v[0], v[1]), affine(y, v[0], v[1]), null, false);
       double[] moved = allThree("moved");
       for (int f = 0; f < 3; f++) {
-        assertRelative(base[f], moved[f], 1e-6, "function " + f + " under scale " + v[0] + ", shift " + v[1]);
+        assertRelative(
+            base[f], moved[f], 1e-6, "function " + f + " under scale " + v[0] + ", shift " + v[1]);
       }
     }
   }
@@ -163,10 +169,11 @@ class CkaSqlTest {
     // Gaussian 24-d and 16-d vectors with y correlated to x, built by hash (no random state).
     exec(c, "CREATE MACRO u(k) AS ((hash(k) >> 11)::DOUBLE + 0.5) / 9007199254740992");
     exec(c, "CREATE MACRO gauss(k) AS sqrt(-2 * ln(u(2 * k))) * cos(2 * pi() * u(2 * k + 1))");
-    exec(c, "CREATE TABLE big AS SELECT i,"
-        + " [gauss(i * 100 + k) FOR k IN range(24)]::FLOAT[24] AS x,"
-        + " [gauss(i * 100 + k) + 2 * gauss(1e10 + i * 100 + k) FOR k IN range(16)]::FLOAT[16] AS y"
-        + " FROM range(300000) r(i)");
+    exec(
+        c,
+        "CREATE TABLE big AS SELECT i, [gauss(i * 100 + k) FOR k IN range(24)]::FLOAT[24] AS x,"
+            + " [gauss(i * 100 + k) + 2 * gauss(1e10 + i * 100 + k) FOR k IN range(16)]::FLOAT[16]"
+            + " AS y FROM range(300000) r(i)");
     exec(c, "CREATE TABLE shuffled AS SELECT * FROM big ORDER BY hash(i, 99)");
     exec(c, "SET threads = 1");
     double cka1 = scalar(c, "SELECT cka(x, y) FROM big");
@@ -174,8 +181,12 @@ class CkaSqlTest {
     for (String table : new String[] {"big", "shuffled"}) {
       for (int threads : new int[] {1, 2, 4}) {
         exec(c, "SET threads = " + threads);
-        assertRelative(cka1, scalar(c, "SELECT cka(x, y) FROM " + table), 1e-9, table + " threads " + threads);
-        assertRelative(deb1, scalar(c, "SELECT cka_debiased(x, y) FROM " + table), 1e-9,
+        assertRelative(
+            cka1, scalar(c, "SELECT cka(x, y) FROM " + table), 1e-9, table + " threads " + threads);
+        assertRelative(
+            deb1,
+            scalar(c, "SELECT cka_debiased(x, y) FROM " + table),
+            1e-9,
             "debiased " + table + " threads " + threads);
       }
     }
@@ -194,7 +205,8 @@ class CkaSqlTest {
     double[] base = allThree("t");
     for (String table : new String[] {"s1", "s2"}) {
       double[] shuffled = allThree(table);
-      for (int f = 0; f < 3; f++) assertRelative(base[f], shuffled[f], 1e-9, table + " function " + f);
+      for (int f = 0; f < 3; f++)
+        assertRelative(base[f], shuffled[f], 1e-9, table + " function " + f);
     }
   }
 
@@ -205,13 +217,16 @@ class CkaSqlTest {
     int per = 30;
     float[][] x = gaussian(random, groups * per, 7);
     float[][] y = gaussian(random, groups * per, 4);
-    for (int i = 0; i < x.length; i++) for (int k = 0; k < 4; k++) y[i][k] += x[i][k] * (i % groups) / 10f;
+    for (int i = 0; i < x.length; i++)
+      for (int k = 0; k < 4; k++) y[i][k] += x[i][k] * (i % groups) / 10f;
     int[] group = new int[x.length];
     for (int i = 0; i < x.length; i++) group[i] = i % groups;
     createTable(c, "t", x, y, group, true);
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(
-            "SELECT g, cka(x, y), cka_debiased(x, y), cka_rbf(x, y, 1.0) FROM t GROUP BY g ORDER BY g")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT g, cka(x, y), cka_debiased(x, y), cka_rbf(x, y, 1.0) FROM t GROUP BY g"
+                    + " ORDER BY g")) {
       int seen = 0;
       while (rs.next()) {
         int g = rs.getInt(1);
@@ -222,7 +237,8 @@ class CkaSqlTest {
           gy[r] = y[r * groups + g];
         }
         assertRelative(CkaReference.cka(gx, gy), rs.getDouble(2), 1e-6, "group " + g);
-        assertRelative(CkaReference.ckaDebiased(gx, gy), rs.getDouble(3), 1e-5, "debiased group " + g);
+        assertRelative(
+            CkaReference.ckaDebiased(gx, gy), rs.getDouble(3), 1e-5, "debiased group " + g);
         assertRelative(CkaReference.ckaRbf(gx, gy, 1.0), rs.getDouble(4), 1e-6, "rbf group " + g);
         seen++;
       }
@@ -243,9 +259,11 @@ class CkaSqlTest {
   void nullRowsAreSkippedAndTooFewRowsGiveNull() throws SQLException {
     Random random = new Random(19);
     createTable(c, "t", gaussian(random, 60, 5), gaussian(random, 60, 3), null, false);
-    exec(c, "CREATE TABLE holes AS SELECT i, g,"
-        + " CASE WHEN i % 7 = 0 THEN NULL ELSE x END AS x,"
-        + " CASE WHEN i % 11 = 0 THEN NULL ELSE y END AS y FROM t");
+    exec(
+        c,
+        "CREATE TABLE holes AS SELECT i, g,"
+            + " CASE WHEN i % 7 = 0 THEN NULL ELSE x END AS x,"
+            + " CASE WHEN i % 11 = 0 THEN NULL ELSE y END AS y FROM t");
     double[] withHoles = allThree("holes");
     double[] filtered = allThree("t WHERE i % 7 <> 0 AND i % 11 <> 0");
     for (int f = 0; f < 3; f++) assertRelative(filtered[f], withHoles[f], 1e-9, "function " + f);
@@ -281,19 +299,30 @@ class CkaSqlTest {
   void badInputIsASqlErrorNamingFunctionAndProblem() throws SQLException {
     Random random = new Random(29);
     createTable(c, "t", gaussian(random, 30, 3), gaussian(random, 30, 2), null, true);
-    assertError("SELECT cka(x, CASE WHEN i = 5 THEN [1, 2, 3]::FLOAT[] ELSE y END) FROM t",
-        "cka", "dimension mismatch");
-    assertError("SELECT cka_debiased(CASE WHEN i = 9 THEN [1, 'nan'::FLOAT, 3]::FLOAT[] ELSE x END, y) FROM t",
-        "cka_debiased", "NaN");
-    assertError("SELECT cka_rbf(x, CASE WHEN i = 9 THEN ['inf'::FLOAT, 3]::FLOAT[] ELSE y END, 0.5) FROM t",
-        "cka_rbf", "+Inf");
-    assertError("SELECT cka(x, CASE WHEN i = 9 THEN ['-inf'::FLOAT, 3]::FLOAT[] ELSE y END) FROM t",
-        "cka", "-Inf");
+    assertError(
+        "SELECT cka(x, CASE WHEN i = 5 THEN [1, 2, 3]::FLOAT[] ELSE y END) FROM t",
+        "cka",
+        "dimension mismatch");
+    assertError(
+        "SELECT cka_debiased(CASE WHEN i = 9 THEN [1, 'nan'::FLOAT, 3]::FLOAT[] ELSE x END, y) FROM"
+            + " t",
+        "cka_debiased",
+        "NaN");
+    assertError(
+        "SELECT cka_rbf(x, CASE WHEN i = 9 THEN ['inf'::FLOAT, 3]::FLOAT[] ELSE y END, 0.5) FROM t",
+        "cka_rbf",
+        "+Inf");
+    assertError(
+        "SELECT cka(x, CASE WHEN i = 9 THEN ['-inf'::FLOAT, 3]::FLOAT[] ELSE y END) FROM t",
+        "cka",
+        "-Inf");
     assertError("SELECT cka_rbf(x, y, -1) FROM t", "cka_rbf", "sigma_frac");
     assertError("SELECT cka(x, [1, 2]::VARCHAR[]) FROM t", "cka", "got VARCHAR elements");
-    assertError("SELECT cka(i, y) FROM t", "cka", "x must be a FLOAT[d] or FLOAT[] vector, got BIGINT");
+    assertError(
+        "SELECT cka(i, y) FROM t", "cka", "x must be a FLOAT[d] or FLOAT[] vector, got BIGINT");
     assertError("SELECT cka(x, [1, NULL]::FLOAT[]) FROM t", "cka", "NULL element");
-    assertError("SELECT cka_rbf([i, 1]::FLOAT[2], [i % 7]::FLOAT[1], 0.5) FROM range(50001) r(i)",
+    assertError(
+        "SELECT cka_rbf([i, 1]::FLOAT[2], [i % 7]::FLOAT[1], 0.5) FROM range(50001) r(i)",
         "cka_rbf", "more than 50000 rows");
     // The connection still works after every error.
     assertNotNull(scalar(c, "SELECT cka(x, y) FROM t"));
@@ -310,7 +339,8 @@ class CkaSqlTest {
 
   private void assertError(String sql, String function, String problem) {
     SQLException e = assertThrows(SQLException.class, () -> scalar(c, sql), sql);
-    assertTrue(e.getMessage().contains(function + ":"), "message names the function: " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(function + ":"), "message names the function: " + e.getMessage());
     assertTrue(e.getMessage().contains(problem), "message names the problem: " + e.getMessage());
   }
 

@@ -6,20 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.actdb.sql.TestDb;
-import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.geometry.GeometryReference;
 import io.actdb.sql.input.HeapBudget;
+import io.actdb.sql.spi.SqlFunctionException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Random;
+import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.Test;
 
 /**
  * Wide layers: sizes in long arithmetic, the example-space form when the feature-space moments
- * would not fit the heap, and a clear error, before allocating, when the rows would not either;
- * the pairwise functions at the same width.
+ * would not fit the heap, and a clear error, before allocating, when the rows would not either; the
+ * pairwise functions at the same width.
  */
 class WideLayerTest {
   private static final int WIDE = 65_536;
@@ -49,7 +50,7 @@ class WideLayerTest {
     assertTrue(want > 0.05 && want < 0.95, "a value with digits to lose: " + want);
     try (Connection c = TestDb.open()) {
       TestDb.exec(c, "CREATE TABLE w (i BIGINT, x FLOAT[" + WIDE + "], y FLOAT[" + WIDE + "])");
-      try (var appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender("w")) {
+      try (var appender = c.unwrap(DuckDBConnection.class).createAppender("w")) {
         for (int i = 0; i < ROWS; i++) {
           appender.beginRow().append((long) i).append(x[i]).append(y[i]).endRow();
         }
@@ -85,19 +86,26 @@ class WideLayerTest {
     try (Connection c = TestDb.open()) {
       TestDb.createSets(c, "pts", r, e, null);
       TestDb.exec(c, "CREATE TABLE w (x FLOAT[" + WIDE + "], y FLOAT[" + WIDE + "])");
-      try (var appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender("w")) {
+      try (var appender = c.unwrap(DuckDBConnection.class).createAppender("w")) {
         for (int i = 0; i < ROWS; i++) appender.beginRow().append(x[i]).append(y[i]).endRow();
       }
       double[] got =
           values(
               c,
               "SELECT i.precision, i.recall, p.precision, p.recall, p.density, p.coverage,"
-                  + " g.precision, g.recall, g.epsilon, len(g.components) FROM (SELECT ipr(x, ref) i,"
-                  + " prdc(x, ref) p, geomca(x, ref) g FROM pts)",
+                  + " g.precision, g.recall, g.epsilon, len(g.components) FROM (SELECT ipr(x, ref)"
+                  + " i, prdc(x, ref) p, geomca(x, ref) g FROM pts)",
               10);
       double[] want = {
-        ipr.precision(), ipr.recall(), prdc.precision(), prdc.recall(), prdc.density(),
-        prdc.coverage(), geomca.precision(), geomca.recall(), geomca.epsilon(),
+        ipr.precision(),
+        ipr.recall(),
+        prdc.precision(),
+        prdc.recall(),
+        prdc.density(),
+        prdc.coverage(),
+        geomca.precision(),
+        geomca.recall(),
+        geomca.epsilon(),
         geomca.components().size()
       };
       for (int k = 0; k < want.length; k++) {
@@ -146,7 +154,8 @@ class WideLayerTest {
     long dz = 1L << 20;
     String what = "the moments of " + dz + " dimensions";
     SqlFunctionException e =
-        assertThrows(SqlFunctionException.class, () -> HeapBudget.require(CkaMoments.bytes(dz), what));
+        assertThrows(
+            SqlFunctionException.class, () -> HeapBudget.require(CkaMoments.bytes(dz), what));
     assertTrue(e.getMessage().startsWith(what + " needs 8.0 TiB"), e.getMessage());
   }
 

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Cancellation through the bridge: table scans and aggregates see a cancel of their database's
- * token, on wrapped connections and through {@link ActdbFunctions#cancel(Statement)} on plain
- * ones, and a database's token goes away with it.
+ * token, on wrapped connections and through {@link ActdbFunctions#cancel(Statement)} on plain ones,
+ * and a database's token goes away with it.
  */
 class CancellationBridgeTest {
   private static final long BOUND_MILLIS = 2_000;

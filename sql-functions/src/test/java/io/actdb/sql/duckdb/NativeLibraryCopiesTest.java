@@ -37,7 +37,8 @@ class NativeLibraryCopiesTest {
       // Mapped by this JVM, as a loaded library is: it shows in /proc/self/maps.
       MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, 4096);
 
-      int deleted = NativeLibraryCopies.removeStale(dir, proc, Instant.now().minus(Duration.ofMinutes(1)));
+      int deleted =
+          NativeLibraryCopies.removeStale(dir, proc, Instant.now().minus(Duration.ofMinutes(1)));
 
       assertEquals(1, deleted);
       assertFalse(Files.exists(stale), "a stale copy was kept");

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.Test;
  */
 class TableFunctionBridgeTest {
 
-  /** Row i: i BIGINT, s VARCHAR 'row i' (NULL when i % 7 = 3), v FLOAT[3] {i, i+1, i+2} (NULL when i % 5 = 1), l FLOAT[] of i % 4 elements {i, ...}. */
+  /**
+   * Row i: i BIGINT, s VARCHAR 'row i' (NULL when i % 7 = 3), v FLOAT[3] {i, i+1, i+2} (NULL when i
+   * % 5 = 1), l FLOAT[] of i % 4 elements {i, ...}.
+   */
   static final class Series implements TableFunction {
     final Set<Long> threads = ConcurrentHashMap.newKeySet();
     final AtomicInteger opened = new AtomicInteger();
@@ -103,7 +106,8 @@ class TableFunctionBridgeTest {
                   if ("scan".equals(mode) && next + rows > n / 2) {
                     throw new SqlFunctionException("scan failure asked for");
                   }
-                  for (int c = 0; c < out.columnCount(); c++) write(out.column(c), projection[c], rows);
+                  for (int c = 0; c < out.columnCount(); c++)
+                    write(out.column(c), projection[c], rows);
                   next += rows;
                   return rows;
                 }
@@ -200,8 +204,10 @@ class TableFunctionBridgeTest {
       assertEquals(sumV1, scalar(c, "SELECT sum(v[2]) FROM test_series(10001, '')"));
       assertEquals(sumL, scalar(c, "SELECT sum(list_sum(l)) FROM test_series(10001, '')"));
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery(
-              "SELECT v[3], s, i, array_length(l), typeof(v) FROM test_series(10001, '') WHERE i IN (4097, 31) ORDER BY i DESC")) {
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT v[3], s, i, array_length(l), typeof(v) FROM test_series(10001, '') WHERE"
+                      + " i IN (4097, 31) ORDER BY i DESC")) {
         assertTrue(rs.next());
         assertEquals(4099f, rs.getFloat(1));
         assertEquals("row 4097", rs.getString(2));
@@ -221,12 +227,16 @@ class TableFunctionBridgeTest {
   void errorsAtEachStageNameTheFunctionAndKeepTheConnection() throws SQLException {
     try (Connection c = open()) {
       for (String mode : List.of("bind", "init", "scan")) {
-        SQLException e = assertThrows(SQLException.class,
-            () -> scalar(c, "SELECT sum(i) FROM test_series(100000, '" + mode + "')"));
-        assertTrue(e.getMessage().contains("test_series: " + mode + " failure asked for"), e.getMessage());
+        SQLException e =
+            assertThrows(
+                SQLException.class,
+                () -> scalar(c, "SELECT sum(i) FROM test_series(100000, '" + mode + "')"));
+        assertTrue(
+            e.getMessage().contains("test_series: " + mode + " failure asked for"), e.getMessage());
       }
-      SQLException e = assertThrows(SQLException.class,
-          () -> scalar(c, "SELECT count(*) FROM test_series(NULL, '')"));
+      SQLException e =
+          assertThrows(
+              SQLException.class, () -> scalar(c, "SELECT count(*) FROM test_series(NULL, '')"));
       assertTrue(e.getMessage().contains("test_series: n must be"), e.getMessage());
       assertEquals(5.0, scalar(c, "SELECT count(*) FROM test_series(5, '')"));
     }

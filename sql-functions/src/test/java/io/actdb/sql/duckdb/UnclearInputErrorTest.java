@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Inputs the attack found unclear errors for: each now names the problem and the fix, with no
- * type ids or Java class names.
+ * Inputs the attack found unclear errors for: each now names the problem and the fix, with no type
+ * ids or Java class names.
  */
 class UnclearInputErrorTest {
   /** A Java package prefix or an exception class name. */
@@ -35,11 +35,13 @@ class UnclearInputErrorTest {
   @Test
   void aMapOrUnionVectorIsNamedWithAWayOut() throws SQLException {
     try (Connection c = TestDb.open()) {
-      String map = error(c, "SELECT cka(m, m) FROM (SELECT MAP {'a': 1.0::FLOAT, 'b': 2.0::FLOAT} AS m)");
+      String map =
+          error(c, "SELECT cka(m, m) FROM (SELECT MAP {'a': 1.0::FLOAT, 'b': 2.0::FLOAT} AS m)");
       assertTrue(map.contains("cka: x must be a FLOAT[d] or FLOAT[] vector, got a MAP"), map);
       assertTrue(map.contains("map_values(x)::FLOAT[]"), map);
 
-      String union = error(c, "SELECT ipr(u, true) FROM (SELECT union_value(k := [1.0]::FLOAT[]) AS u)");
+      String union =
+          error(c, "SELECT ipr(u, true) FROM (SELECT union_value(k := [1.0]::FLOAT[]) AS u)");
       assertTrue(union.contains("ipr: x must be a FLOAT[d] or FLOAT[] vector, got a UNION"), union);
       assertTrue(union.contains("union_extract(x, 'tag')::FLOAT[]"), union);
 
@@ -52,9 +54,13 @@ class UnclearInputErrorTest {
   void readArrowFileOfAnEmptyPathOrADirectorySaysWhatItNeeds() throws SQLException {
     try (Connection c = TestDb.open()) {
       String empty = error(c, "SELECT * FROM read_arrow_file('')");
-      assertTrue(empty.contains("read_arrow_file: path is empty; give the path of an Arrow IPC file"), empty);
+      assertTrue(
+          empty.contains("read_arrow_file: path is empty; give the path of an Arrow IPC file"),
+          empty);
       String directory = error(c, "SELECT * FROM read_arrow_file('" + dir + "')");
-      assertTrue(directory.contains(dir + " is a directory; give the path of an Arrow IPC file"), directory);
+      assertTrue(
+          directory.contains(dir + " is a directory; give the path of an Arrow IPC file"),
+          directory);
     }
   }
 }

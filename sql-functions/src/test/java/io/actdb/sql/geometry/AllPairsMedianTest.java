@@ -126,7 +126,6 @@ class AllPairsMedianTest {
         AllPairsMedian.inWindow(
             set, ranks, sorted[(int) (pairs * 0.6)], sorted[(int) (pairs * 0.9)], maxBound));
     assertNull(
-        AllPairsMedian.inWindow(
-            set, ranks, sorted[pairs / 2 - 1], sorted[pairs / 2], maxBound));
+        AllPairsMedian.inWindow(set, ranks, sorted[pairs / 2 - 1], sorted[pairs / 2], maxBound));
   }
 }

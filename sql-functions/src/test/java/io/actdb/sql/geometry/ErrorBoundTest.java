@@ -28,8 +28,10 @@ class ErrorBoundTest {
     float[] rows = new float[n * dim];
     for (int p = 0; p < n; p++) {
       for (int c = 0; c < dim; c++) {
-        double v = p % 5 == 1 ? rows[(p - 1) * dim + c] + 1e-4 * random.nextGaussian() // near copy
-            : random.nextGaussian() * Math.exp(2 * random.nextGaussian());
+        double v =
+            p % 5 == 1
+                ? rows[(p - 1) * dim + c] + 1e-4 * random.nextGaussian() // near copy
+                : random.nextGaussian() * Math.exp(2 * random.nextGaussian());
         rows[p * dim + c] = (float) (offset + scale * v);
       }
     }
@@ -52,8 +54,16 @@ class ErrorBoundTest {
               double error = Math.abs(t.approx(i, j) - exact);
               assertTrue(
                   error <= t.bound(i, j),
-                  "pair (" + (t.aFrom + i) + ", " + (t.bFrom + j) + "): fast off by " + error
-                      + ", bound " + t.bound(i, j) + ", exact " + exact);
+                  "pair ("
+                      + (t.aFrom + i)
+                      + ", "
+                      + (t.bFrom + j)
+                      + "): fast off by "
+                      + error
+                      + ", bound "
+                      + t.bound(i, j)
+                      + ", exact "
+                      + exact);
               checked.incrementAndGet();
             }
           }

@@ -99,8 +99,8 @@ public final class GeometryReference {
   /**
    * Improved precision / recall with k-NN balls and inclusive (≤) ball membership.
    *
-   * <p>precision: share of E inside R's manifold (null when |R| ≤ k or |E| = 0); recall: share
-   * of R inside E's manifold (null when |E| ≤ k or |R| = 0).
+   * <p>precision: share of E inside R's manifold (null when |R| ≤ k or |E| = 0); recall: share of R
+   * inside E's manifold (null when |E| ≤ k or |R| = 0).
    */
   public static Ipr ipr(float[][] r, float[][] e, int k) {
     requirePositiveK(k);
@@ -116,8 +116,8 @@ public final class GeometryReference {
   }
 
   /**
-   * Share of the query points q for which some manifold point m has d²(q, m) ≤ radius²(m)
-   * (strict: {@code <}).
+   * Share of the query points q for which some manifold point m has d²(q, m) ≤ radius²(m) (strict:
+   * {@code <}).
    */
   private static double shareInsideManifold(
       float[][] queries, float[][] manifold, double[] manifoldRadiiSquared, boolean strict) {
@@ -145,8 +145,8 @@ public final class GeometryReference {
    * Precision, recall, density, coverage with the same k-NN radii as IPR but strict ({@code <})
    * ball membership.
    *
-   * <p>precision, density, coverage are null when |R| ≤ k or |E| = 0; recall is null when
-   * |E| ≤ k or |R| = 0.
+   * <p>precision, density, coverage are null when |R| ≤ k or |E| = 0; recall is null when |E| ≤ k
+   * or |R| = 0.
    */
   public static Prdc prdc(float[][] r, float[][] e, int k) {
     requirePositiveK(k);
@@ -262,12 +262,12 @@ public final class GeometryReference {
   /**
    * GeomCA over the epsilon-graph of R ∪ E.
    *
-   * @param epsilon graph radius; NaN requests the default ({@link #defaultEpsilon}), in which
-   *     case null is returned if the default cannot be computed
+   * @param epsilon graph radius; NaN requests the default ({@link #defaultEpsilon}), in which case
+   *     null is returned if the default cannot be computed
    * @param etaC consistency threshold (component counts iff consistency &gt; etaC)
    * @param etaQ quality threshold (component counts iff quality &gt; etaQ)
-   * @param gamma sparsification factor; sets are sparsified with delta = gamma · epsilon when
-   *     gamma &gt; 0
+   * @param gamma sparsification factor; sets are sparsified with delta = gamma · epsilon when gamma
+   *     &gt; 0
    * @param thesisVariant use the thesis consistency / quality and extra-support rules
    */
   public static GeomCa geomca(
@@ -473,8 +473,8 @@ public final class GeometryReference {
   }
 
   /**
-   * 1 − (tE + tR) / (2·rRE + tE + tR) with edge densities rRE = eRE / (nR·nE), tE = eEE /
-   * C(nE, 2), tR = eRR / C(nR, 2) (each 0 when its denominator is 0); 0 when the denominator is 0.
+   * 1 − (tE + tR) / (2·rRE + tE + tR) with edge densities rRE = eRE / (nR·nE), tE = eEE / C(nE, 2),
+   * tR = eRR / C(nR, 2) (each 0 when its denominator is 0); 0 when the denominator is 0.
    */
   static double thesisQuality(long nR, long nE, long edgesRR, long edgesEE, long edgesRE) {
     double rRE = nR * nE == 0 ? 0.0 : (double) edgesRE / ((double) nR * nE);

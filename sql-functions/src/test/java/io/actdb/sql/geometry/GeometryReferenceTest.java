@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks the oracle itself on configurations small enough to work out by hand. Every expected
- * number below is derived in the comment next to it. Ratios of counts are asserted exactly;
- * values that pass through several float64 operations (fractions of fractions) use {@link #TOL}.
+ * number below is derived in the comment next to it. Ratios of counts are asserted exactly; values
+ * that pass through several float64 operations (fractions of fractions) use {@link #TOL}.
  */
 class GeometryReferenceTest {
 
@@ -66,8 +66,7 @@ class GeometryReferenceTest {
     //   0(a): {0 (the other 0), 25}; 0(b): {0, 25}; 5: {25, 25}.
     // k=1 → [0, 0, 25]; k=2 → [25, 25, 25].
     float[][] set = line(0, 0, 5);
-    assertArrayEquals(
-        new double[] {0, 0, 25}, GeometryReference.kthNeighbourRadiiSquared(set, 1));
+    assertArrayEquals(new double[] {0, 0, 25}, GeometryReference.kthNeighbourRadiiSquared(set, 1));
     assertArrayEquals(
         new double[] {25, 25, 25}, GeometryReference.kthNeighbourRadiiSquared(set, 2));
   }
@@ -358,7 +357,8 @@ class GeometryReferenceTest {
     //      rRE = 1, tE = tR = 0 → q = 1 − 0/2 = 1
     //   Y: fR = 1/3, fE = 0 → c = 0;  denominator 0 → q = 0
     // etaC = 0.7, etaQ = 0.4:
-    //   Z counts. X: q > 0.4, c ≤ 0.7, nE 3 > nR 1 → extra support of E: its R point adds to recall.
+    //   Z counts. X: q > 0.4, c ≤ 0.7, nE 3 > nR 1 → extra support of E: its R point adds to
+    // recall.
     //   precision = 1/4 (E21 only), recall = (1 + 1)/3 = 2/3
     // Network: consistency 1; whole graph nR=3, nE=4, eRR=0, eEE=2, eRE=2:
     //   rRE = 2/12 = 1/6, tE = 2/6 = 1/3, tR = 0 → q = 1 − (1/3)/(1/3 + 1/3) = 0.5

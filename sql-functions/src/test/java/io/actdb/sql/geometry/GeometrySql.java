@@ -23,7 +23,13 @@ final class GeometrySql {
     try (var st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT r.precision, r.recall FROM (SELECT " + call + " AS r FROM " + table + " " + where + ")")) {
+                "SELECT r.precision, r.recall FROM (SELECT "
+                    + call
+                    + " AS r FROM "
+                    + table
+                    + " "
+                    + where
+                    + ")")) {
       rs.next();
       return new GeometryReference.Ipr(nullable(rs, 1), nullable(rs, 2));
     }
@@ -55,7 +61,8 @@ final class GeometrySql {
   static GeometryReference.GeomCa geomca(
       Connection c, String function, String table, String arguments, String where)
       throws SQLException {
-    String from = "(SELECT " + function + "(x, ref" + arguments + ") AS g FROM " + table + " " + where + ")";
+    String from =
+        "(SELECT " + function + "(x, ref" + arguments + ") AS g FROM " + table + " " + where + ")";
     GeometryReference.GeomCa head;
     try (var st = c.createStatement();
         ResultSet rs =

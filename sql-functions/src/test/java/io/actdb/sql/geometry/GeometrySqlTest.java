@@ -69,8 +69,11 @@ class GeometrySqlTest {
     float[][] e = TestDb.gaussian(random, 90, 16);
     try (Connection c = GeometrySql.withSets(r, e)) {
       assertEquals(GeometryReference.ipr(r, e, 3), GeometrySql.ipr(c, "pts", 0, ""));
-      assertEquals(GeometryReference.prdc(r, e, 5).precision(), GeometrySql.prdc(c, "pts", 0, "").precision());
-      assertTrue(!GeometryReference.ipr(r, e, 3).equals(GeometryReference.ipr(r, e, 5)), "k matters here");
+      assertEquals(
+          GeometryReference.prdc(r, e, 5).precision(),
+          GeometrySql.prdc(c, "pts", 0, "").precision());
+      assertTrue(
+          !GeometryReference.ipr(r, e, 3).equals(GeometryReference.ipr(r, e, 5)), "k matters here");
     }
   }
 
@@ -196,7 +199,9 @@ class GeometrySqlTest {
     try (Connection c = GeometrySql.withSets(r, e)) {
       GeometryReference.GeomCa g = GeometrySql.geomca(c, "geomca", "pts", ", 1.5", "");
       assertEquals(3, g.components().size());
-      assertEquals(new GeometryReference.Component(5, 5, 1.0, g.components().get(0).quality()), g.components().get(0));
+      assertEquals(
+          new GeometryReference.Component(5, 5, 1.0, g.components().get(0).quality()),
+          g.components().get(0));
       assertEquals(2, g.components().get(1).nReference());
       assertEquals(1, g.components().get(1).nEvaluation());
       assertEquals(new GeometryReference.Component(0, 1, 0.0, 0.0), g.components().get(2));
@@ -252,13 +257,20 @@ class GeometrySqlTest {
       for (int shuffle = 0; shuffle < 2; shuffle++) {
         Collections.shuffle(order, random);
         StringBuilder values = new StringBuilder();
-        for (int i = 0; i < order.size(); i++) values.append(i == 0 ? "" : ",").append(order.get(i));
+        for (int i = 0; i < order.size(); i++)
+          values.append(i == 0 ? "" : ",").append(order.get(i));
         TestDb.exec(c, "CREATE OR REPLACE TABLE ord (i BIGINT, pos BIGINT)");
-        TestDb.exec(c, "INSERT INTO ord SELECT unnest([" + values + "]), unnest(range(" + order.size() + "))");
-        TestDb.exec(c, "CREATE OR REPLACE TABLE shuffled AS SELECT pts.* FROM pts JOIN ord USING (i) ORDER BY pos");
+        TestDb.exec(
+            c,
+            "INSERT INTO ord SELECT unnest([" + values + "]), unnest(range(" + order.size() + "))");
+        TestDb.exec(
+            c,
+            "CREATE OR REPLACE TABLE shuffled AS SELECT pts.* FROM pts JOIN ord USING (i) ORDER BY"
+                + " pos");
         for (int threads : new int[] {1, 4}) {
           TestDb.exec(c, "SET threads = " + threads);
-          assertEquals(first, text(c, query + "shuffled"), "shuffle " + shuffle + ", threads " + threads);
+          assertEquals(
+              first, text(c, query + "shuffled"), "shuffle " + shuffle + ", threads " + threads);
         }
       }
     }
@@ -281,7 +293,9 @@ class GeometrySqlTest {
     for (int i = 0; i < group.length; i++) group[i] = i % 3;
     try (Connection c = TestDb.open()) {
       TestDb.createSets(c, "pts", r, e, group);
-      TestDb.exec(c, "INSERT INTO pts VALUES (1000, 0, true, NULL), (1001, 1, NULL, [1,2,3,4,5,6,7,8,9,10])");
+      TestDb.exec(
+          c,
+          "INSERT INTO pts VALUES (1000, 0, true, NULL), (1001, 1, NULL, [1,2,3,4,5,6,7,8,9,10])");
       for (int g = 0; g < 3; g++) {
         List<float[]> rg = new ArrayList<>();
         List<float[]> eg = new ArrayList<>();
@@ -296,7 +310,8 @@ class GeometrySqlTest {
             var rsql =
                 st.executeQuery(
                     "SELECT g, ipr(x, ref).precision, geomca(x, ref).recall FROM pts GROUP BY g"
-                        + " HAVING g = " + g)) {
+                        + " HAVING g = "
+                        + g)) {
           rsql.next();
           assertEquals(GeometryReference.ipr(rs, es, 3).precision(), rsql.getDouble(2));
           assertEquals(
@@ -313,23 +328,32 @@ class GeometrySqlTest {
       TestDb.exec(c, "CREATE TABLE t (ref BOOLEAN, x FLOAT[])");
       TestDb.exec(c, "INSERT INTO t VALUES (true, [1, 2]), (false, [1, 2, 3])");
       for (String f : List.of("ipr", "prdc", "geomca", "geomca_redefined")) {
-        SQLException e = assertThrows(SQLException.class, () -> TestDb.exec(c, "SELECT " + f + "(x, ref) FROM t"));
+        SQLException e =
+            assertThrows(
+                SQLException.class, () -> TestDb.exec(c, "SELECT " + f + "(x, ref) FROM t"));
         assertTrue(e.getMessage().contains(f + ": dimension mismatch"), e.getMessage());
       }
       TestDb.exec(c, "CREATE TABLE n (ref BOOLEAN, x FLOAT[2])");
       TestDb.exec(c, "INSERT INTO n VALUES (true, [1, 'nan'::FLOAT]), (false, [1, 'inf'::FLOAT])");
-      SQLException nan = assertThrows(SQLException.class, () -> TestDb.exec(c, "SELECT ipr(x, ref) FROM n"));
+      SQLException nan =
+          assertThrows(SQLException.class, () -> TestDb.exec(c, "SELECT ipr(x, ref) FROM n"));
       assertTrue(nan.getMessage().contains("ipr: x contains NaN"), nan.getMessage());
       SQLException inf =
-          assertThrows(SQLException.class, () -> TestDb.exec(c, "SELECT geomca(x, ref) FROM n WHERE NOT ref"));
+          assertThrows(
+              SQLException.class,
+              () -> TestDb.exec(c, "SELECT geomca(x, ref) FROM n WHERE NOT ref"));
       assertTrue(inf.getMessage().contains("geomca: x contains +Inf"), inf.getMessage());
       TestDb.exec(c, "CREATE TABLE ok (ref BOOLEAN, x FLOAT[2], k BIGINT)");
       TestDb.exec(c, "INSERT INTO ok VALUES (true, [1, 2], 3), (false, [1, 3], 4)");
-      SQLException k0 = assertThrows(SQLException.class, () -> TestDb.exec(c, "SELECT ipr(x, ref, 0) FROM ok"));
+      SQLException k0 =
+          assertThrows(SQLException.class, () -> TestDb.exec(c, "SELECT ipr(x, ref, 0) FROM ok"));
       assertTrue(k0.getMessage().contains("ipr: k must be"), k0.getMessage());
-      SQLException kVaries = assertThrows(SQLException.class, () -> TestDb.exec(c, "SELECT prdc(x, ref, k) FROM ok"));
+      SQLException kVaries =
+          assertThrows(SQLException.class, () -> TestDb.exec(c, "SELECT prdc(x, ref, k) FROM ok"));
       assertTrue(kVaries.getMessage().contains("prdc: k must be the same"), kVaries.getMessage());
-      SQLException eps = assertThrows(SQLException.class, () -> TestDb.exec(c, "SELECT geomca(x, ref, -1.0) FROM ok"));
+      SQLException eps =
+          assertThrows(
+              SQLException.class, () -> TestDb.exec(c, "SELECT geomca(x, ref, -1.0) FROM ok"));
       assertTrue(eps.getMessage().contains("geomca: epsilon must be >= 0"), eps.getMessage());
     }
   }

@@ -52,7 +52,8 @@ class ReferencePercentileTest {
       for (int c = 0; c < 8; c++) r[p][c] /= 100;
     }
     PointSet set = pointSet(r);
-    double cutoff = ReferencePercentile.sampledQuantile(set, ReferencePercentile.SAMPLE_POINTS, 0.3);
+    double cutoff =
+        ReferencePercentile.sampledQuantile(set, ReferencePercentile.SAMPLE_POINTS, 0.3);
     assertNull(ReferencePercentile.epsilon(set, cutoff), "this cutoff is too low");
     assertEquals(GeometryReference.defaultEpsilon(r), ReferencePercentile.epsilon(set));
   }

@@ -9,7 +9,8 @@ class PowerOfTwoScaleTest {
 
   @Test
   void theLargestMagnitudeLandsInTheTargetBinadeFromAnyScale() {
-    for (float max : new float[] {Float.MIN_VALUE, 1e-40f, 1e-30f, 0.7f, 1f, 3e19f, 1e30f, Float.MAX_VALUE}) {
+    for (float max :
+        new float[] {Float.MIN_VALUE, 1e-40f, 1e-30f, 0.7f, 1f, 3e19f, 1e30f, Float.MAX_VALUE}) {
       float[] values = {max / 3, -max, max / 1024};
       int exponent = PowerOfTwoScale.normalize(values, values.length);
       float scaled = Math.abs(values[1]);
@@ -28,7 +29,8 @@ class PowerOfTwoScaleTest {
       for (int i = 0; i < other.length; i++) other[i] = Math.scalb(other[i], power);
       int exponent = PowerOfTwoScale.normalize(other, other.length);
       for (int i = 0; i < other.length; i++) {
-        assertEquals(Float.floatToRawIntBits(once[i]), Float.floatToRawIntBits(other[i]), "2^" + power);
+        assertEquals(
+            Float.floatToRawIntBits(once[i]), Float.floatToRawIntBits(other[i]), "2^" + power);
         assertEquals((double) base[i], Math.scalb((double) other[i], -exponent - power), 0.0);
       }
     }

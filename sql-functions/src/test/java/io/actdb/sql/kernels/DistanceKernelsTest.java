@@ -121,8 +121,17 @@ class DistanceKernelsTest {
       int[] hits = new int[width];
       int n =
           kernels.select(
-              dots, 3, from, to, rowSquaredNorm, colSquaredNorms, colFirst, rowLimit, colLimits,
-              slack, hits);
+              dots,
+              3,
+              from,
+              to,
+              rowSquaredNorm,
+              colSquaredNorms,
+              colFirst,
+              rowLimit,
+              colLimits,
+              slack,
+              hits);
       assertEquals(expected, n, kernels.getClass().getSimpleName() + ": how many");
       for (int h = 0; h < n; h++) {
         assertEquals(want[h], hits[h], kernels.getClass().getSimpleName() + ": hit " + h);
@@ -173,8 +182,8 @@ class DistanceKernelsTest {
       Arrays.fill(colK[t], 0.25); // added to, not overwritten
       sums[t][0] = 1; // likewise
       twins[t].rbfRow(
-          xDots, yDots, offset, from, to, xRow, xNorms, yRow, yNorms, colFirst, gx, gy,
-          colK[t], colL[t], sums[t]);
+          xDots, yDots, offset, from, to, xRow, xNorms, yRow, yNorms, colFirst, gx, gy, colK[t],
+          colL[t], sums[t]);
     }
     double[] want = new double[5];
     want[0] = 1;
@@ -208,14 +217,15 @@ class DistanceKernelsTest {
     float[] rows = new float[points * dim];
     for (int i = 0; i < rows.length; i++) rows[i] = 1000 + i % 7;
     float[] shift = new float[dim];
-    java.util.Arrays.fill(shift, 1000f);
+    Arrays.fill(shift, 1000f);
     float[] packed = PANAMA.pack(rows, points, dim, shift);
     int w = PANAMA.panelWidth();
     assertEquals(2 * w * dim, packed.length);
     for (int p = 0; p < 2 * w; p++) {
       for (int c = 0; c < dim; c++) {
         float v = packed[(p / w) * dim * w + c * w + p % w];
-        assertEquals(p < points ? (float) ((p * dim + c) % 7) : 0f, v, "point " + p + " coord " + c);
+        assertEquals(
+            p < points ? (float) ((p * dim + c) % 7) : 0f, v, "point " + p + " coord " + c);
       }
     }
   }

@@ -150,8 +150,8 @@ class GramKernelsTest {
   }
 
   /**
-   * The shifted Gram is that of the float64 differences: data a million away from the origin,
-   * with a spread of a few units, loses nothing (a float32 difference would keep only 2^-24 of the
+   * The shifted Gram is that of the float64 differences: data a million away from the origin, with
+   * a spread of a few units, loses nothing (a float32 difference would keep only 2^-24 of the
    * offset, 0.06, of each value), for every tail of both implementations.
    */
   @ParameterizedTest(name = "dim={0} rows={1}")

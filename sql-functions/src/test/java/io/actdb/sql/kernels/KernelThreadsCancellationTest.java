@@ -43,7 +43,8 @@ class KernelThreadsCancellationTest {
         () ->
             Cancellation.runWith(
                 cancelled::get,
-                () -> KernelThreads.forEach(1, 50, k -> cancelled.set(ran.incrementAndGet() == 7))));
+                () ->
+                    KernelThreads.forEach(1, 50, k -> cancelled.set(ran.incrementAndGet() == 7))));
     assertEquals(7, ran.get());
   }
 

@@ -9,13 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.actdb.sql.TestDb;
-import io.actdb.sql.spi.BoundScan;
 import io.actdb.sql.duckdb.DuckDBConnections;
+import io.actdb.sql.duckdb.TableFunctionBridge;
+import io.actdb.sql.spi.BoundScan;
 import io.actdb.sql.spi.SqlColumn;
 import io.actdb.sql.spi.SqlType;
 import io.actdb.sql.spi.TableFunction;
-import io.actdb.sql.duckdb.TableFunctionBridge;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -27,6 +26,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
@@ -71,7 +71,9 @@ class ArrowFileScanTest {
       ArrowFileScan scan =
           ArrowFileScan.of(
               file,
-              List.of(new SqlColumn("id", SqlType.BIGINT), new SqlColumn("vec", SqlType.floatArray(dim))),
+              List.of(
+                  new SqlColumn("id", SqlType.BIGINT),
+                  new SqlColumn("vec", SqlType.floatArray(dim))),
               "layer test/" + file.getFileName());
       synchronized (bound) {
         bound.add(scan);
@@ -128,7 +130,14 @@ class ArrowFileScanTest {
     Path file = dir.resolve("all.arrow");
     long n = writeAllTypes(file, allocator, DIM, BATCHES);
     assertEquals(11145, n);
-    double i32Sum = 0, i16Sum = 0, i8Sum = 0, f32Sum = 0, f64Sum = 0, vec1 = 0, vec8 = 0, lstSum = 0;
+    double i32Sum = 0,
+        i16Sum = 0,
+        i8Sum = 0,
+        f32Sum = 0,
+        f64Sum = 0,
+        vec1 = 0,
+        vec8 = 0,
+        lstSum = 0;
     long i32Count = 0, f32Count = 0, nameCount = 0, nameChars = 0, flagCount = 0, flagTrue = 0;
     long vecCount = 0, lstCount = 0, lstElements = 0;
     for (long id = 0; id < n; id++) {
@@ -173,30 +182,70 @@ class ArrowFileScanTest {
                       + scan(file))
               .get(0);
       double[] expected = {
-        n, n * (n - 1) / 2.0, i32Count, i32Sum, i16Sum, i8Sum, f32Count, f32Sum, f64Sum, nameCount,
-        nameChars, flagCount, flagTrue, vecCount, vec1, vec8, lstCount, lstElements, lstSum
+        n,
+        n * (n - 1) / 2.0,
+        i32Count,
+        i32Sum,
+        i16Sum,
+        i8Sum,
+        f32Count,
+        f32Sum,
+        f64Sum,
+        nameCount,
+        nameChars,
+        flagCount,
+        flagTrue,
+        vecCount,
+        vec1,
+        vec8,
+        lstCount,
+        lstElements,
+        lstSum
       };
       for (int i = 0; i < expected.length; i++) {
         assertEquals(expected[i], asDouble(got[i]), "aggregate " + i);
       }
 
       Object[] types =
-          rows(c, "SELECT typeof(id), typeof(i32), typeof(i16), typeof(i8), typeof(f32), typeof(f64),"
-                  + " typeof(name), typeof(flag), typeof(vec), typeof(lst) FROM " + scan(file) + " LIMIT 1")
+          rows(
+                  c,
+                  "SELECT typeof(id), typeof(i32), typeof(i16), typeof(i8), typeof(f32),"
+                      + " typeof(f64), typeof(name), typeof(flag), typeof(vec), typeof(lst) FROM "
+                      + scan(file)
+                      + " LIMIT 1")
               .get(0);
       assertArrayEquals(
-          new Object[] {"BIGINT", "INTEGER", "SMALLINT", "TINYINT", "FLOAT", "DOUBLE", "VARCHAR",
-            "BOOLEAN", "FLOAT[8]", "FLOAT[]"},
+          new Object[] {
+            "BIGINT",
+            "INTEGER",
+            "SMALLINT",
+            "TINYINT",
+            "FLOAT",
+            "DOUBLE",
+            "VARCHAR",
+            "BOOLEAN",
+            "FLOAT[8]",
+            "FLOAT[]"
+          },
           types);
-      assertEquals(vecCount, scalar(c, "SELECT count(*) FROM " + scan(file) + " WHERE array_length(vec) = 8").longValue());
+      assertEquals(
+          vecCount,
+          scalar(c, "SELECT count(*) FROM " + scan(file) + " WHERE array_length(vec) = 8")
+              .longValue());
 
       // Rows on both sides of every batch and chunk edge.
       long[] ids = {0, 1, 2, 3, 4, 2047, 2048, 4095, 4096, 4097, 6143, 6144, 6145, 8192, 11144};
       StringBuilder in = new StringBuilder();
       for (long id : ids) in.append(in.isEmpty() ? "" : ",").append(id);
       List<Object[]> rows =
-          rows(c, "SELECT id, i32, i16, i8, f32, f64, name, flag, vec[1], vec[8], array_length(vec),"
-                  + " len(lst), lst[1], lst[3] FROM " + scan(file) + " WHERE id IN (" + in + ") ORDER BY id");
+          rows(
+              c,
+              "SELECT id, i32, i16, i8, f32, f64, name, flag, vec[1], vec[8], array_length(vec),"
+                  + " len(lst), lst[1], lst[3] FROM "
+                  + scan(file)
+                  + " WHERE id IN ("
+                  + in
+                  + ") ORDER BY id");
       assertEquals(ids.length, rows.size());
       for (int i = 0; i < ids.length; i++) {
         long id = ids[i];
@@ -212,8 +261,14 @@ class ArrowFileScanTest {
         assertEquals(flagNull(id) ? null : flag(id), r[7], at);
         assertEquals(vecNull(id) ? null : vec(id, 0), r[8], at);
         assertEquals(vecNull(id) ? null : vec(id, DIM - 1), r[9], at);
-        assertEquals(vecNull(id) ? null : (long) DIM, r[10] == null ? null : ((Number) r[10]).longValue(), at);
-        assertEquals(lstNull(id) ? null : (long) lstLength(id), r[11] == null ? null : ((Number) r[11]).longValue(), at);
+        assertEquals(
+            vecNull(id) ? null : (long) DIM,
+            r[10] == null ? null : ((Number) r[10]).longValue(),
+            at);
+        assertEquals(
+            lstNull(id) ? null : (long) lstLength(id),
+            r[11] == null ? null : ((Number) r[11]).longValue(),
+            at);
         assertEquals(lstNull(id) || lstLength(id) < 1 ? null : lst(id, 0), r[12], at);
         assertEquals(lstNull(id) || lstLength(id) < 3 ? null : lst(id, 2), r[13], at);
       }
@@ -229,7 +284,9 @@ class ArrowFileScanTest {
     try (Connection c = open()) {
       assertEquals(f64Sum, scalar(c, "SELECT sum(f64) FROM " + scan(file)));
       long id = 4003; // not NULL in any column, three list elements
-      Object[] r = rows(c, "SELECT lst, name, vec[2], id, flag FROM " + scan(file) + " WHERE id = " + id).get(0);
+      Object[] r =
+          rows(c, "SELECT lst, name, vec[2], id, flag FROM " + scan(file) + " WHERE id = " + id)
+              .get(0);
       assertEquals(name(id), r[1]);
       assertEquals(vec(id, 1), r[2]);
       assertEquals(id, ((Number) r[3]).longValue());
@@ -238,7 +295,8 @@ class ArrowFileScanTest {
       List<Object[]> described = rows(c, "DESCRIBE SELECT * FROM " + scan(file));
       List<String> names = new ArrayList<>();
       for (Object[] d : described) names.add((String) d[0]);
-      assertEquals(List.of("id", "i32", "i16", "i8", "f32", "f64", "name", "flag", "vec", "lst"), names);
+      assertEquals(
+          List.of("id", "i32", "i16", "i8", "f32", "f64", "name", "flag", "vec", "lst"), names);
     }
   }
 
@@ -252,7 +310,8 @@ class ArrowFileScanTest {
       for (int i = 0; i < 2; i++) {
         assertEquals(n * (n - 1) / 2.0, scalar(c, "SELECT sum(id) FROM " + scan(file)));
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT count(*), max(id) FROM read_arrow_file(?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT count(*), max(id) FROM read_arrow_file(?)")) {
         for (int i = 0; i < 3; i++) {
           ps.setString(1, file.toString());
           try (ResultSet rs = ps.executeQuery()) {
@@ -284,7 +343,12 @@ class ArrowFileScanTest {
     }
     try (Connection c = open()) {
       Object[] got =
-          rows(c, "SELECT count(*), sum(id), count(vec), sum(vec[4]) FROM test_layer('" + file + "', 8)").get(0);
+          rows(
+                  c,
+                  "SELECT count(*), sum(id), count(vec), sum(vec[4]) FROM test_layer('"
+                      + file
+                      + "', 8)")
+              .get(0);
       assertEquals(n, ((Number) got[0]).longValue());
       assertEquals(n * (n - 1) / 2.0, asDouble(got[1]));
       assertEquals(vecCount, ((Number) got[2]).longValue());
@@ -307,7 +371,8 @@ class ArrowFileScanTest {
     }
     Path file = dir.resolve("layer.arrow");
     writeVectors(file, allocator, ids, vectors, 2500);
-    String sql = "SELECT count(*), sum(id), sum(vec[1]), sum(vec[32]) FROM test_layer('" + file + "', 32)";
+    String sql =
+        "SELECT count(*), sum(id), sum(vec[1]), sum(vec[32]) FROM test_layer('" + file + "', 32)";
     try (Connection c = open()) {
       exec(c, "SET threads = 1");
       Object[] one = rows(c, sql).get(0);
@@ -341,8 +406,13 @@ class ArrowFileScanTest {
     try (Connection c = open()) {
       exec(c, "SET threads = 4");
       List<Object[]> got =
-          rows(c, "SELECT a.id % 3 AS g, count(*), sum(b.f64), sum(a.vec[2]) FROM " + scan(file)
-                  + " a JOIN " + scan(file) + " b ON a.id = b.id GROUP BY g ORDER BY g");
+          rows(
+              c,
+              "SELECT a.id % 3 AS g, count(*), sum(b.f64), sum(a.vec[2]) FROM "
+                  + scan(file)
+                  + " a JOIN "
+                  + scan(file)
+                  + " b ON a.id = b.id GROUP BY g ORDER BY g");
       assertEquals(3, got.size());
       for (int g = 0; g < 3; g++) {
         assertEquals(count[g], ((Number) got.get(g)[1]).longValue());
@@ -363,7 +433,7 @@ class ArrowFileScanTest {
     // The second file lists the same samples in another order, in other batch sizes.
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < n; i++) order.add(i);
-    java.util.Collections.shuffle(order, random);
+    Collections.shuffle(order, random);
     long[] shuffledIds = new long[n];
     float[][] shuffledY = new float[n][];
     for (int i = 0; i < n; i++) {
@@ -378,7 +448,12 @@ class ArrowFileScanTest {
       TestDb.createTable(c, "t", x, y, null, false);
       double table = scalar(c, "SELECT cka(x, y) FROM t");
       double scanned =
-          scalar(c, "SELECT cka(a.vec, b.vec) FROM " + scan(a) + " a JOIN test_layer('" + b
+          scalar(
+              c,
+              "SELECT cka(a.vec, b.vec) FROM "
+                  + scan(a)
+                  + " a JOIN test_layer('"
+                  + b
                   + "', 12) b ON a.id = b.id");
       assertEquals(table, scanned, 1e-9);
       assertTrue(table > 0 && table < 1, "cka " + table);
@@ -416,18 +491,32 @@ class ArrowFileScanTest {
     writeUnsupported(unsupported, allocator);
     try (Connection c = open()) {
       for (int attempt = 0; attempt < 2; attempt++) {
-        assertMentions(fails(c, "SELECT count(*) FROM " + scan(missing)),
-            "read_arrow_file: ", missing.toString(), "no such file");
-        assertMentions(fails(c, "SELECT count(*) FROM " + scan(truncated)),
-            "read_arrow_file: ", truncated.toString(), "not an Arrow IPC file, or truncated");
-        assertMentions(fails(c, "SELECT count(*) FROM " + scan(garbage)),
-            "read_arrow_file: ", garbage.toString(), "not an Arrow IPC file, or truncated");
-        assertMentions(fails(c, "SELECT count(*) FROM " + scan(unsupported)),
-            unsupported.toString(), "column count has Arrow type UInt32");
-        assertMentions(fails(c, "SELECT count(*) FROM read_arrow_file(NULL)"),
+        assertMentions(
+            fails(c, "SELECT count(*) FROM " + scan(missing)),
+            "read_arrow_file: ",
+            missing.toString(),
+            "no such file");
+        assertMentions(
+            fails(c, "SELECT count(*) FROM " + scan(truncated)),
+            "read_arrow_file: ",
+            truncated.toString(),
+            "not an Arrow IPC file, or truncated");
+        assertMentions(
+            fails(c, "SELECT count(*) FROM " + scan(garbage)),
+            "read_arrow_file: ",
+            garbage.toString(),
+            "not an Arrow IPC file, or truncated");
+        assertMentions(
+            fails(c, "SELECT count(*) FROM " + scan(unsupported)),
+            unsupported.toString(),
+            "column count has Arrow type UInt32");
+        assertMentions(
+            fails(c, "SELECT count(*) FROM read_arrow_file(NULL)"),
             "read_arrow_file: path is NULL");
-        assertMentions(fails(c, "SELECT count(*) FROM test_layer('" + truncated + "', 8)"),
-            "test_layer: layer test/truncated.arrow (" + truncated + ")", "truncated");
+        assertMentions(
+            fails(c, "SELECT count(*) FROM test_layer('" + truncated + "', 8)"),
+            "test_layer: layer test/truncated.arrow (" + truncated + ")",
+            "truncated");
         assertEquals(42.0, scalar(c, "SELECT 42"));
         assertEquals((double) n, scalar(c, "SELECT count(*) FROM " + scan(good)));
       }
@@ -442,11 +531,14 @@ class ArrowFileScanTest {
     Path missing = dir.resolve("missing.arrow");
     try (Connection c = open()) {
       // Binding (DESCRIBE) needs no file; scanning it does.
-      List<Object[]> described = rows(c, "DESCRIBE SELECT * FROM test_layer('" + missing + "', 64)");
+      List<Object[]> described =
+          rows(c, "DESCRIBE SELECT * FROM test_layer('" + missing + "', 64)");
       assertEquals("FLOAT[64]", described.get(1)[1]);
-      assertMentions(fails(c, "SELECT count(*) FROM test_layer('" + missing + "', 64)"),
+      assertMentions(
+          fails(c, "SELECT count(*) FROM test_layer('" + missing + "', 64)"),
           "test_layer: layer test/missing.arrow (" + missing + "): no such file");
-      assertMentions(fails(c, "SELECT count(*) FROM test_layer('" + file + "', 64)"),
+      assertMentions(
+          fails(c, "SELECT count(*) FROM test_layer('" + file + "', 64)"),
           "test_layer: layer test/d32.arrow (" + file + ")",
           "column vec: expected FLOAT[64], the file has FLOAT[32]");
       assertEquals(10.0, scalar(c, "SELECT count(*) FROM test_layer('" + file + "', 32)"));
@@ -465,10 +557,15 @@ class ArrowFileScanTest {
       ch.write(ByteBuffer.allocate((int) block[1] - 8), block[0] + 8);
     }
     try (Connection c = open()) {
-      assertMentions(fails(c, "SELECT count(*) FROM test_layer('" + file + "', 4)"),
-          "test_layer: layer test/damaged.arrow (" + file + "): record batch 1 of 3 failed to load");
-      assertMentions(fails(c, "SELECT count(*) FROM " + scan(file)),
-          "read_arrow_file: " + file, "record batch 1 of 3");
+      assertMentions(
+          fails(c, "SELECT count(*) FROM test_layer('" + file + "', 4)"),
+          "test_layer: layer test/damaged.arrow ("
+              + file
+              + "): record batch 1 of 3 failed to load");
+      assertMentions(
+          fails(c, "SELECT count(*) FROM " + scan(file)),
+          "read_arrow_file: " + file,
+          "record batch 1 of 3");
       assertEquals(42.0, scalar(c, "SELECT 42"));
     }
   }

@@ -20,6 +20,7 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -43,7 +44,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *   <li>{@code name} Utf8 = "n" + id (+ "é" when id % 10 = 0), NULL when id % 7 = 3
  *   <li>{@code flag} Bool = id % 3 = 0, NULL when id % 17 = 2
  *   <li>{@code vec} FixedSizeList&lt;Float32&gt;[dim], element k = id / 2 + k, NULL when id % 5 = 1
- *   <li>{@code lst} List&lt;Float32&gt; of id % 4 elements, element k = id + k, NULL when id % 9 = 4
+ *   <li>{@code lst} List&lt;Float32&gt; of id % 4 elements, element k = id + k, NULL when id % 9 =
+ *       4
  * </ul>
  */
 final class ArrowFixture {
@@ -199,7 +201,8 @@ final class ArrowFixture {
    * Writes {@code id BIGINT, vec FLOAT[d]} with the given rows, ids {@code ids[i]}, in batches of
    * {@code batch} rows.
    */
-  static void writeVectors(Path file, BufferAllocator allocator, long[] ids, float[][] vectors, int batch)
+  static void writeVectors(
+      Path file, BufferAllocator allocator, long[] ids, float[][] vectors, int batch)
       throws IOException {
     int dim = vectors[0].length;
     Schema schema =
@@ -258,7 +261,7 @@ final class ArrowFixture {
   /** The record batch blocks of a file: offsets of the batches' metadata, for damaging them. */
   static List<long[]> blocks(Path file, BufferAllocator allocator) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(channel, allocator)) {
+        var reader = new ArrowFileReader(channel, allocator)) {
       List<long[]> blocks = new ArrayList<>();
       for (var b : reader.getRecordBlocks()) {
         blocks.add(new long[] {b.getOffset(), b.getMetadataLength(), b.getBodyLength()});

@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store's integrity promises seen through SQL: a damaged batch fails the queries that read
- * it, naming file and batch; one damaged file leaves the rest of the store readable; a connection
- * that outlived a writer's publication says so.
+ * The store's integrity promises seen through SQL: a damaged batch fails the queries that read it,
+ * naming file and batch; one damaged file leaves the rest of the store readable; a connection that
+ * outlived a writer's publication says so.
  */
 class StoreReliabilitySqlTest {
   static final int ROWS = 5000;
@@ -50,7 +50,8 @@ class StoreReliabilitySqlTest {
     allocator = new RootAllocator();
     try (StoreWriter w = StoreWriter.open(dir, allocator)) {
       List<Sample> samples = new ArrayList<>();
-      for (int r = 0; r < ROWS; r++) samples.add(new Sample(r, r % 5 == 0 ? "test" : "train", r % 10, "c" + (r % 10), "gen"));
+      for (int r = 0; r < ROWS; r++)
+        samples.add(new Sample(r, r % 5 == 0 ? "test" : "train", r % 10, "c" + (r % 10), "gen"));
       w.addSamples(samples);
       writeLayer(w, "a", 1);
       writeLayer(w, "b", 2);
@@ -124,16 +125,30 @@ class StoreReliabilitySqlTest {
     List<ArrowBlock> blocks = blocks(file);
     ArrowBlock damaged = blocks.get(1);
     // the end of a batch body is its float values, the last buffer
-    flip(file, damaged.getOffset() + damaged.getMetadataLength() + damaged.getBodyLength() - 200, 64);
+    flip(
+        file,
+        damaged.getOffset() + damaged.getMetadataLength() + damaged.getBodyLength() - 200,
+        64);
     try (Connection c = StoreConnections.open(dir)) {
       SQLException e = fails(c, "SELECT sum(vec[1]) FROM layer('m', 'a')");
-      assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("record batch 1 of " + blocks.size())
-          && e.getMessage().contains("column vec"), e.getMessage());
-      SQLException viaView = fails(c, "SELECT cka(a.vec, b.vec) FROM activations a JOIN activations b USING (sample_id) WHERE a.layer = 'a' AND b.layer = 'b'");
+      assertTrue(
+          e.getMessage().contains(file.toString())
+              && e.getMessage().contains("record batch 1 of " + blocks.size())
+              && e.getMessage().contains("column vec"),
+          e.getMessage());
+      SQLException viaView =
+          fails(
+              c,
+              "SELECT cka(a.vec, b.vec) FROM activations a JOIN activations b USING (sample_id)"
+                  + " WHERE a.layer = 'a' AND b.layer = 'b'");
       assertTrue(viaView.getMessage().contains("record batch 1 of"), viaView.getMessage());
       // only the bytes a query reads are checked: the ids are intact
-      assertEquals((double) ROWS * (ROWS - 1) / 2, number(c, "SELECT sum(sample_id) FROM layer('m', 'a')"));
-      assertEquals(sumOfFirst(2), number(c, "SELECT sum(vec[1]) FROM layer('m', 'b')"), 1e-6 * sumOfFirst(2));
+      assertEquals(
+          (double) ROWS * (ROWS - 1) / 2, number(c, "SELECT sum(sample_id) FROM layer('m', 'a')"));
+      assertEquals(
+          sumOfFirst(2),
+          number(c, "SELECT sum(vec[1]) FROM layer('m', 'b')"),
+          1e-6 * sumOfFirst(2));
       assertEquals(1.0, number(c, "SELECT 1"));
     }
   }
@@ -145,7 +160,9 @@ class StoreReliabilitySqlTest {
     flip(file, first.getOffset() + first.getMetadataLength() / 2, 4);
     try (Connection c = StoreConnections.open(dir)) {
       SQLException e = fails(c, "SELECT sum(sample_id) FROM layer('m', 'a')");
-      assertTrue(e.getMessage().contains("record batch 0 of") && e.getMessage().contains("header"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("record batch 0 of") && e.getMessage().contains("header"),
+          e.getMessage());
     }
   }
 
@@ -156,9 +173,15 @@ class StoreReliabilitySqlTest {
     flip(file, only.getOffset() + only.getMetadataLength() + only.getBodyLength() / 2, 32);
     try (Connection c = StoreConnections.open(dir)) {
       SQLException e = fails(c, "SELECT sum(label) FROM samples");
-      assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("record batch 0 of 1")
-          && e.getMessage().contains("checksum mismatch"), e.getMessage());
-      assertEquals(sumOfFirst(1), number(c, "SELECT sum(vec[1]) FROM layer('m', 'a')"), 1e-6 * sumOfFirst(1));
+      assertTrue(
+          e.getMessage().contains(file.toString())
+              && e.getMessage().contains("record batch 0 of 1")
+              && e.getMessage().contains("checksum mismatch"),
+          e.getMessage());
+      assertEquals(
+          sumOfFirst(1),
+          number(c, "SELECT sum(vec[1]) FROM layer('m', 'a')"),
+          1e-6 * sumOfFirst(1));
     }
   }
 
@@ -170,16 +193,27 @@ class StoreReliabilitySqlTest {
     Files.write(file, noise);
     try (Connection c = StoreConnections.open(dir)) {
       assertEquals(1.0, number(c, "SELECT 1"));
-      assertEquals(sumOfFirst(1), number(c, "SELECT sum(vec[1]) FROM layer('m', 'a')"), 1e-6 * sumOfFirst(1));
+      assertEquals(
+          sumOfFirst(1),
+          number(c, "SELECT sum(vec[1]) FROM layer('m', 'a')"),
+          1e-6 * sumOfFirst(1));
       SQLException e = fails(c, "SELECT count(*) FROM samples");
-      assertTrue(e.getMessage().contains("samples") && e.getMessage().contains(file.toString()), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("samples") && e.getMessage().contains(file.toString()),
+          e.getMessage());
     }
     Files.delete(file);
     try (Connection c = StoreConnections.open(dir)) {
       assertEquals(2.0 * ROWS, number(c, "SELECT count(*) FROM activations"));
-      assertEquals(sumOfFirst(2), number(c, "SELECT sum(vec[1]) FROM layer('m', 'b')"), 1e-6 * sumOfFirst(2));
-      SQLException e = fails(c, "SELECT count(*) FROM samples JOIN layer('m', 'a') USING (sample_id)");
-      assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("missing"), e.getMessage());
+      assertEquals(
+          sumOfFirst(2),
+          number(c, "SELECT sum(vec[1]) FROM layer('m', 'b')"),
+          1e-6 * sumOfFirst(2));
+      SQLException e =
+          fails(c, "SELECT count(*) FROM samples JOIN layer('m', 'a') USING (sample_id)");
+      assertTrue(
+          e.getMessage().contains(file.toString()) && e.getMessage().contains("missing"),
+          e.getMessage());
     }
   }
 
@@ -191,16 +225,25 @@ class StoreReliabilitySqlTest {
         w.addSamples(List.of(new Sample(ROWS, "test", 1, "c1", "later")));
         writeLayer(w, "a", 7);
       }
-      for (String sql : List.of("SELECT count(*) FROM samples", "SELECT sum(vec[1]) FROM layer('m', 'a')")) {
+      for (String sql :
+          List.of("SELECT count(*) FROM samples", "SELECT sum(vec[1]) FROM layer('m', 'a')")) {
         SQLException e = fails(before, sql);
-        assertTrue(e.getMessage().contains("the store changed since this connection opened it"), e.getMessage());
+        assertTrue(
+            e.getMessage().contains("the store changed since this connection opened it"),
+            e.getMessage());
       }
       // what the writer did not replace still reads
-      assertEquals(sumOfFirst(2), number(before, "SELECT sum(vec[1]) FROM layer('m', 'b')"), 1e-6 * sumOfFirst(2));
+      assertEquals(
+          sumOfFirst(2),
+          number(before, "SELECT sum(vec[1]) FROM layer('m', 'b')"),
+          1e-6 * sumOfFirst(2));
     }
     try (Connection after = StoreConnections.open(dir)) {
       assertEquals(ROWS + 1, number(after, "SELECT count(*) FROM samples"));
-      assertEquals(sumOfFirst(7), number(after, "SELECT sum(vec[1]) FROM layer('m', 'a')"), 1e-6 * sumOfFirst(7));
+      assertEquals(
+          sumOfFirst(7),
+          number(after, "SELECT sum(vec[1]) FROM layer('m', 'a')"),
+          1e-6 * sumOfFirst(7));
     }
   }
 
@@ -212,7 +255,9 @@ class StoreReliabilitySqlTest {
     layers.add(layers.get(0).deepCopy());
     Files.writeString(manifest, json.toString());
     SQLException e = assertThrows(SQLException.class, () -> StoreConnections.open(dir).close());
-    assertTrue(e.getMessage().contains("manifest.json") && e.getMessage().contains("listed twice"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("manifest.json") && e.getMessage().contains("listed twice"),
+        e.getMessage());
   }
 
   @Test
@@ -224,7 +269,10 @@ class StoreReliabilitySqlTest {
     Files.writeString(manifest, json.toString());
     try (Connection c = StoreConnections.open(dir)) {
       assertEquals(ROWS, number(c, "SELECT count(*) FROM samples"));
-      assertEquals(sumOfFirst(1), number(c, "SELECT sum(vec[1]) FROM layer('m', 'a')"), 1e-6 * sumOfFirst(1));
+      assertEquals(
+          sumOfFirst(1),
+          number(c, "SELECT sum(vec[1]) FROM layer('m', 'a')"),
+          1e-6 * sumOfFirst(1));
     }
   }
 }

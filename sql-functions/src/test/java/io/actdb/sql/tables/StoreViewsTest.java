@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class StoreViewsTest {
 
   @TempDir Path dir;
   private BufferAllocator allocator;
+
   /** The vectors written, per layer: [layer][row][j]; row r has sample_id 10 * r. */
   private final List<float[][]> written = new ArrayList<>();
 
@@ -48,7 +50,8 @@ class StoreViewsTest {
     try (StoreWriter w = StoreWriter.open(dir, allocator)) {
       List<Sample> samples = new ArrayList<>();
       for (int r = 0; r < ROWS; r++) {
-        samples.add(new Sample(10L * r, r % 5 == 0 ? "test" : "train", r % 10, "class" + (r % 10), "gen"));
+        samples.add(
+            new Sample(10L * r, r % 5 == 0 ? "test" : "train", r % 10, "class" + (r % 10), "gen"));
       }
       w.addSamples(samples);
       for (int l = 0; l < dims.length; l++) {
@@ -107,23 +110,49 @@ class StoreViewsTest {
           rows(c, "SELECT model, layer, dim, rows, pooling FROM layers ORDER BY ALL"));
       assertEquals(5000L, value(c, "SELECT count(*) FROM samples"));
       assertEquals(1000L, value(c, "SELECT count(*) FROM samples WHERE split = 'test'"));
-      assertEquals(List.of(List.of(30L, "train", 3, "class3", "gen")), rows(c, "SELECT * FROM samples WHERE sample_id = 30"));
       assertEquals(
-          List.of(List.of("cnn", "conv1", 5000L), List.of("cnn", "fc", 5000L), List.of("mlp", "h1", 5000L)),
+          List.of(List.of(30L, "train", 3, "class3", "gen")),
+          rows(c, "SELECT * FROM samples WHERE sample_id = 30"));
+      assertEquals(
+          List.of(
+              List.of("cnn", "conv1", 5000L),
+              List.of("cnn", "fc", 5000L),
+              List.of("mlp", "h1", 5000L)),
           rows(c, "SELECT model, layer, count(*) FROM activations GROUP BY ALL ORDER BY ALL"));
       assertEquals("FLOAT[16]", value(c, "SELECT typeof(vec) FROM layer('cnn', 'conv1') LIMIT 1"));
       assertEquals("FLOAT[]", value(c, "SELECT typeof(vec) FROM activations LIMIT 1"));
       // values as written, through both ways in
-      assertEquals(sumOfFirst(1), ((Number) value(c, "SELECT sum(vec[1]::DOUBLE) FROM layer('cnn', 'fc')")).doubleValue(), 1e-9);
+      assertEquals(
+          sumOfFirst(1),
+          ((Number) value(c, "SELECT sum(vec[1]::DOUBLE) FROM layer('cnn', 'fc')")).doubleValue(),
+          1e-9);
       assertEquals(
           sumOfFirst(2),
-          ((Number) value(c, "SELECT sum(vec[1]::DOUBLE) FROM activations WHERE model = 'mlp' AND layer = 'h1'")).doubleValue(),
+          ((Number)
+                  value(
+                      c,
+                      "SELECT sum(vec[1]::DOUBLE) FROM activations WHERE model = 'mlp' AND layer ="
+                          + " 'h1'"))
+              .doubleValue(),
           1e-9);
-      assertEquals((double) written.get(0)[123][15], ((Number) value(c, "SELECT vec[16] FROM layer('cnn', 'conv1') WHERE sample_id = 1230")).doubleValue());
+      assertEquals(
+          (double) written.get(0)[123][15],
+          ((Number) value(c, "SELECT vec[16] FROM layer('cnn', 'conv1') WHERE sample_id = 1230"))
+              .doubleValue());
       // joins with samples
-      assertEquals(500L, value(c, "SELECT count(*) FROM layer('cnn', 'fc') JOIN samples USING (sample_id) WHERE label = 4"));
-      SQLException missing = assertThrows(SQLException.class, () -> value(c, "SELECT count(*) FROM layer('cnn', 'nope')"));
-      assertTrue(missing.getMessage().contains("no layer cnn/nope") && missing.getMessage().contains("cnn/conv1, cnn/fc, mlp/h1"), missing.getMessage());
+      assertEquals(
+          500L,
+          value(
+              c,
+              "SELECT count(*) FROM layer('cnn', 'fc') JOIN samples USING (sample_id) WHERE label ="
+                  + " 4"));
+      SQLException missing =
+          assertThrows(
+              SQLException.class, () -> value(c, "SELECT count(*) FROM layer('cnn', 'nope')"));
+      assertTrue(
+          missing.getMessage().contains("no layer cnn/nope")
+              && missing.getMessage().contains("cnn/conv1, cnn/fc, mlp/h1"),
+          missing.getMessage());
     }
   }
 
@@ -131,18 +160,35 @@ class StoreViewsTest {
   void ckaOverStoreLayersEqualsCkaOverTheSameDataInATable() throws SQLException {
     try (Connection c = StoreConnections.open(dir)) {
       double fromStore =
-          ((Number) value(c, "SELECT cka(a.vec, b.vec) FROM layer('cnn', 'conv1') a JOIN layer('cnn', 'fc') b USING (sample_id)")).doubleValue();
+          ((Number)
+                  value(
+                      c,
+                      "SELECT cka(a.vec, b.vec) FROM layer('cnn', 'conv1') a JOIN layer('cnn',"
+                          + " 'fc') b USING (sample_id)"))
+              .doubleValue();
       try (Statement st = c.createStatement()) {
         st.execute("CREATE TABLE t (id BIGINT, a FLOAT[16], b FLOAT[24])");
       }
-      try (var appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender("t")) {
-        for (int r = 0; r < ROWS; r++) appender.beginRow().append(10L * r).append(written.get(0)[r]).append(written.get(1)[r]).endRow();
+      try (var appender = c.unwrap(DuckDBConnection.class).createAppender("t")) {
+        for (int r = 0; r < ROWS; r++)
+          appender
+              .beginRow()
+              .append(10L * r)
+              .append(written.get(0)[r])
+              .append(written.get(1)[r])
+              .endRow();
       }
       double fromTable = ((Number) value(c, "SELECT cka(a, b) FROM t")).doubleValue();
       assertEquals(fromTable, fromStore, 1e-10); // the join may feed rows in another order
       assertTrue(fromStore > 0 && fromStore < 1);
       // and per class, as the contract promises
-      assertEquals(10, rows(c, "SELECT label, cka(a.vec, b.vec) FROM layer('cnn', 'conv1') a JOIN layer('cnn', 'fc') b USING (sample_id) JOIN samples USING (sample_id) GROUP BY label").size());
+      assertEquals(
+          10,
+          rows(
+                  c,
+                  "SELECT label, cka(a.vec, b.vec) FROM layer('cnn', 'conv1') a JOIN layer('cnn',"
+                      + " 'fc') b USING (sample_id) JOIN samples USING (sample_id) GROUP BY label")
+              .size());
     }
   }
 
@@ -155,12 +201,20 @@ class StoreViewsTest {
     }
     try (Connection c = StoreConnections.open(dir)) {
       // the other layers, through the view and through layer(...), are fine
-      assertEquals(5000L, value(c, "SELECT count(*) FROM activations WHERE model = 'cnn' AND layer = 'conv1'"));
+      assertEquals(
+          5000L,
+          value(c, "SELECT count(*) FROM activations WHERE model = 'cnn' AND layer = 'conv1'"));
       assertEquals(5000L, value(c, "SELECT count(vec) FROM activations WHERE model = 'mlp'"));
       assertEquals(5000L, value(c, "SELECT count(*) FROM layer('cnn', 'conv1')"));
-      SQLException broken = assertThrows(SQLException.class, () -> value(c, "SELECT count(*) FROM activations WHERE layer = 'fc'"));
-      assertTrue(broken.getMessage().contains(fc.toString()) && broken.getMessage().contains("cnn/fc"), broken.getMessage());
-      SQLException all = assertThrows(SQLException.class, () -> value(c, "SELECT count(*) FROM activations"));
+      SQLException broken =
+          assertThrows(
+              SQLException.class,
+              () -> value(c, "SELECT count(*) FROM activations WHERE layer = 'fc'"));
+      assertTrue(
+          broken.getMessage().contains(fc.toString()) && broken.getMessage().contains("cnn/fc"),
+          broken.getMessage());
+      SQLException all =
+          assertThrows(SQLException.class, () -> value(c, "SELECT count(*) FROM activations"));
       assertTrue(all.getMessage().contains(fc.toString()), all.getMessage());
       // the connection stays usable
       assertEquals(5000L, value(c, "SELECT count(*) FROM samples"));
@@ -170,7 +224,8 @@ class StoreViewsTest {
   @Test
   void severalConnectionsAndThreadsSeeTheSameData() throws Exception {
     String sql =
-        "SELECT layer, count(*), sum(vec[1]::DOUBLE), cka(vec, vec) FROM activations GROUP BY layer ORDER BY layer";
+        "SELECT layer, count(*), sum(vec[1]::DOUBLE), cka(vec, vec) FROM activations GROUP BY layer"
+            + " ORDER BY layer";
     List<List<Object>> expected;
     try (Connection c = StoreConnections.open(dir)) {
       expected = rows(c, sql);
@@ -198,7 +253,10 @@ class StoreViewsTest {
         for (int i = 0; i < 3; i++) {
           assertEquals(expected.get(i).get(0), got.get(i).get(0));
           assertEquals(expected.get(i).get(1), got.get(i).get(1));
-          assertEquals(((Number) expected.get(i).get(2)).doubleValue(), ((Number) got.get(i).get(2)).doubleValue(), 1e-9);
+          assertEquals(
+              ((Number) expected.get(i).get(2)).doubleValue(),
+              ((Number) got.get(i).get(2)).doubleValue(),
+              1e-9);
           assertEquals(1.0, ((Number) got.get(i).get(3)).doubleValue(), 1e-9);
         }
       }
@@ -212,7 +270,8 @@ class StoreViewsTest {
     Path empty = dir.resolve("empty");
     StoreWriter.open(empty, allocator).close();
     // a writer that published nothing leaves nothing: not a store yet
-    SQLException none = assertThrows(SQLException.class, () -> StoreConnections.open(empty).close());
+    SQLException none =
+        assertThrows(SQLException.class, () -> StoreConnections.open(empty).close());
     assertTrue(none.getMessage().contains("no such store directory"), none.getMessage());
     try (StoreWriter w = StoreWriter.open(empty, allocator)) {
       w.addSamples(List.of(new Sample(1, null, null, null, null)));

@@ -19,15 +19,38 @@ import java.util.function.Supplier;
  * @param layers builds a fresh, uninitialised network
  */
 record Architecture(
-    String name, String description, int channels, int height, int width, Supplier<NamedLayers> layers) {
+    String name,
+    String description,
+    int channels,
+    int height,
+    int width,
+    Supplier<NamedLayers> layers) {
 
   static final int CLASSES = 10;
 
   static final List<Architecture> ALL =
       List.of(
-          new Architecture("cnn", "3 conv stages (32, 64, 64 channels) with BatchNorm, fc 64, logits", 1, 28, 28, () -> cnn(32)),
-          new Architecture("cnn-wide", "cnn with twice the channels (64, 128, 128), fc 128", 1, 28, 28, () -> cnn(64)),
-          new Architecture("resnet", "stem + 3 residual blocks (16, 32, 64 channels), global average pool", 1, 28, 28, Architecture::resnet));
+          new Architecture(
+              "cnn",
+              "3 conv stages (32, 64, 64 channels) with BatchNorm, fc 64, logits",
+              1,
+              28,
+              28,
+              () -> cnn(32)),
+          new Architecture(
+              "cnn-wide",
+              "cnn with twice the channels (64, 128, 128), fc 128",
+              1,
+              28,
+              28,
+              () -> cnn(64)),
+          new Architecture(
+              "resnet",
+              "stem + 3 residual blocks (16, 32, 64 channels), global average pool",
+              1,
+              28,
+              28,
+              Architecture::resnet));
 
   static Optional<Architecture> find(String name) {
     return ALL.stream().filter(a -> a.name.equals(name)).findFirst();

@@ -17,8 +17,8 @@ import java.util.Set;
 
 /**
  * A built-in network ({@link BuiltinModels}) in inference mode: BatchNorm uses its running
- * statistics, so a sample's outputs do not depend on the rest of its batch. Owns the native
- * memory of its parameters until {@link #close()}. Not thread-safe.
+ * statistics, so a sample's outputs do not depend on the rest of its batch. Owns the native memory
+ * of its parameters until {@link #close()}. Not thread-safe.
  */
 public final class BuiltinModel implements ActivationModel {
   private final String name;
@@ -28,7 +28,12 @@ public final class BuiltinModel implements ActivationModel {
   private final CheckpointInfo checkpoint;
   private final ParameterStore store;
 
-  BuiltinModel(String name, Architecture architecture, NDManager manager, NamedLayers block, CheckpointInfo checkpoint) {
+  BuiltinModel(
+      String name,
+      Architecture architecture,
+      NDManager manager,
+      NamedLayers block,
+      CheckpointInfo checkpoint) {
     this.name = name;
     this.architecture = architecture;
     this.manager = manager;
@@ -68,7 +73,9 @@ public final class BuiltinModel implements ActivationModel {
   /** Each layer's output shape for one sample (no batch dimension), in forward order. */
   public Map<String, Shape> layerShapes() {
     Map<String, Shape> shapes = new LinkedHashMap<>();
-    block.layerShapes(new Shape(1).addAll(inputShape())).forEach((layer, s) -> shapes.put(layer, s.slice(1)));
+    block
+        .layerShapes(new Shape(1).addAll(inputShape()))
+        .forEach((layer, s) -> shapes.put(layer, s.slice(1)));
     return shapes;
   }
 
@@ -79,8 +86,8 @@ public final class BuiltinModel implements ActivationModel {
   /**
    * {@inheritDoc}
    *
-   * <p>Layers after the last requested one are not run. Intermediate results are freed before
-   * this returns.
+   * <p>Layers after the last requested one are not run. Intermediate results are freed before this
+   * returns.
    *
    * @throws IllegalArgumentException for an unknown layer or a batch of the wrong shape
    */

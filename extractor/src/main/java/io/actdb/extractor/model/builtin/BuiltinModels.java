@@ -28,11 +28,13 @@ public final class BuiltinModels {
    *
    * @throws ExtractorException for an unknown architecture, listing the known ones
    */
-  public static BuiltinModel create(String architecture, long seed, Device device) throws ExtractorException {
+  public static BuiltinModel create(String architecture, long seed, Device device)
+      throws ExtractorException {
     Architecture a = find(architecture);
     NDManager manager = NDManager.newBaseManager(device);
     try {
-      return new BuiltinModel(a.name() + "-s" + seed + "-init", a, manager, initialise(a, seed, manager), null);
+      return new BuiltinModel(
+          a.name() + "-s" + seed + "-init", a, manager, initialise(a, seed, manager), null);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -43,8 +45,8 @@ public final class BuiltinModels {
    * Loads a checkpoint written by {@link Training}: its {@code .params} file, its {@code .json}
    * sidecar, or their common base path. The model is named after the base name.
    *
-   * @throws ExtractorException naming the file when either file is missing, unreadable,
-   *     truncated or for an unknown architecture
+   * @throws ExtractorException naming the file when either file is missing, unreadable, truncated
+   *     or for an unknown architecture
    */
   public static BuiltinModel load(Path checkpoint, Device device) throws ExtractorException {
     return Checkpoint.read(checkpoint, device);
@@ -55,7 +57,10 @@ public final class BuiltinModels {
         .orElseThrow(
             () ->
                 new ExtractorException(
-                    "no built-in architecture '" + architecture + "'; known: " + String.join(", ", architectures())));
+                    "no built-in architecture '"
+                        + architecture
+                        + "'; known: "
+                        + String.join(", ", architectures())));
   }
 
   /** Builds the network and fills its weights from the seed; arrays live in {@code manager}. */
@@ -63,7 +68,9 @@ public final class BuiltinModels {
     NamedLayers block = architecture.layers().get();
     block.setInitializer(new SeededInitializer(seed), Parameter.Type.WEIGHT);
     block.initialize(
-        manager, DataType.FLOAT32, new Shape(1, architecture.channels(), architecture.height(), architecture.width()));
+        manager,
+        DataType.FLOAT32,
+        new Shape(1, architecture.channels(), architecture.height(), architecture.width()));
     return block;
   }
 }

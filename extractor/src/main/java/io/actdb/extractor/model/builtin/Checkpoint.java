@@ -28,8 +28,8 @@ import java.util.List;
 
 /**
  * Checkpoint files: {@code <base>.params}, the parameters as DJL writes them ({@code
- * Block.saveParameters}), and {@code <base>.json}, the {@link CheckpointInfo}. Both are written
- * to a temporary file first and renamed, so a reader never sees half a file.
+ * Block.saveParameters}), and {@code <base>.json}, the {@link CheckpointInfo}. Both are written to
+ * a temporary file first and renamed, so a reader never sees half a file.
  */
 final class Checkpoint {
   private Checkpoint() {}
@@ -43,7 +43,8 @@ final class Checkpoint {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** Writes both files and returns the parameter file. */
-  static Path write(NamedLayers block, CheckpointInfo info, Path dir, String base) throws IOException {
+  static Path write(NamedLayers block, CheckpointInfo info, Path dir, String base)
+      throws IOException {
     Files.createDirectories(dir);
     Path params = dir.resolve(base + PARAMS);
     writeAtomically(params, out -> block.saveParameters(new DataOutputStream(out)));
@@ -55,13 +56,20 @@ final class Checkpoint {
   static BuiltinModel read(Path path, Device device) throws ExtractorException {
     String file = path.getFileName().toString();
     String base =
-        file.endsWith(PARAMS) ? strip(file, PARAMS) : file.endsWith(SIDECAR) ? strip(file, SIDECAR) : file;
+        file.endsWith(PARAMS)
+            ? strip(file, PARAMS)
+            : file.endsWith(SIDECAR) ? strip(file, SIDECAR) : file;
     Path params = path.resolveSibling(base + PARAMS);
     Path sidecar = path.resolveSibling(base + SIDECAR);
-    if (!Files.isRegularFile(params)) throw new ExtractorException("checkpoint " + params + " not found");
+    if (!Files.isRegularFile(params))
+      throw new ExtractorException("checkpoint " + params + " not found");
     if (!Files.isRegularFile(sidecar)) {
       throw new ExtractorException(
-          "checkpoint " + params + " has no sidecar: " + sidecar + " not found (it says which architecture the parameters are for)");
+          "checkpoint "
+              + params
+              + " has no sidecar: "
+              + sidecar
+              + " not found (it says which architecture the parameters are for)");
     }
     CheckpointInfo info = readInfo(sidecar);
     Architecture architecture =
@@ -69,7 +77,10 @@ final class Checkpoint {
             .orElseThrow(
                 () ->
                     new ExtractorException(
-                        sidecar + " names architecture '" + info.architecture() + "', which is not built in; known: "
+                        sidecar
+                            + " names architecture '"
+                            + info.architecture()
+                            + "', which is not built in; known: "
                             + String.join(", ", Architecture.names())));
     NDManager manager = NDManager.newBaseManager(device);
     try {
@@ -90,30 +101,38 @@ final class Checkpoint {
     try {
       info = JSON.readValue(sidecar.toFile(), CheckpointInfo.class);
     } catch (JacksonException e) {
-      throw new ExtractorException(sidecar + " is not a checkpoint sidecar: " + e.getOriginalMessage(), e);
+      throw new ExtractorException(
+          sidecar + " is not a checkpoint sidecar: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new ExtractorException("cannot read " + sidecar + ": " + e.getMessage(), e);
     }
     if (info == null || !CheckpointInfo.FORMAT.equals(info.format())) {
       throw new ExtractorException(
-          sidecar + " is not a checkpoint sidecar: format is " + (info == null ? "missing" : info.format())
-              + ", expected " + CheckpointInfo.FORMAT);
+          sidecar
+              + " is not a checkpoint sidecar: format is "
+              + (info == null ? "missing" : info.format())
+              + ", expected "
+              + CheckpointInfo.FORMAT);
     }
     return info;
   }
 
-  private static void readParameters(NamedLayers block, NDManager manager, Path params, Architecture architecture)
+  private static void readParameters(
+      NamedLayers block, NDManager manager, Path params, Architecture architecture)
       throws ExtractorException {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(params)))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(params)))) {
       block.loadParameters(manager, in);
       if (in.read() != -1) {
-        throw new ExtractorException(params + " has data after the parameters of a " + architecture.name());
+        throw new ExtractorException(
+            params + " has data after the parameters of a " + architecture.name());
       }
     } catch (EOFException e) {
       throw new ExtractorException(params + " is truncated", e);
     } catch (MalformedModelException | RuntimeException e) {
       throw new ExtractorException(
-          params + " does not hold parameters of a " + architecture.name() + ": " + e.getMessage(), e);
+          params + " does not hold parameters of a " + architecture.name() + ": " + e.getMessage(),
+          e);
     } catch (ExtractorException e) {
       throw e;
     } catch (IOException e) {
@@ -131,7 +150,9 @@ final class Checkpoint {
       NamedLayers reference = architecture.layers().get();
       reference.setInitializer(Initializer.ZEROS, p -> true);
       reference.initialize(
-          scratch, DataType.FLOAT32, new Shape(1, architecture.channels(), architecture.height(), architecture.width()));
+          scratch,
+          DataType.FLOAT32,
+          new Shape(1, architecture.channels(), architecture.height(), architecture.width()));
       List<Pair<String, Parameter>> expected = reference.getParameters().stream().toList();
       List<Pair<String, Parameter>> actual = loaded.getParameters().stream().toList();
       for (int i = 0; i < expected.size(); i++) {
@@ -139,8 +160,15 @@ final class Checkpoint {
         Shape got = actual.get(i).getValue().getShape();
         if (!want.equals(got)) {
           throw new ExtractorException(
-              params + " does not hold parameters of a " + architecture.name() + ": " + expected.get(i).getKey()
-                  + " has shape " + got + " instead of " + want);
+              params
+                  + " does not hold parameters of a "
+                  + architecture.name()
+                  + ": "
+                  + expected.get(i).getKey()
+                  + " has shape "
+                  + got
+                  + " instead of "
+                  + want);
         }
       }
     }
@@ -157,7 +185,8 @@ final class Checkpoint {
         writer.write(out);
       }
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -1,8 +1,8 @@
 package io.actdb.extractor.model.builtin;
 
 /**
- * The JSON sidecar of a checkpoint: what was trained, on what, and how well it did. It lies next
- * to the parameter file under the same base name ({@code cnn-s1-e005.json} beside {@code
+ * The JSON sidecar of a checkpoint: what was trained, on what, and how well it did. It lies next to
+ * the parameter file under the same base name ({@code cnn-s1-e005.json} beside {@code
  * cnn-s1-e005.params}).
  *
  * @param format always {@link #FORMAT}; a reader refuses other values

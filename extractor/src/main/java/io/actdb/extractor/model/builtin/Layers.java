@@ -32,12 +32,18 @@ final class Layers {
   }
 
   static Block batchNorm() {
-    return BatchNorm.builder().optEpsilon(BATCH_NORM_EPSILON).optMomentum(BATCH_NORM_MOMENTUM).build();
+    return BatchNorm.builder()
+        .optEpsilon(BATCH_NORM_EPSILON)
+        .optMomentum(BATCH_NORM_MOMENTUM)
+        .build();
   }
 
   /** conv + BatchNorm + ReLU. */
   static Block convStage(int filters, int kernel, int padding) {
-    return new SequentialBlock().add(conv(filters, kernel, 1, padding)).add(batchNorm()).add(Activation.reluBlock());
+    return new SequentialBlock()
+        .add(conv(filters, kernel, 1, padding))
+        .add(batchNorm())
+        .add(Activation.reluBlock());
   }
 
   /** 2×2 max pooling, stride 2. */

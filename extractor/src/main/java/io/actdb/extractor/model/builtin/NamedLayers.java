@@ -68,9 +68,11 @@ public final class NamedLayers extends AbstractBlock {
    * Runs the layers up to the last requested one and returns the requested outputs in forward
    * order. Layers after the last requested one do not run.
    */
-  public Map<String, NDArray> capture(ParameterStore store, NDArray input, Set<String> wanted, boolean training) {
+  public Map<String, NDArray> capture(
+      ParameterStore store, NDArray input, Set<String> wanted, boolean training) {
     for (String name : wanted) {
-      if (!names.contains(name)) throw new IllegalArgumentException("no layer " + name + "; layers: " + names);
+      if (!names.contains(name))
+        throw new IllegalArgumentException("no layer " + name + "; layers: " + names);
     }
     Map<String, NDArray> captured = new LinkedHashMap<>();
     NDList current = new NDList(input);

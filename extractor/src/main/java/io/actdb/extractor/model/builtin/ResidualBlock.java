@@ -14,8 +14,8 @@ import ai.djl.util.PairList;
 
 /**
  * A basic residual block (He et al. 2016): relu(bn(conv3×3(relu(bn(conv3×3(x))))) + shortcut(x)).
- * The shortcut is the identity when the shape stays, else a strided 1×1 convolution with
- * BatchNorm (the "projection" shortcut).
+ * The shortcut is the identity when the shape stays, else a strided 1×1 convolution with BatchNorm
+ * (the "projection" shortcut).
  */
 final class ResidualBlock extends AbstractBlock {
   private static final byte VERSION = 1;
@@ -45,7 +45,9 @@ final class ResidualBlock extends AbstractBlock {
             ? null
             : addChildBlock(
                 "shortcut",
-                new SequentialBlock().add(Layers.conv(outChannels, 1, stride, 0)).add(Layers.batchNorm()));
+                new SequentialBlock()
+                    .add(Layers.conv(outChannels, 1, stride, 0))
+                    .add(Layers.batchNorm()));
   }
 
   @Override
@@ -53,7 +55,8 @@ final class ResidualBlock extends AbstractBlock {
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     NDArray residual = main.forward(store, inputs, training, params).singletonOrThrow();
-    NDArray skip = shortcut == null ? x : shortcut.forward(store, inputs, training, params).singletonOrThrow();
+    NDArray skip =
+        shortcut == null ? x : shortcut.forward(store, inputs, training, params).singletonOrThrow();
     return new NDList(Activation.relu(residual.add(skip)));
   }
 

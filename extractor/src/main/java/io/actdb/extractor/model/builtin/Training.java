@@ -92,31 +92,77 @@ public final class Training {
       checkpointEpochs = Collections.unmodifiableSortedSet(new TreeSet<>(checkpointEpochs));
     }
 
-    /** The defaults: all samples, batch 64, learning rate 1e-3, a checkpoint after the last epoch. */
+    /**
+     * The defaults: all samples, batch 64, learning rate 1e-3, a checkpoint after the last epoch.
+     */
     public static Config of(String architecture, long seed, int epochs, Path outputDir) {
       return new Config(
-          architecture, seed, epochs, ALL_SAMPLES, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE,
-          new TreeSet<>(List.of(epochs)), outputDir, architecture + "-s" + seed);
+          architecture,
+          seed,
+          epochs,
+          ALL_SAMPLES,
+          DEFAULT_BATCH_SIZE,
+          DEFAULT_LEARNING_RATE,
+          new TreeSet<>(List.of(epochs)),
+          outputDir,
+          architecture + "-s" + seed);
     }
 
     public Config withSubsetSize(int size) {
-      return new Config(architecture, seed, epochs, size, batchSize, learningRate, checkpointEpochs, outputDir, runName);
+      return new Config(
+          architecture,
+          seed,
+          epochs,
+          size,
+          batchSize,
+          learningRate,
+          checkpointEpochs,
+          outputDir,
+          runName);
     }
 
     public Config withBatchSize(int size) {
-      return new Config(architecture, seed, epochs, subsetSize, size, learningRate, checkpointEpochs, outputDir, runName);
+      return new Config(
+          architecture,
+          seed,
+          epochs,
+          subsetSize,
+          size,
+          learningRate,
+          checkpointEpochs,
+          outputDir,
+          runName);
     }
 
     public Config withLearningRate(float rate) {
-      return new Config(architecture, seed, epochs, subsetSize, batchSize, rate, checkpointEpochs, outputDir, runName);
+      return new Config(
+          architecture,
+          seed,
+          epochs,
+          subsetSize,
+          batchSize,
+          rate,
+          checkpointEpochs,
+          outputDir,
+          runName);
     }
 
     public Config withCheckpointEpochs(SortedSet<Integer> at) {
-      return new Config(architecture, seed, epochs, subsetSize, batchSize, learningRate, at, outputDir, runName);
+      return new Config(
+          architecture, seed, epochs, subsetSize, batchSize, learningRate, at, outputDir, runName);
     }
 
     public Config withRunName(String name) {
-      return new Config(architecture, seed, epochs, subsetSize, batchSize, learningRate, checkpointEpochs, outputDir, name);
+      return new Config(
+          architecture,
+          seed,
+          epochs,
+          subsetSize,
+          batchSize,
+          learningRate,
+          checkpointEpochs,
+          outputDir,
+          name);
     }
 
     /** The base name of the checkpoint after {@code epoch}, e.g. {@code cnn-s1-e005}. */
@@ -129,8 +175,8 @@ public final class Training {
    * Trains and returns the parameter files written, in epoch order.
    *
    * @param train the labelled samples; the first {@code subsetSize} are used
-   * @throws ExtractorException before training starts when the configuration or the source does
-   *     not fit (unknown architecture, checkpoint epoch beyond the run, wrong input shape, ...)
+   * @throws ExtractorException before training starts when the configuration or the source does not
+   *     fit (unknown architecture, checkpoint epoch beyond the run, wrong input shape, ...)
    */
   public static List<Path> run(Config config, SampleSource train, Device device, Listener listener)
       throws IOException {
@@ -142,8 +188,10 @@ public final class Training {
     try (NDManager manager = NDManager.newBaseManager(device)) {
       NamedLayers block = BuiltinModels.initialise(architecture, config.seed(), manager);
       ParameterStore store = new ParameterStore(manager, false);
-      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
-      List<Parameter> trainable = block.getParameters().values().stream().filter(Parameter::requiresGradient).toList();
+      Optimizer adam =
+          Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
+      List<Parameter> trainable =
+          block.getParameters().values().stream().filter(Parameter::requiresGradient).toList();
       Random shuffle = new Random(config.seed());
       if (config.checkpointEpochs().contains(0)) {
         saved.add(save(block, config, train, size, 0, null, null, listener));
@@ -156,7 +204,8 @@ public final class Training {
         for (int from = 0; from < size; from += config.batchSize()) {
           int to = Math.min(size, from + config.batchSize());
           try (NDManager step = manager.newSubManager()) {
-            NDArray x = step.create(data.inputs(order, from, to), new Shape(to - from).addAll(sample));
+            NDArray x =
+                step.create(data.inputs(order, from, to), new Shape(to - from).addAll(sample));
             NDArray y = step.create(data.labels(order, from, to));
             NDArray logits;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
@@ -189,14 +238,31 @@ public final class Training {
   private static final Loss LOSS = Loss.softmaxCrossEntropyLoss();
 
   private static Path save(
-      NamedLayers block, Config config, SampleSource train, int size, int epoch, Double loss, Double accuracy,
-      Listener listener) throws IOException {
+      NamedLayers block,
+      Config config,
+      SampleSource train,
+      int size,
+      int epoch,
+      Double loss,
+      Double accuracy,
+      Listener listener)
+      throws IOException {
     Engine engine = Engine.getInstance();
     CheckpointInfo info =
         new CheckpointInfo(
-            CheckpointInfo.FORMAT, config.architecture(), config.seed(), epoch, train.description(), size,
-            config.batchSize(), config.learningRate(), loss, accuracy, Engine.getDjlVersion(),
-            engine.getEngineName(), engine.getVersion());
+            CheckpointInfo.FORMAT,
+            config.architecture(),
+            config.seed(),
+            epoch,
+            train.description(),
+            size,
+            config.batchSize(),
+            config.learningRate(),
+            loss,
+            accuracy,
+            Engine.getDjlVersion(),
+            engine.getEngineName(),
+            engine.getVersion());
     Path params = Checkpoint.write(block, info, config.outputDir(), config.checkpointName(epoch));
     listener.checkpointSaved(epoch, params);
     return params;

@@ -28,7 +28,12 @@ final class TrainingData {
       Integer label = sample.label();
       if (label == null || label < 0 || label >= classes) {
         throw new ExtractorException(
-            source.description() + ": sample " + i + " has label " + label + "; training needs labels 0.."
+            source.description()
+                + ": sample "
+                + i
+                + " has label "
+                + label
+                + "; training needs labels 0.."
                 + (classes - 1));
       }
       labels[i] = label;
@@ -45,7 +50,8 @@ final class TrainingData {
   float[] inputs(int[] order, int from, int to) {
     float[] batch = new float[(to - from) * valuesPerSample];
     for (int i = from; i < to; i++) {
-      System.arraycopy(inputs, order[i] * valuesPerSample, batch, (i - from) * valuesPerSample, valuesPerSample);
+      System.arraycopy(
+          inputs, order[i] * valuesPerSample, batch, (i - from) * valuesPerSample, valuesPerSample);
     }
     return batch;
   }

@@ -1,8 +1,7 @@
 /**
- * Networks actdb builds and trains itself with DJL's block API, so that every layer has a name
- * of ours and can be captured: {@link io.actdb.extractor.model.builtin.BuiltinModels} creates and
- * loads them, {@link io.actdb.extractor.model.builtin.Training} trains them and writes
- * checkpoints.
+ * Networks actdb builds and trains itself with DJL's block API, so that every layer has a name of
+ * ours and can be captured: {@link io.actdb.extractor.model.builtin.BuiltinModels} creates and
+ * loads them, {@link io.actdb.extractor.model.builtin.Training} trains them and writes checkpoints.
  *
  * <p>Layers and their per-sample output shapes for 1×28×28 inputs (Fashion-MNIST):
  *
@@ -17,8 +16,8 @@
  *   <li>{@code resnet}: {@code stem} conv 3×3 (padded) + BatchNorm + ReLU + 2×2 max pooling
  *       16×14×14; {@code block1} residual block with identity shortcut 16×14×14; {@code block2}
  *       residual block, stride 2, projection shortcut 32×7×7; {@code block3} likewise 64×4×4;
- *       {@code pool} global average 64; {@code logits} 10. A residual block is conv 3×3 + BN +
- *       ReLU + conv 3×3 + BN, plus the shortcut, then ReLU.
+ *       {@code pool} global average 64; {@code logits} 10. A residual block is conv 3×3 + BN + ReLU
+ *       + conv 3×3 + BN, plus the shortcut, then ReLU.
  * </ul>
  *
  * <p>Public: {@code BuiltinModels}, {@code BuiltinModel}, {@code Training}, {@code CheckpointInfo},

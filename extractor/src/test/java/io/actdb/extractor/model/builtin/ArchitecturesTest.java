@@ -60,12 +60,22 @@ class ArchitecturesTest {
         assertEquals(architecture + "-s1-init", model.name());
         assertEquals(List.copyOf(expected.keySet()), model.layerNames(), architecture);
         assertEquals(expected, model.layerShapes(), architecture);
-        Map<String, NDArray> out = model.forward(TestImages.batch(manager, 0, 3), Set.copyOf(model.layerNames()));
-        assertEquals(List.copyOf(expected.keySet()), List.copyOf(out.keySet()), architecture + ": forward order");
+        Map<String, NDArray> out =
+            model.forward(TestImages.batch(manager, 0, 3), Set.copyOf(model.layerNames()));
+        assertEquals(
+            List.copyOf(expected.keySet()),
+            List.copyOf(out.keySet()),
+            architecture + ": forward order");
         expected.forEach(
             (layer, shape) ->
-                assertEquals(new Shape(3).addAll(shape), out.get(layer).getShape(), architecture + " " + layer));
-        out.values().forEach(a -> assertTrue(a.getManager() == manager, "outputs belong to the input's manager"));
+                assertEquals(
+                    new Shape(3).addAll(shape),
+                    out.get(layer).getShape(),
+                    architecture + " " + layer));
+        out.values()
+            .forEach(
+                a ->
+                    assertTrue(a.getManager() == manager, "outputs belong to the input's manager"));
       }
     }
   }
@@ -76,9 +86,13 @@ class ArchitecturesTest {
       try (BuiltinModel model = BuiltinModels.create(architecture, 2, Device.cpu());
           NDManager manager = NDManager.newBaseManager(Device.cpu())) {
         NDArray batch = TestImages.batch(manager, 10, 4);
-        NDArray captured = model.forward(batch, Set.of("logits", model.layerNames().getFirst())).get("logits");
+        NDArray captured =
+            model.forward(batch, Set.of("logits", model.layerNames().getFirst())).get("logits");
         NDArray plain =
-            model.block().forward(new ParameterStore(manager, false), new NDList(batch), false).singletonOrThrow();
+            model
+                .block()
+                .forward(new ParameterStore(manager, false), new NDList(batch), false)
+                .singletonOrThrow();
         assertArrayEquals(plain.toFloatArray(), captured.toFloatArray(), architecture);
       }
     }
@@ -88,7 +102,8 @@ class ArchitecturesTest {
   void returnsOnlyTheLayersAskedFor() throws Exception {
     try (BuiltinModel model = BuiltinModels.create("resnet", 1, Device.cpu());
         NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      Map<String, NDArray> out = model.forward(TestImages.batch(manager, 0, 2), Set.of("block2", "stem"));
+      Map<String, NDArray> out =
+          model.forward(TestImages.batch(manager, 0, 2), Set.of("block2", "stem"));
       assertEquals(List.of("stem", "block2"), List.copyOf(out.keySet()));
     }
   }
@@ -98,8 +113,11 @@ class ArchitecturesTest {
     try (BuiltinModel model = BuiltinModels.create("cnn", 1, Device.cpu());
         NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> model.forward(TestImages.batch(manager, 0, 1), Set.of("fc9")));
-      assertTrue(e.getMessage().contains("fc9") && e.getMessage().contains("conv1"), e.getMessage());
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> model.forward(TestImages.batch(manager, 0, 1), Set.of("fc9")));
+      assertTrue(
+          e.getMessage().contains("fc9") && e.getMessage().contains("conv1"), e.getMessage());
       NDArray wrong = manager.zeros(new Shape(2, 3, 28, 28));
       e = assertThrows(IllegalArgumentException.class, () -> model.forward(wrong, Set.of("conv1")));
       assertTrue(e.getMessage().contains("2×3×28×28"), e.getMessage());
@@ -108,7 +126,10 @@ class ArchitecturesTest {
 
   @Test
   void unknownArchitectureListsTheKnownOnes() {
-    ExtractorException e = assertThrows(ExtractorException.class, () -> BuiltinModels.create("vgg", 1, Device.cpu()));
-    assertTrue(e.getMessage().contains("vgg") && e.getMessage().contains("cnn, cnn-wide, resnet"), e.getMessage());
+    ExtractorException e =
+        assertThrows(ExtractorException.class, () -> BuiltinModels.create("vgg", 1, Device.cpu()));
+    assertTrue(
+        e.getMessage().contains("vgg") && e.getMessage().contains("cnn, cnn-wide, resnet"),
+        e.getMessage());
   }
 }

@@ -22,7 +22,19 @@ class CheckpointTest {
 
   private static CheckpointInfo info(String architecture) {
     return new CheckpointInfo(
-        CheckpointInfo.FORMAT, architecture, 9, 4, "test images", 100, 64, 1e-3f, 0.5, 0.8, "0.35.1", "PyTorch", "2.7.1");
+        CheckpointInfo.FORMAT,
+        architecture,
+        9,
+        4,
+        "test images",
+        100,
+        64,
+        1e-3f,
+        0.5,
+        0.8,
+        "0.35.1",
+        "PyTorch",
+        "2.7.1");
   }
 
   /** Saves a fresh model under {@code base} and returns its parameter file. */
@@ -49,7 +61,10 @@ class CheckpointTest {
         Map<String, NDArray> expected = fresh.forward(batch, Set.copyOf(fresh.layerNames()));
         Map<String, NDArray> actual = loaded.forward(batch, Set.copyOf(loaded.layerNames()));
         for (String layer : fresh.layerNames()) {
-          assertArrayEquals(expected.get(layer).toFloatArray(), actual.get(layer).toFloatArray(), architecture + " " + layer);
+          assertArrayEquals(
+              expected.get(layer).toFloatArray(),
+              actual.get(layer).toFloatArray(),
+              architecture + " " + layer);
         }
       }
     }
@@ -69,7 +84,9 @@ class CheckpointTest {
   void leavesNoTemporaryFiles() throws Exception {
     save("resnet", "r");
     try (var files = Files.list(dir)) {
-      assertEquals(Set.of("r.params", "r.json"), Set.copyOf(files.map(p -> p.getFileName().toString()).toList()));
+      assertEquals(
+          Set.of("r.params", "r.json"),
+          Set.copyOf(files.map(p -> p.getFileName().toString()).toList()));
     }
   }
 
@@ -81,7 +98,10 @@ class CheckpointTest {
   @Test
   void missingFilesAreNamed() throws Exception {
     Path params = dir.resolve("nothing.params");
-    assertNames(assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())), params, "not found");
+    assertNames(
+        assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())),
+        params,
+        "not found");
     Path onlyParams = save("cnn", "lonely");
     Files.delete(dir.resolve("lonely.json"));
     assertNames(
@@ -96,11 +116,16 @@ class CheckpointTest {
     byte[] bytes = Files.readAllBytes(params);
     for (int length : new int[] {0, 1, 100, bytes.length / 2, bytes.length - 1}) {
       Files.write(params, Arrays.copyOf(bytes, length));
-      assertNames(assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())), params, "");
+      assertNames(
+          assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())),
+          params,
+          "");
     }
     Files.write(params, Arrays.copyOf(bytes, bytes.length / 2));
     assertNames(
-        assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())), params, "truncated");
+        assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())),
+        params,
+        "truncated");
   }
 
   @Test
@@ -109,7 +134,10 @@ class CheckpointTest {
     Files.writeString(
         dir.resolve("swap.json"),
         Files.readString(dir.resolve("swap.json")).replace("\"cnn\"", "\"cnn-wide\""));
-    assertNames(assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())), params, "cnn-wide");
+    assertNames(
+        assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())),
+        params,
+        "cnn-wide");
   }
 
   @Test
@@ -118,12 +146,19 @@ class CheckpointTest {
     Path sidecar = dir.resolve("odd.json");
     String json = Files.readString(sidecar);
     Files.writeString(sidecar, json.replace("\"cnn\"", "\"vgg\""));
-    ExtractorException e = assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu()));
+    ExtractorException e =
+        assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu()));
     assertNames(e, sidecar, "vgg");
     assertTrue(e.getMessage().contains("cnn, cnn-wide, resnet"), e.getMessage());
     Files.writeString(sidecar, json.substring(0, json.length() / 2));
-    assertNames(assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())), sidecar, "sidecar");
+    assertNames(
+        assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())),
+        sidecar,
+        "sidecar");
     Files.writeString(sidecar, "{\"architecture\": \"cnn\"}");
-    assertNames(assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())), sidecar, "format");
+    assertNames(
+        assertThrows(ExtractorException.class, () -> BuiltinModels.load(params, Device.cpu())),
+        sidecar,
+        "format");
   }
 }

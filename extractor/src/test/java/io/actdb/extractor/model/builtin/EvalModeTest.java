@@ -41,11 +41,14 @@ class EvalModeTest {
     try (BuiltinModel model = BuiltinModels.create("cnn", 4, Device.cpu());
         NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       ParameterStore store = new ParameterStore(manager, false);
-      NDArray alone = model.block().forward(store, new NDList(TestImages.batch(manager, 7, 2)), true).head();
-      NDArray together = model.block().forward(store, new NDList(TestImages.batch(manager, 7, 5)), true).head();
+      NDArray alone =
+          model.block().forward(store, new NDList(TestImages.batch(manager, 7, 2)), true).head();
+      NDArray together =
+          model.block().forward(store, new NDList(TestImages.batch(manager, 7, 5)), true).head();
       assertFalse(
           Arrays.equals(
-              alone.get(new NDIndex("0:1")).toFloatArray(), together.get(new NDIndex("0:1")).toFloatArray()));
+              alone.get(new NDIndex("0:1")).toFloatArray(),
+              together.get(new NDIndex("0:1")).toFloatArray()));
     }
   }
 }

@@ -47,7 +47,8 @@ class HandComputedTest {
 
       int n = 2;
       float[] in = TestImages.values(100, n);
-      Map<String, NDArray> out = model.forward(TestImages.batch(manager, 100, n), Set.of("conv1", "pool1"));
+      Map<String, NDArray> out =
+          model.forward(TestImages.batch(manager, 100, n), Set.of("conv1", "pool1"));
       float[] conv1 = out.get("conv1").toFloatArray();
 
       float[] expected = new float[n * channels * 26 * 26];
@@ -61,8 +62,10 @@ class HandComputedTest {
                   sum += w[c * 9 + ky * 3 + kx] * in[s * 784 + (y + ky) * 28 + (x + kx)];
                 }
               }
-              double normalised = (sum - mean[c]) / Math.sqrt(variance[c] + Layers.BATCH_NORM_EPSILON);
-              expected[((s * channels + c) * 26 + y) * 26 + x] = (float) Math.max(0, gamma[c] * normalised + beta[c]);
+              double normalised =
+                  (sum - mean[c]) / Math.sqrt(variance[c] + Layers.BATCH_NORM_EPSILON);
+              expected[((s * channels + c) * 26 + y) * 26 + x] =
+                  (float) Math.max(0, gamma[c] * normalised + beta[c]);
             }
           }
         }
@@ -75,7 +78,8 @@ class HandComputedTest {
           for (int x = 0; x < 13; x++) {
             float max = Float.NEGATIVE_INFINITY;
             for (int dy = 0; dy < 2; dy++) {
-              for (int dx = 0; dx < 2; dx++) max = Math.max(max, conv1[(sc * 26 + 2 * y + dy) * 26 + 2 * x + dx]);
+              for (int dx = 0; dx < 2; dx++)
+                max = Math.max(max, conv1[(sc * 26 + 2 * y + dy) * 26 + 2 * x + dx]);
             }
             pooled[(sc * 13 + y) * 13 + x] = max;
           }
@@ -94,7 +98,8 @@ class HandComputedTest {
       parameter(logits, Parameter.Type.BIAS).set(bias);
       float[] w = parameter(logits, Parameter.Type.WEIGHT).toFloatArray(); // 10 × 64
       int n = 3;
-      Map<String, NDArray> out = model.forward(TestImages.batch(manager, 0, n), Set.of("fc1", "logits"));
+      Map<String, NDArray> out =
+          model.forward(TestImages.batch(manager, 0, n), Set.of("fc1", "logits"));
       float[] fc1 = out.get("fc1").toFloatArray();
       float[] expected = new float[n * 10];
       for (int s = 0; s < n; s++) {
@@ -117,7 +122,8 @@ class HandComputedTest {
       Block lastNorm = main.getChildren().values().getLast();
       parameter(lastNorm, Parameter.Type.GAMMA).set(new float[16]);
       parameter(lastNorm, Parameter.Type.BETA).set(new float[16]);
-      Map<String, NDArray> out = model.forward(TestImages.batch(manager, 0, 2), Set.of("stem", "block1"));
+      Map<String, NDArray> out =
+          model.forward(TestImages.batch(manager, 0, 2), Set.of("stem", "block1"));
       float[] stem = out.get("stem").toFloatArray();
       assertArrayEquals(stem, out.get("block1").toFloatArray());
       for (float v : stem) assertTrue(v >= 0, "stem ends in a ReLU");

@@ -45,7 +45,9 @@ class SeedTest {
         for (int i = 0; i < pa.size(); i++) {
           if (pa.get(i).getValue().getType() != Parameter.Type.WEIGHT) continue;
           assertFalse(
-              Arrays.equals(pa.get(i).getValue().getArray().toFloatArray(), pb.get(i).getValue().getArray().toFloatArray()),
+              Arrays.equals(
+                  pa.get(i).getValue().getArray().toFloatArray(),
+                  pb.get(i).getValue().getArray().toFloatArray()),
               architecture + " " + pa.get(i).getKey());
         }
       }

@@ -17,6 +17,7 @@ import io.actdb.storage.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,7 +47,8 @@ class TrainingTest {
   /** Share of the first {@code n} test images the model classifies right, in inference mode. */
   private static double accuracy(BuiltinModel model, int n) {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      NDArray logits = model.forward(TestImages.batch(manager, 0, n), Set.of("logits")).get("logits");
+      NDArray logits =
+          model.forward(TestImages.batch(manager, 0, n), Set.of("logits")).get("logits");
       long[] predicted = logits.argMax(1).toLongArray();
       int right = 0;
       for (int i = 0; i < n; i++) if (predicted[i] == TestImages.source().label(i)) right++;
@@ -58,11 +60,15 @@ class TrainingTest {
   void trainingLowersTheLossAndLearnsTheSubset() throws Exception {
     int n = 500;
     Training.Config config =
-        Training.Config.of("cnn", 1, 4, dir).withSubsetSize(n).withBatchSize(32).withCheckpointEpochs(new TreeSet<>(List.of(0, 4)));
+        Training.Config.of("cnn", 1, 4, dir)
+            .withSubsetSize(n)
+            .withBatchSize(32)
+            .withCheckpointEpochs(new TreeSet<>(List.of(0, 4)));
     Log log = new Log();
     List<Path> saved = Training.run(config, TestImages.source(), Device.cpu(), log);
 
-    assertEquals(List.of(dir.resolve("cnn-s1-e000.params"), dir.resolve("cnn-s1-e004.params")), saved);
+    assertEquals(
+        List.of(dir.resolve("cnn-s1-e000.params"), dir.resolve("cnn-s1-e004.params")), saved);
     assertEquals(List.of(0, 4), log.saved);
     assertEquals(4, log.losses.size());
     assertTrue(log.losses.getLast() < 0.7 * log.losses.getFirst(), "losses " + log.losses);
@@ -83,8 +89,12 @@ class TrainingTest {
 
   @Test
   void initialCheckpointIsTheFreshModel() throws Exception {
-    Training.Config config = Training.Config.of("resnet", 3, 1, dir).withSubsetSize(8).withCheckpointEpochs(new TreeSet<>(List.of(0)));
-    Path init = Training.run(config, TestImages.source(), Device.cpu(), Training.Listener.NONE).getFirst();
+    Training.Config config =
+        Training.Config.of("resnet", 3, 1, dir)
+            .withSubsetSize(8)
+            .withCheckpointEpochs(new TreeSet<>(List.of(0)));
+    Path init =
+        Training.run(config, TestImages.source(), Device.cpu(), Training.Listener.NONE).getFirst();
     try (BuiltinModel loaded = BuiltinModels.load(init, Device.cpu());
         BuiltinModel fresh = BuiltinModels.create("resnet", 3, Device.cpu());
         NDManager manager = NDManager.newBaseManager(Device.cpu())) {
@@ -101,19 +111,22 @@ class TrainingTest {
     byte[] b = trainResnet(5, "b");
     byte[] c = trainResnet(6, "c");
     assertArrayEquals(a, b);
-    assertFalse(java.util.Arrays.equals(a, c));
+    assertFalse(Arrays.equals(a, c));
   }
 
   private byte[] trainResnet(long seed, String run) throws Exception {
-    Training.Config config = Training.Config.of("resnet", seed, 2, dir).withSubsetSize(96).withRunName(run);
-    return Files.readAllBytes(Training.run(config, TestImages.source(), Device.cpu(), Training.Listener.NONE).getFirst());
+    Training.Config config =
+        Training.Config.of("resnet", seed, 2, dir).withSubsetSize(96).withRunName(run);
+    return Files.readAllBytes(
+        Training.run(config, TestImages.source(), Device.cpu(), Training.Listener.NONE).getFirst());
   }
 
   @Test
   void badConfigurationsFailBeforeTraining() throws Exception {
     SampleSource images = TestImages.source();
     Training.Config ok = Training.Config.of("cnn", 1, 3, dir).withSubsetSize(10);
-    assertRefused(ok.withCheckpointEpochs(new TreeSet<>(List.of(2, 5))), images, "checkpoint epoch 5");
+    assertRefused(
+        ok.withCheckpointEpochs(new TreeSet<>(List.of(2, 5))), images, "checkpoint epoch 5");
     assertRefused(ok.withSubsetSize(10_001), images, "10001");
     assertRefused(Training.Config.of("lenet", 1, 3, dir), images, "cnn, cnn-wide, resnet");
     assertRefused(Training.Config.of("cnn", 1, 0, dir), images, "epochs");
@@ -126,7 +139,9 @@ class TrainingTest {
 
   private static void assertRefused(Training.Config config, SampleSource source, String what) {
     ExtractorException e =
-        assertThrows(ExtractorException.class, () -> Training.run(config, source, Device.cpu(), Training.Listener.NONE));
+        assertThrows(
+            ExtractorException.class,
+            () -> Training.run(config, source, Device.cpu(), Training.Listener.NONE));
     assertTrue(e.getMessage().contains(what), e.getMessage());
   }
 
