@@ -4,7 +4,6 @@ import io.actdb.sql.ActivationImport;
 import io.actdb.storage.StoreException;
 import io.actdb.storage.StoreNames;
 import io.actdb.storage.StoreWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -55,12 +54,10 @@ final class ImportCommand extends ActdbCommand {
 
   @Override
   protected void execute() throws Exception {
-    // Before the store is opened: a bad name must not leave a new store directory behind.
+    // Names are arguments: checked first, before a large input is read. A missing or bad input
+    // fails inside the import, and the writer then removes the store directory it created.
     StoreNames.check("model", model);
     StoreNames.check("layer", layer);
-    // Checked before the store is opened: a missing input creates no store directory and no lock.
-    if (!Files.isRegularFile(file))
-      throw new CommandFailure("actdb import: " + file + ": no such file");
     ActivationImport.Result result;
     try (BufferAllocator allocator = new RootAllocator();
         StoreWriter writer = StoreWriter.open(store, allocator)) {

@@ -191,30 +191,20 @@ public final class StoreWriter implements AutoCloseable {
             "layer " + model + "/" + layer + " is already being written");
       }
     }
-    String relative =
+    String stem =
         ACTIVATIONS_DIR
             + "/"
             + fileSafe(model)
             + "/"
             + fileSafe(layer)
             + "-g"
-            + (manifest.generation() + 1)
-            + ".arrow";
+            + (manifest.generation() + 1);
+    String relative = stem + ".arrow";
     // A name already used by a published file (possible only after a crash between two
     // writers' generations) gets a counter.
     int attempt = 1;
     while (Files.exists(dir.resolve(relative)) || referenced(relative) || beingWritten(relative)) {
-      relative =
-          ACTIVATIONS_DIR
-              + "/"
-              + fileSafe(model)
-              + "/"
-              + fileSafe(layer)
-              + "-g"
-              + (manifest.generation() + 1)
-              + "-"
-              + attempt++
-              + ".arrow";
+      relative = stem + "-" + attempt++ + ".arrow";
     }
     Path target = dir.resolve(relative);
     Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);

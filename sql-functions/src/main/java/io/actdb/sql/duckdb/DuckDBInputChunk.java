@@ -59,19 +59,25 @@ final class DuckDBInputChunk implements InputChunk {
     return new NativeLongColumn(NativeDuckDB.chunkVector(chunk, column));
   }
 
-  /** A DOUBLE argument column. */
-  private static final class NativeDoubleColumn implements DoubleColumn {
-    private final MemorySegment data;
+  /** An argument column of fixed-width values: its data and validity, as DuckDB laid them out. */
+  private abstract static class NativeColumn {
+    final MemorySegment data;
     private final MemorySegment validity;
 
-    NativeDoubleColumn(MemorySegment vector) {
+    NativeColumn(MemorySegment vector) {
       this.data = NativeDuckDB.vectorData(vector);
       this.validity = NativeDuckDB.vectorValidity(vector);
     }
 
-    @Override
     public boolean isNull(int row) {
       return !NativeDuckDB.isValid(validity, row);
+    }
+  }
+
+  /** A DOUBLE argument column. */
+  private static final class NativeDoubleColumn extends NativeColumn implements DoubleColumn {
+    NativeDoubleColumn(MemorySegment vector) {
+      super(vector);
     }
 
     @Override
@@ -81,18 +87,9 @@ final class DuckDBInputChunk implements InputChunk {
   }
 
   /** A BOOLEAN argument column. */
-  private static final class NativeBooleanColumn implements BooleanColumn {
-    private final MemorySegment data;
-    private final MemorySegment validity;
-
+  private static final class NativeBooleanColumn extends NativeColumn implements BooleanColumn {
     NativeBooleanColumn(MemorySegment vector) {
-      this.data = NativeDuckDB.vectorData(vector);
-      this.validity = NativeDuckDB.vectorValidity(vector);
-    }
-
-    @Override
-    public boolean isNull(int row) {
-      return !NativeDuckDB.isValid(validity, row);
+      super(vector);
     }
 
     @Override
@@ -102,18 +99,9 @@ final class DuckDBInputChunk implements InputChunk {
   }
 
   /** A BIGINT argument column. */
-  private static final class NativeLongColumn implements LongColumn {
-    private final MemorySegment data;
-    private final MemorySegment validity;
-
+  private static final class NativeLongColumn extends NativeColumn implements LongColumn {
     NativeLongColumn(MemorySegment vector) {
-      this.data = NativeDuckDB.vectorData(vector);
-      this.validity = NativeDuckDB.vectorValidity(vector);
-    }
-
-    @Override
-    public boolean isNull(int row) {
-      return !NativeDuckDB.isValid(validity, row);
+      super(vector);
     }
 
     @Override
