@@ -9,6 +9,7 @@ import io.actdb.extractor.data.SampleSource;
 import io.actdb.extractor.model.ActivationModel;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.LayerReader;
+import io.actdb.storage.LayerSpec;
 import io.actdb.storage.LayerWriter;
 import io.actdb.storage.Sample;
 import io.actdb.storage.Store;
@@ -354,9 +355,21 @@ public final class Extraction {
         int dim = first.vectors().get(layer).length / first.rows();
         dims.put(layer, dim);
       }
+      // The position is the index in the model's own layer list, not in the chosen subset:
+      // layers extracted in separate runs then still sort in forward order.
+      List<String> forwardOrder = model.layerNames();
       for (String layer : layers) {
         writers.put(
-            layer, store.beginLayer(modelName, layer, dims.get(layer), poolings.get(layer)));
+            layer,
+            store.beginLayer(
+                new LayerSpec(
+                    modelName,
+                    layer,
+                    dims.get(layer),
+                    poolings.get(layer),
+                    forwardOrder.indexOf(layer),
+                    false,
+                    null)));
       }
     }
 

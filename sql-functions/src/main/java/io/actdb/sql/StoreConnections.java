@@ -4,6 +4,7 @@ import io.actdb.sql.duckdb.DuckDBConnections;
 import io.actdb.sql.duckdb.TableFunctionBridge;
 import io.actdb.sql.tables.LayerTable;
 import io.actdb.sql.tables.SamplesTable;
+import io.actdb.sql.tables.TokenLayerTable;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.Store;
 import io.actdb.storage.StoreException;
@@ -15,21 +16,28 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * Connections on a store: DuckDB with the actdb functions, the table function {@code layer(model,
- * layer)} and the temporary views
+ * Connections on a store: DuckDB with the actdb functions, the table functions {@code layer(model,
+ * layer)} and {@code token_layer(model, layer, other_model, other_layer)}, the table macro {@code
+ * token_pairs(model_a, layer_a, model_b, layer_b)} and the temporary views
  *
  * <ul>
  *   <li>{@code samples}: the store's samples file, scanned in place (through {@code
  *       store_samples()}, which opens the file only when a query reads it);
- *   <li>{@code layers}: model, layer, dim, rows, pooling, file (from the manifest);
- *   <li>{@code activations}: model, layer, sample_id, vec {@code FLOAT[]}: every layer, one {@code
- *       UNION ALL} branch per layer with constant model and layer columns, so that DuckDB drops the
- *       branches a {@code WHERE model = ... AND layer = ...} excludes and reads only that layer's
- *       file.
+ *   <li>{@code layers}: model, layer, position (forward order within the model), granularity
+ *       ({@code sample} or {@code token}), dim, rows, pooling, tokenizer, file (from the manifest),
+ *       in forward order;
+ *   <li>{@code activations}: model, layer, sample_id, position, token, vec {@code FLOAT[]}: every
+ *       layer, one {@code UNION ALL} branch per layer with constant model and layer columns, so
+ *       that DuckDB drops the branches a {@code WHERE model = ... AND layer = ...} excludes and
+ *       reads only that layer's file. Position and token are NULL in the rows of sample layers.
  * </ul>
  *
- * The views show the store as it was when attached (its manifest then); attach again to see layers
- * published later.
+ * {@code token_pairs} yields {@code (sample_id, position, token, vec_a, vec_b)}: the rows of two
+ * token layers joined on {@code (sample_id, position)}, after checking that both are token layers
+ * of the same tokenizer (see {@link TokenLayerTable}).
+ *
+ * <p>The views show the store as it was when attached (its manifest then); attach again to see
+ * layers published later.
  */
 public final class StoreConnections {
   private StoreConnections() {}
@@ -72,7 +80,10 @@ public final class StoreConnections {
     // registered already means another store is attached (its samples function stays too).
     List<String> present =
         DuckDBConnections.registerTableFunctions(
-            connection, List.of(new TableFunctionBridge(new LayerTable(store))));
+            connection,
+            List.of(
+                new TableFunctionBridge(new LayerTable(store)),
+                new TableFunctionBridge(new TokenLayerTable(store))));
     if (!present.isEmpty()) {
       throw new SQLException(
           "this database has a store attached already (or a function named "
@@ -88,9 +99,24 @@ public final class StoreConnections {
       st.execute("CREATE OR REPLACE TEMP VIEW samples AS " + samplesQuery(store));
       st.execute("CREATE OR REPLACE TEMP VIEW layers AS " + layersQuery(store));
       st.execute("CREATE OR REPLACE TEMP VIEW activations AS " + activationsQuery(store));
+      st.execute(TOKEN_PAIRS_MACRO);
     }
     return store;
   }
+
+  /**
+   * Both sides go through {@code token_layer}, which refuses at bind time what cannot be compared
+   * token by token (a sample layer, different or unknown tokenizers).
+   */
+  private static final String TOKEN_PAIRS_MACRO =
+      "CREATE OR REPLACE TEMP MACRO token_pairs(model_a, layer_a, model_b, layer_b) AS TABLE"
+          + " SELECT a.sample_id, a.position, a.token, a.vec AS vec_a, b.vec AS vec_b"
+          + " FROM "
+          + TokenLayerTable.NAME
+          + "(model_a, layer_a, model_b, layer_b) a JOIN "
+          + TokenLayerTable.NAME
+          + "(model_b, layer_b, model_a, layer_a) b"
+          + " ON a.sample_id = b.sample_id AND a.position = b.position";
 
   static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
@@ -115,20 +141,33 @@ public final class StoreConnections {
           .append(", ")
           .append(literal(e.layer()))
           .append(", ")
+          .append(e.position())
+          .append(", ")
+          .append(literal(e.granularity()))
+          .append(", ")
           .append(e.dim())
           .append(", ")
           .append(e.rows())
           .append("::BIGINT, ")
           .append(literal(e.pooling() == null ? "" : e.pooling()))
           .append(", ")
+          .append(e.tokenizer() == null ? "NULL::VARCHAR" : literal(e.tokenizer()))
+          .append(", ")
           .append(literal(store.fileOf(e).toString()))
           .append(')');
     }
     if (sql.isEmpty()) {
-      return "SELECT NULL::VARCHAR AS model, NULL::VARCHAR AS layer, NULL::INTEGER AS dim,"
-          + " NULL::BIGINT AS rows, NULL::VARCHAR AS pooling, NULL::VARCHAR AS file WHERE false";
+      return "SELECT NULL::VARCHAR AS model, NULL::VARCHAR AS layer, NULL::INTEGER AS position,"
+          + " NULL::VARCHAR AS granularity, NULL::INTEGER AS dim, NULL::BIGINT AS rows,"
+          + " NULL::VARCHAR AS pooling, NULL::VARCHAR AS tokenizer, NULL::VARCHAR AS file"
+          + " WHERE false";
     }
-    return sql.append(") t(model, layer, dim, rows, pooling, file)").toString();
+    // VALUES keeps its rows' order only without an ORDER BY above it: the manifest's forward
+    // order is restated here so that SELECT * FROM layers lists each model's layers in order.
+    return sql.append(
+            ") t(model, layer, position, granularity, dim, rows, pooling, tokenizer, file)"
+                + " ORDER BY model, position, layer")
+        .toString();
   }
 
   private static String activationsQuery(Store store) {
@@ -139,7 +178,12 @@ public final class StoreConnections {
           .append(literal(e.model()))
           .append(" AS model, ")
           .append(literal(e.layer()))
-          .append(" AS layer, sample_id, vec::FLOAT[] AS vec FROM ")
+          .append(" AS layer, sample_id, ")
+          .append(
+              e.tokenRows()
+                  ? "position, token"
+                  : "NULL::INTEGER AS position, NULL::VARCHAR AS token")
+          .append(", vec::FLOAT[] AS vec FROM ")
           .append(LayerTable.NAME)
           .append('(')
           .append(literal(e.model()))
@@ -149,7 +193,7 @@ public final class StoreConnections {
     }
     if (sql.isEmpty()) {
       return "SELECT NULL::VARCHAR AS model, NULL::VARCHAR AS layer, NULL::BIGINT AS sample_id,"
-          + " NULL::FLOAT[] AS vec WHERE false";
+          + " NULL::INTEGER AS position, NULL::VARCHAR AS token, NULL::FLOAT[] AS vec WHERE false";
     }
     return sql.toString();
   }
