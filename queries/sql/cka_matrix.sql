@@ -11,22 +11,32 @@
 --   model_a      ['cnn-s1']
 --   model_b      ['cnn-s2']
 --   split        ['test']
---   layer_order  the layers of both models in forward order, a list; layers not in it sort
---                after, by name                                        [none]
+--   layer_order  the layers in the order to show them, a list; layers not in it follow in
+--                the store's forward order (layers.position)             [none]
 
 -- Table: CKA for every pair of layers (model_a layer = rows, model_b layer = columns)
 WITH picked AS (
-  SELECT a.model, a.layer, a.sample_id, a.vec,
-         coalesce(list_position(getvariable('layer_order'), a.layer), 1000) AS layer_position
+  SELECT a.model, a.layer, a.sample_id, a.vec
   FROM activations a JOIN samples s USING (sample_id)
   WHERE s.split = coalesce(getvariable('split'), 'test')
     AND a.model IN (coalesce(getvariable('model_a'), 'cnn-s1'), coalesce(getvariable('model_b'), 'cnn-s2'))
+),
+similarity AS (
+  SELECT a.model AS model_a, a.layer AS layer_a, b.model AS model_b, b.layer AS layer_b,
+         round(cka(a.vec, b.vec), 3) AS cka,
+         round(cka_debiased(a.vec, b.vec), 3) AS cka_debiased
+  FROM picked a JOIN picked b USING (sample_id)
+  WHERE a.model = coalesce(getvariable('model_a'), 'cnn-s1')
+    AND b.model = coalesce(getvariable('model_b'), 'cnn-s2')
+  GROUP BY ALL
+),
+-- where each layer goes: layer_order first, then the store's forward order, never by name
+placed AS (
+  SELECT model, layer,
+         coalesce(list_position(getvariable('layer_order'), layer), 1000 + position) AS place
+  FROM layers
 )
-SELECT a.model AS model_a, a.layer AS layer_a, b.model AS model_b, b.layer AS layer_b,
-       round(cka(a.vec, b.vec), 3) AS cka,
-       round(cka_debiased(a.vec, b.vec), 3) AS cka_debiased
-FROM picked a JOIN picked b USING (sample_id)
-WHERE a.model = coalesce(getvariable('model_a'), 'cnn-s1')
-  AND b.model = coalesce(getvariable('model_b'), 'cnn-s2')
-GROUP BY a.model, a.layer, a.layer_position, b.model, b.layer, b.layer_position
-ORDER BY a.layer_position, a.layer, b.layer_position, b.layer;
+SELECT s.* FROM similarity s
+JOIN placed pa ON pa.model = s.model_a AND pa.layer = s.layer_a
+JOIN placed pb ON pb.model = s.model_b AND pb.layer = s.layer_b
+ORDER BY pa.place, s.layer_a, pb.place, s.layer_b;

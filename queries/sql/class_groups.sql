@@ -49,6 +49,10 @@ scored AS (
     ON (x.class_group = p.reference AND x.first_half)
     OR (x.class_group = p.evaluation AND NOT x.first_half)
   GROUP BY ALL
+),
+-- layers in the model's forward order (the store records it), never by name
+layer_positions AS (
+  SELECT layer, position FROM layers WHERE model = coalesce(getvariable('model'), 'cnn-s1')
 )
 SELECT layer, reference, evaluation,
        round(ipr.precision, 3) AS ipr_precision,
@@ -58,5 +62,5 @@ SELECT layer, reference, evaluation,
        round(gca.components[1].quality, 3) AS largest_component_quality,
        ipr.n_reference AS n_r,
        ipr.n_evaluation AS n_e
-FROM scored
-ORDER BY layer, r_order, e_order;
+FROM scored JOIN layer_positions USING (layer)
+ORDER BY position, layer, r_order, e_order;

@@ -9,7 +9,7 @@
 --   late         the overfit checkpoint's model name     ['cnn-overfit-e040']
 --   train_size   the model saw the first N training samples (lowest sample ids)   [1000]
 --   test_size    how many test samples to use (lowest ids)                       [1000]
---   layer_order  layers in forward order, a list         [none: by name]
+--   layer_order  layers in the order to show them, a list  [none: the store's forward order]
 
 CREATE OR REPLACE TEMP TABLE overfit_samples AS
 SELECT sample_id, split FROM (
@@ -20,17 +20,21 @@ WHERE (split = 'train' AND n <= coalesce(getvariable('train_size'), 1000))
    OR (split = 'test' AND n <= coalesce(getvariable('test_size'), 1000));
 
 -- Table: CKA between the early and the overfit checkpoint, per layer, on training and test data
-SELECT e.layer,
-       round(cka_debiased(e.vec, l.vec) FILTER (WHERE o.split = 'train'), 3) AS cka_debiased_train,
-       round(cka_debiased(e.vec, l.vec) FILTER (WHERE o.split = 'test'), 3) AS cka_debiased_test,
-       round(cka(e.vec, l.vec) FILTER (WHERE o.split = 'train'), 3) AS cka_train,
-       round(cka(e.vec, l.vec) FILTER (WHERE o.split = 'test'), 3) AS cka_test,
-       count(*) FILTER (WHERE o.split = 'train') AS n_train,
-       count(*) FILTER (WHERE o.split = 'test') AS n_test
-FROM activations e
-JOIN activations l USING (layer, sample_id)
-JOIN overfit_samples o USING (sample_id)
-WHERE e.model = coalesce(getvariable('early'), 'cnn-overfit-e005')
-  AND l.model = coalesce(getvariable('late'), 'cnn-overfit-e040')
-GROUP BY e.layer
-ORDER BY coalesce(list_position(getvariable('layer_order'), e.layer), 1000), e.layer;
+WITH per_layer AS (
+  SELECT e.layer,
+         round(cka_debiased(e.vec, l.vec) FILTER (WHERE o.split = 'train'), 3) AS cka_debiased_train,
+         round(cka_debiased(e.vec, l.vec) FILTER (WHERE o.split = 'test'), 3) AS cka_debiased_test,
+         round(cka(e.vec, l.vec) FILTER (WHERE o.split = 'train'), 3) AS cka_train,
+         round(cka(e.vec, l.vec) FILTER (WHERE o.split = 'test'), 3) AS cka_test,
+         count(*) FILTER (WHERE o.split = 'train') AS n_train,
+         count(*) FILTER (WHERE o.split = 'test') AS n_test
+  FROM activations e
+  JOIN activations l USING (layer, sample_id)
+  JOIN overfit_samples o USING (sample_id)
+  WHERE e.model = coalesce(getvariable('early'), 'cnn-overfit-e005')
+    AND l.model = coalesce(getvariable('late'), 'cnn-overfit-e040')
+  GROUP BY e.layer
+)
+SELECT p.* FROM per_layer p
+JOIN layers s ON s.model = coalesce(getvariable('early'), 'cnn-overfit-e005') AND s.layer = p.layer
+ORDER BY coalesce(list_position(getvariable('layer_order'), p.layer), 1000 + s.position), p.layer;

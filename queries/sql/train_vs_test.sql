@@ -40,6 +40,10 @@ scored AS (
     OR (c.comparison = 'train vs test' AND x.split = 'test')
     OR (c.comparison = 'train vs train' AND x.split = 'train' AND NOT x.first_half)
   GROUP BY ALL
+),
+-- layers in the model's forward order (the store records it), never by name
+layer_positions AS (
+  SELECT layer, position FROM layers WHERE model = coalesce(getvariable('model'), 'cnn-s1')
 )
 SELECT layer, class_group, comparison,
        round(ipr.precision, 3) AS ipr_precision,
@@ -49,5 +53,5 @@ SELECT layer, class_group, comparison,
        round(gca.components[1].quality, 3) AS largest_component_quality,
        ipr.n_reference AS n_r,
        ipr.n_evaluation AS n_e
-FROM scored
-ORDER BY layer, group_order, comparison_order;
+FROM scored JOIN layer_positions USING (layer)
+ORDER BY position, layer, group_order, comparison_order;

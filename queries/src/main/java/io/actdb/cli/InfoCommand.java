@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
     name = "info",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a store's models, layers, dims and row counts, and check its files: every byte against"
+      "Print a store's models and layers in forward order (dims, row counts, one row per sample or"
+          + " per token, tokenizer), and check its files: every byte against"
           + " the CRC32C checksums recorded when the file was written (row counts where a store"
           + " written by an older actdb has none); --quick checks sizes, footers and schemas only.",
       "Exit status 1 when a file is missing, truncated, damaged or does not match the manifest.",
@@ -43,7 +44,11 @@ final class InfoCommand extends ActdbCommand {
             m.samples() == null ? "none" : m.samples().rows() + " (" + m.samples().file() + ")");
     out().printf("models   %d, layers %d%n%n", m.models().size(), m.layers().size());
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"model", "layer", "dim", "rows", "pooling", "MiB"});
+    // The manifest lists each model's layers in forward order (position), never by name.
+    rows.add(
+        new String[] {
+          "model", "layer", "dim", "rows", "pooling", "MiB", "position", "rows per", "tokenizer"
+        });
     for (LayerEntry e : m.layers()) {
       rows.add(
           new String[] {
@@ -52,7 +57,10 @@ final class InfoCommand extends ActdbCommand {
             Integer.toString(e.dim()),
             Long.toString(e.rows()),
             e.pooling(),
-            String.format("%.1f", e.bytes() / (1024.0 * 1024.0))
+            String.format("%.1f", e.bytes() / (1024.0 * 1024.0)),
+            Integer.toString(e.position()),
+            e.granularity(),
+            e.tokenizer() == null ? "-" : e.tokenizer()
           });
     }
     if (!m.layers().isEmpty()) printAligned(rows);
@@ -88,7 +96,7 @@ final class InfoCommand extends ActdbCommand {
     for (String[] r : rows) {
       StringBuilder line = new StringBuilder();
       for (int c = 0; c < columns; c++) {
-        boolean number = c >= 2 && c != 4;
+        boolean number = c == 2 || c == 3 || c == 5 || c == 6;
         String cell =
             number
                 ? " ".repeat(width[c] - r[c].length()) + r[c]
