@@ -34,6 +34,7 @@ class KilledWriterTest {
     Set<Long> generationsSeen = new HashSet<>();
     int kills = 12;
     int midWrite = 0;
+    int tokenLayersSeen = 0;
     for (int k = 0; k < kills; k++) {
       Process victim = start();
       // Wait until it writes (JVM start-up takes long on a busy machine), then kill it at a
@@ -54,7 +55,10 @@ class KilledWriterTest {
       }
       if (!Files.exists(dir.resolve(Manifest.FILE_NAME))) continue; // killed before any publication
       generationsSeen.add(verify());
+      if (Store.open(dir).layers().stream().anyMatch(LayerEntry::tokenRows)) tokenLayersSeen++;
     }
+    // Token layers were among the published states checked.
+    assertTrue(tokenLayersSeen > 0, "no token layer was published before the kills");
     // The kills did land at different points: several distinct published states were checked.
     assertTrue(generationsSeen.size() >= 3, "states checked: " + generationsSeen);
     // ... and some in the middle of writing a file (a temporary file was left behind).
@@ -98,13 +102,28 @@ class KilledWriterTest {
       for (LayerEntry e : store.layers()) {
         int g = Integer.parseInt(e.layer().substring(1));
         assertEquals("m" + (g % 3), e.model());
+        if (e.tokenRows()) {
+          assertEquals("t" + g, e.layer());
+          assertEquals(KillVictim.tokenRowsOf(g), e.rows(), e.qualifiedName());
+          assertEquals(
+              e.rows(),
+              TokenLayerTest.readAndCheckTokens(store, e, g, allocator),
+              e.qualifiedName());
+          continue;
+        }
         assertEquals(KillVictim.rowsOf(g), e.rows(), e.qualifiedName());
         List<Long> ids = StoreTest.readAndCheck(store, e.model(), e.layer(), g, allocator);
         assertEquals(e.rows(), ids.size(), e.qualifiedName());
       }
       if (!store.layers().isEmpty()) {
-        // samples are published before the layer that uses them
-        long maxRows = store.layers().stream().mapToLong(LayerEntry::rows).max().orElse(0);
+        // samples are published before the layer that uses them (a sample layer has one row
+        // per sample; a token layer's rows are tokens of fewer samples)
+        long maxRows =
+            store.layers().stream()
+                .filter(e -> !e.tokenRows())
+                .mapToLong(LayerEntry::rows)
+                .max()
+                .orElse(0);
         assertTrue(store.samples(allocator).size() >= maxRows);
       }
       assertEquals(0, allocator.getAllocatedMemory());
