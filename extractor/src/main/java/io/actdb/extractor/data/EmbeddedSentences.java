@@ -30,7 +30,6 @@ public final class EmbeddedSentences {
   /** The embedded set, in its file's order (by synset offset). */
   public static TextRows load() throws ExtractorException {
     List<Sample> samples = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
     try (InputStream raw = EmbeddedSentences.class.getResourceAsStream(RESOURCE)) {
       if (raw == null) throw new ExtractorException("the embedded " + RESOURCE + " is missing");
       BufferedReader in = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8));
@@ -43,18 +42,17 @@ public final class EmbeddedSentences {
           throw new ExtractorException("the embedded " + RESOURCE + " has a bad line: " + line);
         }
         samples.add(
-            TextRows.sample(
+            new Sample(
                 Long.parseLong(f[0]),
                 f[3],
                 Integer.parseInt(f[1]),
                 f[2],
                 "data.noun:" + "%08d".formatted(Long.parseLong(f[0])),
                 f[4]));
-        texts.add(f[4]);
       }
     } catch (IOException e) {
       throw new ExtractorException("cannot read the embedded " + RESOURCE + ": " + e, e);
     }
-    return new TextRows("sentences (embedded WordNet definitions)", samples, texts, 0, 0);
+    return new TextRows("sentences (embedded WordNet definitions)", samples, 0, 0);
   }
 }

@@ -116,19 +116,17 @@ public final class Fortunes {
     int next = 0;
     for (var e : labels.entrySet()) e.setValue(next++);
     List<Sample> samples = new ArrayList<>(parsed.size());
-    List<String> texts = new ArrayList<>(parsed.size());
     for (Parsed p : parsed) {
       samples.add(
-          TextRows.sample(
+          new Sample(
               (prefix(p.category) << ENTRY_BITS) + p.entry,
               p.entry % 5 == 4 ? "test" : "train",
               labels.get(p.category),
               p.category,
               p.file + ":" + p.entry,
               p.text));
-      texts.add(p.text);
     }
-    return new TextRows("fortunes (" + folder + ")", samples, texts, skippedEmpty, skippedLong);
+    return new TextRows("fortunes (" + folder + ")", samples, skippedEmpty, skippedLong);
   }
 
   private record Parsed(String category, Path file, int entry, String text) {}

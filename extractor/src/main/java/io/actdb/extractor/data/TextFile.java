@@ -184,7 +184,7 @@ final class TextFile {
       Integer label = l == null ? null : integerLabels ? (Integer) l : labelIndex.get(l);
       String labelName = l == null ? null : l.toString();
       samples.add(
-          TextRows.sample(
+          new Sample(
               ids.get(i),
               splits.get(i),
               label,
@@ -192,7 +192,7 @@ final class TextFile {
               file + ":" + rowNumbers.get(i),
               texts.get(i)));
     }
-    return new TextRows(file.toString(), samples, texts, skippedEmpty, 0);
+    return new TextRows(file.toString(), samples, skippedEmpty, 0);
   }
 
   private static long integerId(Object value, Path file, String column, long row)

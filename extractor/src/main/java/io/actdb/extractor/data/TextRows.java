@@ -11,19 +11,14 @@ import java.util.List;
  *     {@code fortunes} set has one)
  */
 public record TextRows(
-    String description,
-    List<Sample> samples,
-    List<String> texts,
-    int skippedEmpty,
-    int skippedTooLong)
+    String description, List<Sample> samples, int skippedEmpty, int skippedTooLong)
     implements TextSource {
   public TextRows {
-    if (samples.size() != texts.size()) {
-      throw new IllegalArgumentException(
-          samples.size() + " samples but " + texts.size() + " texts");
+    for (Sample s : samples) {
+      if (isBlank(s.text()))
+        throw new IllegalArgumentException("sample " + s.id() + " has no text");
     }
     samples = List.copyOf(samples);
-    texts = List.copyOf(texts);
   }
 
   @Override
@@ -38,16 +33,7 @@ public record TextRows(
 
   @Override
   public String text(int i) {
-    return texts.get(i);
-  }
-
-  /**
-   * A sample of a text set. The one place that builds them, so that the text lands in the store
-   * once the store's samples carry it.
-   */
-  static Sample sample(
-      long id, String split, Integer label, String labelName, String source, String text) {
-    return new Sample(id, split, label, labelName, source);
+    return samples.get(i).text();
   }
 
   static boolean isBlank(String text) {

@@ -84,7 +84,6 @@ public final class WordNetNouns {
   /** The noun synsets of a WordNet 3.0 {@code data.noun} file. */
   public static TextRows read(Path dataNoun) throws ExtractorException {
     List<Sample> samples = new ArrayList<>();
-    List<String> texts = new ArrayList<>();
     int[] perClass = new int[NOUN_CLASSES.size()];
     int skippedEmpty = 0;
     int lineNumber = 0;
@@ -115,20 +114,19 @@ public final class WordNetNouns {
         }
         int inClass = perClass[label]++;
         samples.add(
-            TextRows.sample(
+            new Sample(
                 offset,
                 inClass % 5 == 4 ? "test" : "train",
                 label,
                 NOUN_CLASSES.get(label),
                 "data.noun:" + fields[0],
                 text));
-        texts.add(text);
       }
     } catch (IOException e) {
       throw new ExtractorException("cannot read WordNet's " + dataNoun + ": " + e, e);
     }
     if (samples.isEmpty()) throw new ExtractorException(dataNoun + " holds no noun definitions");
-    return new TextRows("wordnet (" + dataNoun + ")", samples, texts, skippedEmpty, 0);
+    return new TextRows("wordnet (" + dataNoun + ")", samples, skippedEmpty, 0);
   }
 
   /** A gloss's definition: the text before its first quoted example. */

@@ -46,18 +46,23 @@ class BuiltInTextSetsTest {
     assertEquals(5, s.size());
     assertEquals("Y".repeat(500), s.text(0));
     assertEquals(
-        new Sample((ART << 20) + 1, "train", 0, "art", folder.resolve("art") + ":1"), s.sample(0));
+        new Sample(
+            (ART << 20) + 1, "train", 0, "art", folder.resolve("art") + ":1", "Y".repeat(500)),
+        s.sample(0));
     Path riddles = folder.resolve("riddles");
     assertEquals("Why did the chicken cross the road?\nTo get to the other side.", s.text(1));
-    assertEquals(new Sample(RIDDLES << 20, "train", 1, "riddles", riddles + ":0"), s.sample(1));
+    assertEquals(
+        new Sample(RIDDLES << 20, "train", 1, "riddles", riddles + ":0", s.text(1)), s.sample(1));
     assertEquals("What is black and white and read all over?\n\tA newspaper.", s.text(2));
     assertEquals((RIDDLES << 20) + 2, s.sample(2).id());
     assertEquals("A riddle.", s.text(3));
     assertEquals(
-        new Sample((RIDDLES << 20) + 4, "test", 1, "riddles", riddles + ":4"), s.sample(3));
+        new Sample((RIDDLES << 20) + 4, "test", 1, "riddles", riddles + ":4", "A riddle."),
+        s.sample(3));
     assertEquals("Last riddle without a closing percent line.", s.text(4));
     assertEquals(
-        new Sample((RIDDLES << 20) + 5, "train", 1, "riddles", riddles + ":5"), s.sample(4));
+        new Sample((RIDDLES << 20) + 5, "train", 1, "riddles", riddles + ":5", s.text(4)),
+        s.sample(4));
   }
 
   @Test
@@ -104,15 +109,21 @@ class BuiltInTextSetsTest {
         "that which is perceived or known or inferred to have its own distinct existence (living"
             + " or nonliving)",
         s.text(0));
-    assertEquals(new Sample(1740, "train", 0, "noun.Tops", "data.noun:00001740"), s.sample(0));
+    assertEquals(
+        new Sample(1740, "train", 0, "noun.Tops", "data.noun:00001740", s.text(0)), s.sample(0));
     assertEquals("a living organism characterized by voluntary movement", s.text(1));
-    assertEquals(new Sample(15388, "train", 2, "noun.animal", "data.noun:00015388"), s.sample(1));
+    assertEquals(
+        new Sample(15388, "train", 2, "noun.animal", "data.noun:00015388", s.text(1)), s.sample(1));
     assertEquals("a wild animal", s.text(3));
     assertEquals("an animal (often followed by \"of\"); a being", s.text(4));
     // the 5th animal kept is the class's first test sample
-    assertEquals(new Sample(16300, "test", 2, "noun.animal", "data.noun:00016300"), s.sample(5));
+    assertEquals(
+        new Sample(
+            16300, "test", 2, "noun.animal", "data.noun:00016300", "the animals of a region"),
+        s.sample(5));
     assertEquals("the middle of the day", s.text(6));
-    assertEquals(new Sample(16400, "train", 25, "noun.time", "data.noun:00016400"), s.sample(6));
+    assertEquals(
+        new Sample(16400, "train", 25, "noun.time", "data.noun:00016400", s.text(6)), s.sample(6));
   }
 
   @Test

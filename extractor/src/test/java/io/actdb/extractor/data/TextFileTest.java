@@ -57,11 +57,11 @@ class TextFileTest {
     assertEquals(List.of("A fine, quiet film.", "Dull.", "Two\nlines", "Meh."), texts(s));
     assertEquals(2, s.skippedEmpty());
     // names sorted: mixed = 0, neg = 1, pos = 2 ('zzz' is only on a skipped row)
-    assertEquals(new Sample(0, "train", 2, "pos", file + ":0"), s.sample(0));
-    assertEquals(new Sample(1, "test", 1, "neg", file + ":1"), s.sample(1));
+    assertEquals(new Sample(0, "train", 2, "pos", file + ":0", "A fine, quiet film."), s.sample(0));
+    assertEquals(new Sample(1, "test", 1, "neg", file + ":1", "Dull."), s.sample(1));
     // ids are row numbers, so the skipped row 2 leaves a gap
-    assertEquals(new Sample(3, "train", 2, "pos", file + ":3"), s.sample(2));
-    assertEquals(new Sample(5, "test", 0, "mixed", file + ":5"), s.sample(3));
+    assertEquals(new Sample(3, "train", 2, "pos", file + ":3", "Two\nlines"), s.sample(2));
+    assertEquals(new Sample(5, "test", 0, "mixed", file + ":5", "Meh."), s.sample(3));
   }
 
   @Test
@@ -78,9 +78,9 @@ class TextFileTest {
     TextSource s = open(file, new TextColumns("sentence", "y", "id", null));
     assertEquals(List.of("What time is it?", "Où est la gare ?", "No label here."), texts(s));
     assertEquals(1, s.skippedEmpty());
-    assertEquals(new Sample(70, null, 3, "3", file + ":0"), s.sample(0));
-    assertEquals(new Sample(12, null, 0, "0", file + ":1"), s.sample(1));
-    assertEquals(new Sample(5, null, null, null, file + ":2"), s.sample(2));
+    assertEquals(new Sample(70, null, 3, "3", file + ":0", "What time is it?"), s.sample(0));
+    assertEquals(new Sample(12, null, 0, "0", file + ":1", "Où est la gare ?"), s.sample(1));
+    assertEquals(new Sample(5, null, null, null, file + ":2", "No label here."), s.sample(2));
   }
 
   @Test
@@ -111,7 +111,7 @@ class TextFileTest {
   void columnNamesMatchIgnoringCase() throws IOException {
     Path file = write("t.csv", "Text,Label\nhello,1\n");
     TextSource s = open(file, new TextColumns("TEXT", "label", null, null));
-    assertEquals(new Sample(0, null, 1, "1", file + ":0"), s.sample(0));
+    assertEquals(new Sample(0, null, 1, "1", file + ":0", "hello"), s.sample(0));
   }
 
   @Test
