@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,9 +40,9 @@ final class TextFile {
   private TextFile() {}
 
   enum Format {
-    CSV("CSV", "read_csv(%s, header = true)"),
-    PARQUET("Parquet", "read_parquet(%s)"),
-    JSONL("JSON lines", "read_json(%s, format = 'newline_delimited')");
+    CSV("CSV", "read_csv(%s, header = true%s)"),
+    PARQUET("Parquet", "read_parquet(%s%s)"),
+    JSONL("JSON lines", "read_json(%s, format = 'newline_delimited'%s)");
 
     final String title;
     private final String scan;
@@ -60,9 +61,23 @@ final class TextFile {
       return null;
     }
 
-    String scan(Path file) {
-      return scan.formatted("'" + file.toString().replace("'", "''") + "'");
+    /**
+     * The table function reading {@code file}. A CSV's {@code textColumns} are read as text as
+     * written: type detection would turn "1.50" into 1.5.
+     */
+    String scan(Path file, List<String> textColumns) {
+      String options = "";
+      if (this == CSV && !textColumns.isEmpty()) {
+        List<String> types = new ArrayList<>();
+        for (String c : new LinkedHashSet<>(textColumns)) types.add(literal(c) + ": 'VARCHAR'");
+        options = ", types = {" + String.join(", ", types) + "}";
+      }
+      return scan.formatted(literal(file.toString()), options);
     }
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   private static final Set<String> INTEGER_TYPES =
@@ -102,6 +117,9 @@ final class TextFile {
                 + " rows)");
       }
       boolean integerLabels = label != null && INTEGER_TYPES.contains(types.get(label));
+      List<String> textColumns = new ArrayList<>(List.of(text));
+      if (label != null && !integerLabels) textColumns.add(label);
+      if (split != null) textColumns.add(split);
       String query =
           "SELECT "
               + asText(text)
@@ -112,7 +130,7 @@ final class TextFile {
               + ", "
               + (split == null ? "NULL" : asText(split))
               + " FROM "
-              + format.scan(file);
+              + format.scan(file, textColumns);
       return rows(st, file, query, integerLabels, id);
     } catch (SQLException e) {
       throw new ExtractorException(
@@ -230,7 +248,7 @@ final class TextFile {
   private static Map<String, String> columnTypes(Statement st, Path file, Format format)
       throws SQLException {
     Map<String, String> types = new LinkedHashMap<>();
-    try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + format.scan(file))) {
+    try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + format.scan(file, List.of()))) {
       while (rs.next()) types.put(rs.getString("column_name"), rs.getString("column_type"));
     }
     return types;

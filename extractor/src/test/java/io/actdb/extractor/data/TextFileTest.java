@@ -108,6 +108,17 @@ class TextFileTest {
   }
 
   @Test
+  void csvTextsStayAsWrittenWhenTheyLookLikeNumbersOrDates() throws IOException {
+    Path file = write("n.csv", "text,part,kind\n1.50,2020-01-02,3.0\n2.25,2020-01-03,4.0\n");
+    TextSource s = open(file, new TextColumns(null, "kind", null, "part"));
+    assertEquals(List.of("1.50", "2.25"), texts(s));
+    assertEquals(new Sample(0, "2020-01-02", 0, "3.0", file + ":0", "1.50"), s.sample(0));
+    // the same column as text and split
+    TextSource same = open(file, new TextColumns(null, null, null, "text"));
+    assertEquals("2.25", same.sample(1).split());
+  }
+
+  @Test
   void columnNamesMatchIgnoringCase() throws IOException {
     Path file = write("t.csv", "Text,Label\nhello,1\n");
     TextSource s = open(file, new TextColumns("TEXT", "label", null, null));
