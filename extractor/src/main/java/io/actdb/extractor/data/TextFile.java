@@ -32,9 +32,9 @@ import java.util.TreeSet;
  *
  * Rows keep the file's order. A row's id is the id column's value (integers, unique) or else its
  * 0-based row number; its {@code source} is {@code <file>:<row>}. An integer label column gives the
- * label index (and the number as the label name); any other label column gives label names,
- * numbered 0, 1, ... in the sorted order of the distinct names. Rows whose text is null, empty or
- * blank are skipped and counted; their row numbers stay unused.
+ * label index (and the number as the label name); any other label column gives label names (blank:
+ * none), numbered 0, 1, ... in the sorted order of the distinct names. Rows whose text is null,
+ * empty or blank are skipped and counted; their row numbers stay unused.
  */
 final class TextFile {
   private TextFile() {}
@@ -166,7 +166,7 @@ final class TextFile {
                     + earlier
                     + " and "
                     + row
-                    + " (rows counted from 0 after the header); ids must be unique");
+                    + " (counted from 0); ids must be unique");
           }
         }
         String text = rs.getString(1);
@@ -177,8 +177,11 @@ final class TextFile {
         texts.add(text);
         ids.add(id);
         rowNumbers.add(row);
-        labels.add(integerLabels ? integerLabel(rs.getObject(2), file, row) : rs.getString(2));
-        splits.add(rs.getString(4));
+        labels.add(
+            integerLabels
+                ? integerLabel(rs.getObject(2), file, row)
+                : nullIfBlank(rs.getString(2)));
+        splits.add(nullIfBlank(rs.getString(4)));
       }
     }
     if (texts.isEmpty()) {
@@ -211,6 +214,10 @@ final class TextFile {
               texts.get(i)));
     }
     return new TextRows(file.toString(), samples, skippedEmpty, 0);
+  }
+
+  private static String nullIfBlank(String value) {
+    return TextRows.isBlank(value) ? null : value;
   }
 
   private static long integerId(Object value, Path file, String column, long row)

@@ -52,9 +52,11 @@ class TextFileTest {
             lines",pos,train
                ,zzz,train
             Meh.,mixed,test
+            Unlabelled.,"  ",
             """);
     TextSource s = open(file, new TextColumns(null, "label", null, "split"));
-    assertEquals(List.of("A fine, quiet film.", "Dull.", "Two\nlines", "Meh."), texts(s));
+    assertEquals(
+        List.of("A fine, quiet film.", "Dull.", "Two\nlines", "Meh.", "Unlabelled."), texts(s));
     assertEquals(2, s.skippedEmpty());
     // names sorted: mixed = 0, neg = 1, pos = 2 ('zzz' is only on a skipped row)
     assertEquals(new Sample(0, "train", 2, "pos", file + ":0", "A fine, quiet film."), s.sample(0));
@@ -62,6 +64,8 @@ class TextFileTest {
     // ids are row numbers, so the skipped row 2 leaves a gap
     assertEquals(new Sample(3, "train", 2, "pos", file + ":3", "Two\nlines"), s.sample(2));
     assertEquals(new Sample(5, "test", 0, "mixed", file + ":5", "Meh."), s.sample(3));
+    // a blank label or split is no label or split
+    assertEquals(new Sample(6, null, null, null, file + ":6", "Unlabelled."), s.sample(4));
   }
 
   @Test
