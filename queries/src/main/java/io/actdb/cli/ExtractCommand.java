@@ -6,12 +6,17 @@ import io.actdb.extractor.Extraction.Pooling;
 import io.actdb.extractor.Extraction.Summary;
 import io.actdb.extractor.data.DataSets;
 import io.actdb.extractor.data.SampleSource;
+import io.actdb.extractor.data.TextColumns;
+import io.actdb.extractor.data.TextRows;
+import io.actdb.extractor.data.TextSource;
+import io.actdb.extractor.data.TextSources;
 import io.actdb.extractor.model.ActivationModel;
 import io.actdb.extractor.model.Devices;
 import io.actdb.extractor.model.ModelLoader;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.StoreNames;
 import io.actdb.storage.StoreWriter;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +24,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code actdb extract}: a model's layers over a data set, into a store. */
 @Command(
@@ -41,6 +47,10 @@ import picocli.CommandLine.Option;
           + " fashion-mnist:test, fashion-mnist:train, an IDX images file, or a folder with one"
           + " subfolder per class (ImageNet preprocessing: resize 256, centre crop 224,"
           + " normalise).",
+      "Text data: sentences (2 500 labelled WordNet definitions, embedded), fortunes, wordnet"
+          + " (Debian's fortunes-min and wordnet-base), or a .csv, .parquet or .jsonl file with"
+          + " --text-column and optionally --label-column, --id-column, --split-column; see"
+          + " docs/extract.md.",
     })
 final class ExtractCommand extends ActdbCommand {
   @Option(
@@ -117,6 +127,35 @@ final class ExtractCommand extends ActdbCommand {
   @Option(names = "--replace", description = "Rewrite layers the store already has.")
   boolean replace;
 
+  // ---- text data (--data naming a text set)
+
+  @Option(
+      names = "--text-column",
+      paramLabel = "<column>",
+      description = "Column of a text file holding the texts (default: text).")
+  String textColumn;
+
+  @Option(
+      names = "--label-column",
+      paramLabel = "<column>",
+      description =
+          "Column of a text file holding labels: integers are label indexes, other values label"
+              + " names (numbered in sorted order).")
+  String labelColumn;
+
+  @Option(
+      names = "--id-column",
+      paramLabel = "<column>",
+      description =
+          "Column of a text file holding unique integer sample ids (default: the row number).")
+  String idColumn;
+
+  @Option(
+      names = "--split-column",
+      paramLabel = "<column>",
+      description = "Column of a text file holding each row's split (train, test, ...).")
+  String splitColumn;
+
   @Override
   protected void execute() throws Exception {
     Pooling pooling =
@@ -128,6 +167,11 @@ final class ExtractCommand extends ActdbCommand {
         };
     if (batch < 1) throw new CommandFailure("actdb: --batch must be at least 1");
     if (name != null) StoreNames.check("model", name); // before the model loads or the store opens
+    if (TextSources.isText(data)) {
+      extractText(openTextData());
+      return;
+    }
+    refuseTextColumnOptions();
     SampleSource source = DataSets.open(data);
     Device dev = Devices.resolve(device);
     Summary summary;
@@ -150,6 +194,49 @@ final class ExtractCommand extends ActdbCommand {
       }
     }
     printSummary(summary, dev);
+  }
+
+  /**
+   * The text set {@code --data} names, read before any model loads or the store opens, so that a
+   * missing column or file leaves the store untouched; reports on stderr what was skipped.
+   */
+  private TextSource openTextData() throws IOException {
+    TextSource text =
+        TextSources.open(data, new TextColumns(textColumn, labelColumn, idColumn, splitColumn));
+    StringBuilder skipped = new StringBuilder();
+    if (text.skippedEmpty() > 0) skipped.append(text.skippedEmpty()).append(" empty");
+    if (text instanceof TextRows rows && rows.skippedTooLong() > 0) {
+      if (!skipped.isEmpty()) skipped.append(", ");
+      skipped.append(rows.skippedTooLong()).append(" too long");
+    }
+    err()
+        .printf(
+            "%s: %d texts%s%n",
+            text.description(),
+            text.size(),
+            skipped.isEmpty() ? "" : " (skipped: " + skipped + ")");
+    return text;
+  }
+
+  /** Runs a text model over {@code text}; the models that take text arrive with ONNX support. */
+  private void extractText(TextSource text) throws CommandFailure {
+    throw new CommandFailure(
+        "actdb: --data "
+            + data
+            + " is text, but model "
+            + model
+            + " takes images; text needs a model that takes token sequences");
+  }
+
+  private void refuseTextColumnOptions() {
+    if (textColumn != null || labelColumn != null || idColumn != null || splitColumn != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--text-column, --label-column, --id-column and --split-column apply to text data"
+              + " (.csv, .parquet, .jsonl); --data "
+              + data
+              + " is not text");
+    }
   }
 
   private void printSummary(Summary s, Device dev) {
