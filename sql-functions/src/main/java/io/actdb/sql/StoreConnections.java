@@ -100,7 +100,8 @@ public final class StoreConnections {
     Path file = store.samplesFile();
     if (file == null) {
       return "SELECT NULL::BIGINT AS sample_id, NULL::VARCHAR AS split, NULL::INTEGER AS label,"
-          + " NULL::VARCHAR AS label_name, NULL::VARCHAR AS source WHERE false";
+          + " NULL::VARCHAR AS label_name, NULL::VARCHAR AS source, NULL::VARCHAR AS text"
+          + " WHERE false";
     }
     return "SELECT * FROM " + SamplesTable.NAME + "()";
   }

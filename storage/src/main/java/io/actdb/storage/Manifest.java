@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * @param generation incremented by every publication; part of new file names, so that a published
  *     file is never overwritten
  * @param samples the samples file, or null before any sample was written
- * @param layers the published layers, ordered by model then layer
+ * @param layers the published layers, ordered by model, then position (forward order), then name
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Manifest(
@@ -47,8 +47,35 @@ public record Manifest(
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public Manifest {
-    layers = layers == null ? List.of() : List.copyOf(layers);
+    layers = layers == null ? List.of() : inForwardOrder(layers);
   }
+
+  /**
+   * The layers sorted by model and forward position; an entry without a recorded position (a
+   * manifest written before positions were) takes its order of appearance among its model's layers.
+   */
+  private static List<LayerEntry> inForwardOrder(List<LayerEntry> layers) {
+    Map<String, Integer> seen = new HashMap<>();
+    List<LayerEntry> ordered = new ArrayList<>(layers.size());
+    for (LayerEntry e : layers) {
+      int appearance =
+          e == null || e.model() == null ? 0 : seen.merge(e.model(), 1, Integer::sum) - 1;
+      ordered.add(
+          e != null && e.position() == LayerEntry.UNKNOWN_POSITION
+              ? e.withPosition(appearance)
+              : e);
+    }
+    if (ordered.stream().allMatch(e -> e != null && e.model() != null && e.layer() != null)) {
+      ordered.sort(FORWARD_ORDER);
+    }
+    return List.copyOf(ordered);
+  }
+
+  /** Model by name, then the model's layers in forward order (ties by name). */
+  public static final Comparator<LayerEntry> FORWARD_ORDER =
+      Comparator.comparing(LayerEntry::model)
+          .thenComparingInt(LayerEntry::position)
+          .thenComparing(LayerEntry::layer);
 
   static Manifest empty() {
     return new Manifest(FORMAT, VERSION, 0, null, List.of());
@@ -57,6 +84,11 @@ public record Manifest(
   /** The layer {@code model/layer}, if published. */
   public Optional<LayerEntry> layer(String model, String layer) {
     return layers.stream().filter(e -> e.sameLayer(model, layer)).findFirst();
+  }
+
+  /** The layers of {@code model} in forward order. */
+  public List<LayerEntry> layersOf(String model) {
+    return layers.stream().filter(e -> e.model().equals(model)).collect(Collectors.toList());
   }
 
   /** Model names, sorted. */
@@ -68,7 +100,6 @@ public record Manifest(
     List<LayerEntry> next = new ArrayList<>();
     for (LayerEntry e : layers) if (!e.sameLayer(entry.model(), entry.layer())) next.add(e);
     next.add(entry);
-    next.sort(Comparator.comparing(LayerEntry::model).thenComparing(LayerEntry::layer));
     return new Manifest(format, formatVersion, newGeneration, samples, next);
   }
 
@@ -136,6 +167,24 @@ public record Manifest(
           || e.rows() < 0
           || e.bytes() < 0) {
         throw new StoreException(where + ": incomplete layer entry " + e);
+      }
+      if (e.position() < 0) {
+        throw new StoreException(
+            where
+                + ": layer "
+                + e.qualifiedName()
+                + " has position "
+                + e.position()
+                + "; positions count from 0");
+      }
+      if (!LayerEntry.SAMPLE.equals(e.granularity()) && !LayerEntry.TOKEN.equals(e.granularity())) {
+        throw new StoreException(
+            where
+                + ": layer "
+                + e.qualifiedName()
+                + " has granularity \""
+                + e.granularity()
+                + "\"; this actdb knows \"sample\" and \"token\" (use a newer actdb)");
       }
       if (!"float32".equals(e.dtype())) {
         throw new StoreException(

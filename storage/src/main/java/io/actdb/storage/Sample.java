@@ -8,5 +8,14 @@ package io.actdb.storage;
  * @param label class index; may be null
  * @param labelName class name; may be null
  * @param source where the sample came from (file and index, path, ...); may be null
+ * @param text the input text of a text sample; null for images (and in stores written before
+ *     samples had text)
  */
-public record Sample(long id, String split, Integer label, String labelName, String source) {}
+public record Sample(
+    long id, String split, Integer label, String labelName, String source, String text) {
+
+  /** A sample without text (an image, or anything not read as text). */
+  public Sample(long id, String split, Integer label, String labelName, String source) {
+    this(id, split, label, labelName, source, null);
+  }
+}

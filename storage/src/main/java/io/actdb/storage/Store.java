@@ -157,7 +157,7 @@ public final class Store {
       SamplesEntry s = manifest.samples();
       Path file = dir.resolve(s.file());
       String p = sizeProblem(file, s.bytes());
-      if (p == null) p = footerProblem(file, allocator);
+      if (p == null) p = footerProblem(file, s, allocator);
       if (p == null && !quick) p = deepProblem(file, s.checksums(), s.rows(), allocator);
       if (p != null) problems.add(p);
     }
@@ -169,9 +169,9 @@ public final class Store {
     return problems;
   }
 
-  private static String footerProblem(Path file, BufferAllocator allocator) {
+  private static String footerProblem(Path file, SamplesEntry entry, BufferAllocator allocator) {
     try (BatchReader reader = BatchReader.open(file, allocator)) {
-      if (!reader.schema().equals(StoreSchemas.samples())) {
+      if (!reader.schema().equals(StoreSchemas.samples(entry))) {
         return file + ": unexpected samples schema " + reader.schema();
       }
       return null;
@@ -260,12 +260,14 @@ public final class Store {
     String sizeProblem = sizeProblem(file, manifest.samples().bytes());
     if (sizeProblem != null) throw new StoreException(sizeProblem);
     try (BatchReader reader = BatchReader.open(file, allocator)) {
-      if (!reader.schema().equals(StoreSchemas.samples())) {
+      boolean withText = manifest.samples().textColumn();
+      if (!reader.schema().equals(StoreSchemas.samples(manifest.samples()))) {
         throw reader.error("unexpected samples schema " + reader.schema());
       }
       FileChecksums checksums = manifest.samples().checksums();
       reader.checkBatchCount(checksums);
-      VectorSchemaRoot root = reader.project(0, 1, 2, 3, 4);
+      VectorSchemaRoot root =
+          withText ? reader.project(0, 1, 2, 3, 4, 5) : reader.project(0, 1, 2, 3, 4);
       for (int b = 0; b < reader.blocks().size(); b++) {
         int rows = reader.load(b, checksums == null ? null : checksums.batches().get(b));
         BigIntVector ids = (BigIntVector) root.getVector(0);
@@ -273,6 +275,7 @@ public final class Store {
         IntVector label = (IntVector) root.getVector(2);
         VarCharVector labelName = (VarCharVector) root.getVector(3);
         VarCharVector source = (VarCharVector) root.getVector(4);
+        VarCharVector text = withText ? (VarCharVector) root.getVector(5) : null;
         for (int i = 0; i < rows; i++) {
           out.add(
               new Sample(
@@ -280,7 +283,8 @@ public final class Store {
                   text(split, i),
                   label.isNull(i) ? null : label.get(i),
                   text(labelName, i),
-                  text(source, i)));
+                  text(source, i),
+                  text == null ? null : text(text, i)));
         }
       }
     } catch (RuntimeException e) {

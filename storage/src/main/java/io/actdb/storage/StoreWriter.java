@@ -172,15 +172,30 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   /**
-   * Starts writing layer {@code model/layer}; it replaces any published layer of that name when
-   * committed. Several layers may be written at once (an extraction captures them in one pass),
-   * each committed on its own; one writer per layer name.
+   * Starts writing layer {@code model/layer} of one row per sample; it replaces any published layer
+   * of that name when committed. Several layers may be written at once (an extraction captures them
+   * in one pass), each committed on its own; one writer per layer name. Its position is where the
+   * published layer of that name is, else after the model's last layer (published or being
+   * written).
    *
    * @param pooling how vectors were made from feature maps ({@code avg}, {@code flatten}, {@code
    *     none}, {@code imported})
    */
   public LayerWriter beginLayer(String model, String layer, int dim, String pooling)
       throws IOException {
+    return beginLayer(new LayerSpec(model, layer, dim, pooling, -1, false, null));
+  }
+
+  /**
+   * Starts writing the layer {@code spec} describes: of one row per sample, or of one row per token
+   * ({@link LayerSpec#tokenRows()}), at its forward position (negative: as {@link
+   * #beginLayer(String, String, int, String)} places it).
+   */
+  public LayerWriter beginLayer(LayerSpec spec) throws IOException {
+    Objects.requireNonNull(spec, "spec");
+    String model = spec.model();
+    String layer = spec.layer();
+    int dim = spec.dim();
     checkOpen();
     checkName("model", model);
     checkName("layer", layer);
@@ -208,10 +223,22 @@ public final class StoreWriter implements AutoCloseable {
     }
     Path target = dir.resolve(relative);
     Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-    LayerWriter writer =
-        new LayerWriter(this, model, layer, dim, pooling, temp, relative, allocator);
+    int position = spec.position() >= 0 ? spec.position() : nextPosition(model, layer);
+    LayerWriter writer = new LayerWriter(this, spec, position, temp, relative, allocator);
     openLayers.add(writer);
     return writer;
+  }
+
+  /** Where a layer given without a position goes: where it is, or after the model's last layer. */
+  private int nextPosition(String model, String layer) {
+    var published = manifest.layer(model, layer);
+    if (published.isPresent()) return published.get().position();
+    int last = -1;
+    for (LayerEntry e : manifest.layersOf(model)) last = Math.max(last, e.position());
+    for (LayerWriter open : openLayers) {
+      if (open.model().equals(model)) last = Math.max(last, open.position());
+    }
+    return last + 1;
   }
 
   private boolean beingWritten(String relative) {
@@ -416,6 +443,7 @@ public final class StoreWriter implements AutoCloseable {
       IntVector label = (IntVector) root.getVector(2);
       VarCharVector labelName = (VarCharVector) root.getVector(3);
       VarCharVector source = (VarCharVector) root.getVector(4);
+      VarCharVector text = (VarCharVector) root.getVector(5);
       List<Sample> all = new ArrayList<>(samples);
       for (int start = 0; start < all.size() || start == 0; start += batch) {
         int n = Math.min(batch, all.size() - start);
@@ -428,13 +456,14 @@ public final class StoreWriter implements AutoCloseable {
           else label.setSafe(i, s.label());
           setText(labelName, i, s.labelName());
           setText(source, i, s.source());
+          setText(text, i, s.text());
         }
         root.setRowCount(n);
         writer.writeBatch();
         if (all.isEmpty()) break;
       }
       FileChecksums checksums = writer.finish();
-      return new SamplesEntry(all.size(), relative, writer.size(), checksums);
+      return new SamplesEntry(all.size(), relative, writer.size(), checksums, true);
     }
   }
 

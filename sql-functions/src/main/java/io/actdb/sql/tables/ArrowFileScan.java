@@ -9,6 +9,7 @@ import io.actdb.storage.FileChecksums;
 import io.actdb.storage.StoreException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,12 +57,22 @@ public final class ArrowFileScan implements BoundScan {
   private final ArrowFile file;
   private final List<SqlColumn> columns;
   private final long rows;
+
+  /** Expected columns a file may lack (files written before they existed): they read as NULL. */
+  private final Set<String> absentAsNull;
+
   private final Set<Long> scanThreads = ConcurrentHashMap.newKeySet();
 
   private ArrowFileScan(ArrowFile file, List<SqlColumn> columns, long rows) {
+    this(file, columns, rows, Set.of());
+  }
+
+  private ArrowFileScan(
+      ArrowFile file, List<SqlColumn> columns, long rows, Set<String> absentAsNull) {
     this.file = file;
     this.columns = List.copyOf(columns);
     this.rows = rows;
+    this.absentAsNull = Set.copyOf(absentAsNull);
     if (this.columns.isEmpty()) throw new IllegalArgumentException("no columns to scan");
     for (SqlColumn c : this.columns) {
       if (!ColumnCopy.supports(c.type())) {
@@ -115,7 +126,18 @@ public final class ArrowFileScan implements BoundScan {
   /** This scan with a known row count, which DuckDB's planner uses (join order, for one). */
   public ArrowFileScan withCardinality(long rows) {
     if (rows < 0) throw new IllegalArgumentException("negative row count " + rows);
-    return new ArrowFileScan(file, columns, rows);
+    return new ArrowFileScan(file, columns, rows, absentAsNull);
+  }
+
+  /**
+   * This scan reading the expected column {@code name} as all NULL when the file has no column of
+   * that name (files written before the column existed); a column of that name but of another type
+   * still fails.
+   */
+  public ArrowFileScan withAbsentColumnAsNull(String name) {
+    Set<String> absent = new HashSet<>(absentAsNull);
+    absent.add(name);
+    return new ArrowFileScan(file, columns, rows, absent);
   }
 
   /**
@@ -125,13 +147,19 @@ public final class ArrowFileScan implements BoundScan {
    */
   public ArrowFileScan withChecksums(FileChecksums checksums) {
     return new ArrowFileScan(
-        new ArrowFile(file.path(), file.label(), checksums, file.whyMissing()), columns, rows);
+        new ArrowFile(file.path(), file.label(), checksums, file.whyMissing()),
+        columns,
+        rows,
+        absentAsNull);
   }
 
   /** This scan explaining a missing file with {@code whyMissing} (called when it is missing). */
   public ArrowFileScan withMissingFileExplanation(Supplier<String> whyMissing) {
     return new ArrowFileScan(
-        new ArrowFile(file.path(), file.label(), file.checksums(), whyMissing), columns, rows);
+        new ArrowFile(file.path(), file.label(), file.checksums(), whyMissing),
+        columns,
+        rows,
+        absentAsNull);
   }
 
   /** The scanned file. */
@@ -203,7 +231,10 @@ public final class ArrowFileScan implements BoundScan {
     scanThreads.add(Thread.currentThread().threadId());
   }
 
-  /** For each expected column, its field index in {@code schema}; fails on any mismatch. */
+  /**
+   * For each expected column, its field index in {@code schema} (-1: absent, read as NULL); fails
+   * on any mismatch.
+   */
   private int[] fieldIndexes(Schema schema) {
     List<Field> fields = schema.getFields();
     int[] indexes = new int[columns.size()];
@@ -212,6 +243,10 @@ public final class ArrowFileScan implements BoundScan {
       int found = -1;
       for (int f = 0; f < fields.size() && found < 0; f++) {
         if (fields.get(f).getName().equals(expected.name())) found = f;
+      }
+      if (found < 0 && absentAsNull.contains(expected.name())) {
+        indexes[c] = -1;
+        continue;
       }
       if (found < 0) {
         List<String> names = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.actdb.sql.tables;
 import io.actdb.sql.spi.OutputChunk;
 import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.spi.TableScanner;
+import java.util.Arrays;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -27,11 +28,20 @@ final class ArrowFileScanner implements TableScanner {
       if (!reader.batches.blocks().equals(task.blocks)) {
         throw task.file.error("the file changed while the query was scanning it");
       }
-      root = reader.batches.project(task.fieldIndexes);
+      root = reader.batches.project(presentFields(task.fieldIndexes));
     } catch (RuntimeException e) {
       reader.close();
       throw e;
     }
+  }
+
+  /**
+   * The file fields to load: the expected columns the file has (absent ones read as NULL); the
+   * first field when none is, as a batch's row count comes with its loaded columns.
+   */
+  private static int[] presentFields(int[] fieldIndexes) {
+    int[] present = Arrays.stream(fieldIndexes).filter(f -> f >= 0).toArray();
+    return present.length == 0 ? new int[] {0} : present;
   }
 
   @Override
@@ -43,6 +53,10 @@ final class ArrowFileScanner implements TableScanner {
     }
     int rows = Math.min(out.capacity(), batchRows - emitted);
     for (int c = 0; c < out.columnCount(); c++) {
+      if (columns[c] == null) {
+        for (int r = 0; r < rows; r++) out.column(c).setNull(r);
+        continue;
+      }
       try {
         columns[c].copy(emitted, rows, out.column(c));
       } catch (SqlFunctionException e) {
@@ -63,8 +77,10 @@ final class ArrowFileScanner implements TableScanner {
       emitted = 0;
       columns = new ColumnCopy[task.fieldIndexes.length];
       names = new String[columns.length];
+      int loaded = 0;
       for (int c = 0; c < columns.length; c++) {
-        FieldVector vector = root.getVector(c);
+        if (task.fieldIndexes[c] < 0) continue;
+        FieldVector vector = root.getVector(loaded++);
         columns[c] = new ColumnCopy(vector, task.types[c]);
         names[c] = vector.getName();
       }

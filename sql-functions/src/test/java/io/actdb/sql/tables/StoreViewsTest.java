@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -111,7 +112,7 @@ class StoreViewsTest {
       assertEquals(5000L, value(c, "SELECT count(*) FROM samples"));
       assertEquals(1000L, value(c, "SELECT count(*) FROM samples WHERE split = 'test'"));
       assertEquals(
-          List.of(List.of(30L, "train", 3, "class3", "gen")),
+          List.of(Arrays.asList(30L, "train", 3, "class3", "gen", null)),
           rows(c, "SELECT * FROM samples WHERE sample_id = 30"));
       assertEquals(
           List.of(
