@@ -9,6 +9,7 @@ import io.actdb.extractor.model.onnx.OnnxSession;
 import io.actdb.extractor.model.onnx.OnnxSession.Output;
 import io.actdb.extractor.model.onnx.TextTokenizer;
 import io.actdb.storage.LayerEntry;
+import io.actdb.storage.LayerSpec;
 import io.actdb.storage.LayerWriter;
 import io.actdb.storage.Sample;
 import io.actdb.storage.StoreWriter;
@@ -38,6 +39,9 @@ public final class TextExtraction {
   /** Batches per window: enough to sort by length, few enough to keep memory small. */
   private static final int WINDOW_BATCHES = 16;
 
+  /** Fewer with {@code --pool none}, whose window holds every token's vector of every layer. */
+  private static final int TOKEN_WINDOW_BATCHES = 4;
+
   /**
    * @param modelName name in the store; null takes the model's own
    */
@@ -63,11 +67,6 @@ public final class TextExtraction {
     String modelName = options.modelName() != null ? options.modelName() : model.name();
     if (data.size() == 0)
       throw new ExtractorException(data.description() + ": no texts to extract");
-    if (options.pooling() == TokenPooling.NONE) {
-      throw new ExtractorException(
-          "--pool none (one row per token) needs the store's token layers, not in this build;"
-              + " use --pool mean, cls, last or max");
-    }
     List<Sample> samples = samplesOf(data);
     List<Layer> todo = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
@@ -122,11 +121,30 @@ public final class TextExtraction {
     }
   }
 
+  /**
+   * Tokens the data set has after truncation, special tokens included: the rows {@code --pool none}
+   * stores per layer.
+   */
+  public static long countTokens(TextTokenizer tokenizer, TextSource data) {
+    long tokens = 0;
+    int step = 1024;
+    for (int from = 0; from < data.size(); from += step) {
+      List<String> texts = new ArrayList<>();
+      for (int i = from; i < Math.min(data.size(), from + step); i++) texts.add(data.text(i));
+      for (Encoding e : tokenizer.encode(texts)) tokens += e.getIds().length;
+    }
+    return tokens;
+  }
+
+  /** The samples, each with its text, so the store's {@code samples} table holds it. */
   private static List<Sample> samplesOf(TextSource data) throws ExtractorException {
     List<Sample> samples = new ArrayList<>(data.size());
     Set<Long> seen = new HashSet<>();
     for (int i = 0; i < data.size(); i++) {
       Sample s = data.sample(i);
+      if (s.text() == null) {
+        s = new Sample(s.id(), s.split(), s.label(), s.labelName(), s.source(), data.text(i));
+      }
       if (!seen.add(s.id())) {
         throw new ExtractorException(
             data.description() + ": sample id " + s.id() + " occurs twice (sample " + i + ")");
@@ -177,7 +195,8 @@ public final class TextExtraction {
     void run(Progress progress) throws IOException {
       int n = data.size();
       int batch = options.batchSize();
-      int window = batch * WINDOW_BATCHES;
+      boolean tokenRows = options.pooling() == TokenPooling.NONE;
+      int window = batch * (tokenRows ? TOKEN_WINDOW_BATCHES : WINDOW_BATCHES);
       for (int from = 0; from < n; from += window) {
         int to = Math.min(n, from + window);
         long t0 = System.nanoTime();
@@ -193,20 +212,67 @@ public final class TextExtraction {
           tokens += e.getIds().length;
         }
         readNanos += System.nanoTime() - t0;
-        Map<String, float[]> pooled = runWindow(encodings, batch, from, progress);
-        write(ids, pooled);
+        if (tokenRows) {
+          Map<String, float[][]> perToken = runWindowTokens(encodings, batch, from, progress);
+          writeTokens(ids, encodings, perToken);
+        } else {
+          write(ids, runWindow(encodings, batch, from, progress));
+        }
       }
+    }
+
+    /** What to do with one sample's token activations of one layer. */
+    private interface RowSink {
+      /** Sample {@code index} (within the window) is row {@code row} of a batch. */
+      void accept(
+          String layer, float[] hidden, long[] mask, int row, int length, int dim, int index);
     }
 
     /** Pooled vectors of one window, per layer, in input order. */
     private Map<String, float[]> runWindow(
         Encoding[] encodings, int batch, int windowStart, Progress progress) throws IOException {
       int count = encodings.length;
+      Map<String, float[]> pooled = new LinkedHashMap<>();
+      runBatches(
+          encodings,
+          batch,
+          windowStart,
+          progress,
+          (layer, hidden, mask, row, length, dim, index) -> {
+            float[] target = pooled.computeIfAbsent(layer, k -> new float[count * dim]);
+            options.pooling().pool(hidden, mask, row, length, dim, target, index * dim);
+          });
+      return pooled;
+    }
+
+    /** Every real token's vector of one window, per layer and sample, in input order. */
+    private Map<String, float[][]> runWindowTokens(
+        Encoding[] encodings, int batch, int windowStart, Progress progress) throws IOException {
+      Map<String, float[][]> rows = new LinkedHashMap<>();
+      runBatches(
+          encodings,
+          batch,
+          windowStart,
+          progress,
+          (layer, hidden, mask, row, length, dim, index) -> {
+            int real = encodings[index].getIds().length;
+            float[] tokens = new float[real * dim];
+            // rows are padded at their end: the first `real` tokens are the sample's own
+            System.arraycopy(hidden, row * length * dim, tokens, 0, real * dim);
+            rows.computeIfAbsent(layer, k -> new float[encodings.length][])[index] = tokens;
+          });
+      return rows;
+    }
+
+    /** Runs one window sorted by token length, handing each sample's activations to a sink. */
+    private void runBatches(
+        Encoding[] encodings, int batch, int windowStart, Progress progress, RowSink sink)
+        throws IOException {
+      int count = encodings.length;
       Integer[] order = new Integer[count];
       for (int i = 0; i < count; i++) order[i] = i;
       // stable: equal lengths keep their input order, so runs are repeatable
       Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
-      Map<String, float[]> pooled = new LinkedHashMap<>();
       for (int b = 0; b < count; b += batch) {
         if (Thread.currentThread().isInterrupted()) throw new IOException("extraction cancelled");
         int rows = Math.min(batch, count - b);
@@ -261,31 +327,74 @@ public final class TextExtraction {
                     + known
                     + " in the first");
           }
-          float[] target = pooled.computeIfAbsent(layer.name(), k -> new float[count * dim]);
           for (int r = 0; r < rows; r++) {
-            options.pooling().pool(out.values(), mask, r, length, dim, target, order[b + r] * dim);
+            sink.accept(layer.name(), out.values(), mask, r, length, dim, order[b + r]);
           }
         }
         computeNanos += System.nanoTime() - t0;
         progress.advanced(windowStart + b + rows);
       }
-      return pooled;
     }
 
     private void write(long[] ids, Map<String, float[]> pooled) throws IOException {
       long t0 = System.nanoTime();
-      if (writers.isEmpty()) {
-        for (Layer layer : layers) {
-          writers.put(
-              layer.name(),
-              store.beginLayer(
-                  modelName, layer.name(), dims.get(layer.name()), options.pooling().storeName()));
-        }
-      }
+      beginLayers();
       for (Layer layer : layers) {
         writers.get(layer.name()).append(ids, pooled.get(layer.name()), ids.length);
       }
       writeNanos += System.nanoTime() - t0;
+    }
+
+    private void writeTokens(long[] ids, Encoding[] encodings, Map<String, float[][]> perToken)
+        throws IOException {
+      long t0 = System.nanoTime();
+      beginLayers();
+      int total = 0;
+      for (Encoding e : encodings) total += e.getIds().length;
+      long[] rowIds = new long[total];
+      int[] positions = new int[total];
+      String[] tokens = new String[total];
+      int r = 0;
+      for (int i = 0; i < encodings.length; i++) {
+        String[] texts = encodings[i].getTokens();
+        for (int t = 0; t < texts.length; t++, r++) {
+          rowIds[r] = ids[i];
+          positions[r] = t;
+          tokens[r] = texts[t];
+        }
+      }
+      for (Layer layer : layers) {
+        int dim = dims.get(layer.name());
+        float[] rows = new float[total * dim];
+        int offset = 0;
+        for (float[] sample : perToken.get(layer.name())) {
+          System.arraycopy(sample, 0, rows, offset, sample.length);
+          offset += sample.length;
+        }
+        writers.get(layer.name()).appendTokens(rowIds, positions, tokens, rows, total);
+      }
+      writeNanos += System.nanoTime() - t0;
+    }
+
+    /**
+     * Opens the layers' writers once their widths are known, at their graph positions, with the
+     * tokenizer's fingerprint so token joins across tokenizers can be refused.
+     */
+    private void beginLayers() throws IOException {
+      if (!writers.isEmpty()) return;
+      for (Layer layer : layers) {
+        writers.put(
+            layer.name(),
+            store.beginLayer(
+                new LayerSpec(
+                    modelName,
+                    layer.name(),
+                    dims.get(layer.name()),
+                    options.pooling().storeName(),
+                    layer.position(),
+                    options.pooling() == TokenPooling.NONE,
+                    tokenizer.fingerprint())));
+      }
     }
 
     void close() throws IOException {

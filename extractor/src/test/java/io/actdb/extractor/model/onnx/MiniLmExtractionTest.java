@@ -155,6 +155,65 @@ class MiniLmExtractionTest {
     }
   }
 
+  @Test
+  void tokenRowsKeepEveryRealTokenWithItsPositionTextAndTheTokenizersFingerprint()
+      throws IOException {
+    InMemoryTexts few = new InMemoryTexts(sentences.texts().subList(10, 22));
+    try (BufferAllocator allocator = new RootAllocator();
+        StoreWriter store = StoreWriter.open(dir.resolve("tokens"), allocator)) {
+      TextExtraction.run(
+          session,
+          tokenizer,
+          few,
+          store,
+          new TextExtraction.Options("tok", 5, TokenPooling.NONE, false),
+          new Extraction.Progress() {});
+    }
+    Store store = Store.open(dir.resolve("tokens"));
+    var entry = store.manifest().layer("tok", "layer2").orElseThrow();
+    assertEquals("token", entry.granularity());
+    assertEquals(tokenizer.fingerprint(), entry.tokenizer());
+    assertEquals(model.defaultLayers().get(3).position(), entry.position());
+    Encoding[] encodings = tokenizer.encode(few.texts());
+    try (BufferAllocator allocator = new RootAllocator();
+        LayerReader reader = store.openLayer("tok", "layer2", allocator)) {
+      int sample = 0;
+      int token = 0;
+      float[] v = new float[384];
+      Map<String, Output> alone = null;
+      while (reader.nextBatch()) {
+        for (int i = 0; i < reader.batchRows(); i++) {
+          if (token == encodings[sample].getIds().length) {
+            sample++;
+            token = 0;
+          }
+          if (token == 0) alone = runAlone(encodings[sample]);
+          assertEquals(InMemoryTexts.idOf(sample), reader.sampleId(i));
+          assertEquals(token, reader.position(i));
+          assertEquals(encodings[sample].getTokens()[token], reader.token(i));
+          reader.copyVector(i, v, 0);
+          // padded in a batch of 5 here, alone (no padding) there: the same vectors
+          float[] expected = alone.get("layer2").values();
+          for (int j = 0; j < 384; j++)
+            assertEquals(expected[token * 384 + j], v[j], 1e-4, "token " + token + " dim " + j);
+          token++;
+        }
+      }
+      assertEquals(few.size() - 1, sample);
+      assertEquals(encodings[sample].getIds().length, token);
+    }
+    try (BufferAllocator allocator = new RootAllocator()) {
+      assertEquals(few.texts().get(3), store.samples(allocator).get(3).text(), "text in samples");
+    }
+  }
+
+  private static Map<String, Output> runAlone(Encoding e) throws IOException {
+    long[] ids = e.getIds();
+    long[] mask = new long[ids.length];
+    java.util.Arrays.fill(mask, 1);
+    return session.runTokens(ids, mask, new long[ids.length], 1, ids.length);
+  }
+
   /**
    * The oracle's own route to extra outputs: the first graph field is rewritten with output entries
    * appended inside it (rather than a second graph field appended to the model).
