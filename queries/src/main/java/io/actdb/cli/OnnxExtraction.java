@@ -182,6 +182,7 @@ final class OnnxExtraction {
     TextSource texts = openTexts();
     try (TextTokenizer tokenizer = tokenizerOf(onnx, pretrained)) {
       tokenizer.checkFits(onnx);
+      if (pooling == TokenPooling.NONE) printTokenRowsSize(tokenizer, texts, chosen, pretrained);
       TextSummary result;
       try (OnnxSession session = OnnxSession.open(onnx, chosen, device);
           BufferAllocator allocator = new RootAllocator();
@@ -212,6 +213,44 @@ final class OnnxExtraction {
       if (texts.skippedEmpty() > 0) {
         out.printf("  %d empty texts skipped (not in the store)%n", texts.skippedEmpty());
       }
+    }
+  }
+
+  /**
+   * What {@code --pool none} is about to store: one row per token and layer, rows × dim × 4 bytes.
+   * Said before the run, since it is easily a hundred times the pooled size.
+   */
+  private void printTokenRowsSize(
+      TextTokenizer tokenizer, TextSource texts, List<Layer> chosen, PretrainedModel pretrained) {
+    long rows = TextExtraction.countTokens(tokenizer, texts);
+    long bytes = 0;
+    boolean known = true;
+    for (Layer layer : chosen) {
+      long dim = pretrained != null ? pretrained.dim() : lastDimension(layer.shape());
+      if (dim <= 0) known = false;
+      else bytes += rows * dim * Float.BYTES;
+    }
+    command
+        .err()
+        .printf(
+            "--pool none: %d token rows (%.1f per text) in each of %d layers%s%n",
+            rows,
+            rows / (double) texts.size(),
+            chosen.size(),
+            known
+                ? String.format(Locale.ROOT, ", %.1f MiB of vectors in all", bytes / 1048576.0)
+                : " (rows × dim × 4 bytes per layer)");
+    command.err().flush();
+  }
+
+  /** The last dimension of a shape text like {@code [batch, seq, 384]}, or -1 when not a number. */
+  private static long lastDimension(String shape) {
+    if (shape.isEmpty()) return -1;
+    String last = shape.substring(shape.lastIndexOf(',') + 1).replace("]", "").replace("[", "");
+    try {
+      return Long.parseLong(last.trim());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

@@ -10,6 +10,7 @@ It writes, next to itself:
                              conv1, conv2 and hidden stay intermediate tensors, to be captured
   tiny_cnn_onnx_expected.json  for each layer, the ONNX tensor that holds it and the PyTorch
                              output for the input batch of make_fixtures.py (eval mode)
+  two_inputs.onnx            x + y of two float inputs (N x 4): a signature actdb refuses
 """
 
 import json
@@ -28,6 +29,11 @@ TENSORS = {
     "hidden": "/hidden/hidden.2/Relu_output_0",
     "logits": "logits",
 }
+
+
+class TwoInputs(torch.nn.Module):
+    def forward(self, x, y):
+        return x + y
 
 
 def main():
@@ -54,6 +60,9 @@ def main():
     }
     (HERE / "tiny_cnn_onnx_expected.json").write_text(json.dumps(document) + "\n")
     print(path.name, path.stat().st_size, "bytes")
+    torch.onnx.export(
+        TwoInputs(), (torch.zeros(1, 4), torch.zeros(1, 4)), str(HERE / "two_inputs.onnx"),
+        input_names=["x", "y"], output_names=["sum"], opset_version=13)
 
 
 if __name__ == "__main__":
