@@ -1,5 +1,6 @@
 package io.actdb.extractor;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -64,7 +65,7 @@ public enum TokenPooling {
         for (int j = 0; j < dim; j++) out[outOffset + j] = (float) (sum[j] / count);
       }
       case MAX -> {
-        java.util.Arrays.fill(out, outOffset, outOffset + dim, Float.NEGATIVE_INFINITY);
+        Arrays.fill(out, outOffset, outOffset + dim, Float.NEGATIVE_INFINITY);
         for (int t = 0; t < length; t++) {
           if (mask[rowBase + t] == 0) continue;
           int base = (rowBase + t) * dim;

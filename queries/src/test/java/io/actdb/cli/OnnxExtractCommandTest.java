@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +84,7 @@ class OnnxExtractCommandTest {
     assertEquals(
         List.of("embeddings", "layer1", "layer5"),
         layers.stream()
-            .sorted(java.util.Comparator.comparingInt(LayerEntry::position))
+            .sorted(Comparator.comparingInt(LayerEntry::position))
             .map(LayerEntry::layer)
             .toList());
     for (LayerEntry e : layers) {

@@ -24,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,7 +211,7 @@ class MiniLmExtractionTest {
   private static Map<String, Output> runAlone(Encoding e) throws IOException {
     long[] ids = e.getIds();
     long[] mask = new long[ids.length];
-    java.util.Arrays.fill(mask, 1);
+    Arrays.fill(mask, 1);
     return session.runTokens(ids, mask, new long[ids.length], 1, ids.length);
   }
 

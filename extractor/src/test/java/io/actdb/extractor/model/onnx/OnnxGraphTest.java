@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import io.actdb.extractor.ExtractorException;
 import java.io.ByteArrayOutputStream;
@@ -82,7 +83,7 @@ class OnnxGraphTest {
               out.writeInt64(1, 3);
               out.writeInt32(2, 1);
               out.writeString(8, "w");
-              out.writeBytes(9, com.google.protobuf.ByteString.copyFrom(new byte[48 * 4]));
+              out.writeBytes(9, ByteString.copyFrom(new byte[48 * 4]));
             });
     byte[] graph =
         message(

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
@@ -87,7 +88,7 @@ class OnnxImageModelTest {
         Output got = outputs.get(layers.get(k).name());
         List<Long> shape = new ArrayList<>();
         layer.get("shape").forEach(d -> shape.add(d.asLong()));
-        assertEquals(shape, java.util.Arrays.stream(got.shape()).boxed().toList(), LAYERS.get(k));
+        assertEquals(shape, Arrays.stream(got.shape()).boxed().toList(), LAYERS.get(k));
         JsonNode values = layer.get("values");
         for (int i = 0; i < values.size(); i++) {
           assertEquals(values.get(i).floatValue(), got.values()[i], 1e-5, LAYERS.get(k) + " " + i);
