@@ -203,7 +203,7 @@ public final class Extraction {
   }
 
   /** True when the published layer has exactly these samples' ids, in this order. */
-  private static boolean holdsExactly(StoreWriter store, LayerEntry entry, List<Sample> samples)
+  static boolean holdsExactly(StoreWriter store, LayerEntry entry, List<Sample> samples)
       throws IOException {
     if (entry.rows() != samples.size()) return false;
     try (BufferAllocator allocator = new RootAllocator();

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       InfoCommand.class,
       ImportCommand.class,
       ExtractCommand.class,
+      ModelsCommand.class,
       TrainCommand.class,
       DemoCommand.class,
       TourCommand.class,

@@ -41,8 +41,10 @@ import picocli.CommandLine.ParameterException;
     footer = {
       "",
       "Models: a built-in architecture (see `actdb train --help`), a checkpoint written by"
-          + " `actdb train` (.params), or a TorchScript file whose forward returns a dict of"
-          + " named layers (or a tuple named with --outputs); see docs/torchscript.md.",
+          + " `actdb train` (.params), a TorchScript file whose forward returns a dict of"
+          + " named layers (or a tuple named with --outputs; see docs/torchscript.md), an ONNX"
+          + " file (images or token sequences), or a pretrained encoder: minilm-l6, bge-small,"
+          + " e5-small (`actdb models`; see docs/extract.md).",
       "Data: fashion-mnist (embedded test set, plus the training set when installed),"
           + " fashion-mnist:test, fashion-mnist:train, an IDX images file, or a folder with one"
           + " subfolder per class (ImageNet preprocessing: resize 256, centre crop 224,"
@@ -56,7 +58,7 @@ final class ExtractCommand extends ActdbCommand {
   @Option(
       names = "--model",
       required = true,
-      paramLabel = "<file|builtin>",
+      paramLabel = "<file|builtin|shortcut>",
       description = "Model to run.")
   String model;
 
@@ -69,15 +71,16 @@ final class ExtractCommand extends ActdbCommand {
 
   @Option(
       names = "--layers",
-      defaultValue = "all",
       split = ",",
-      paramLabel = "<names|all>",
-      description = "Layers to capture, comma-separated (default: all).")
-  List<String> layers;
+      paramLabel = "<names|glob|re:regex|all>",
+      description =
+          "Layers to capture, comma-separated (default: all; for ONNX models a known layout's"
+              + " layers, e.g. embeddings and every block of a BERT-style encoder, else the graph"
+              + " outputs). ONNX models also take globs (layer*) and re:<regex>.")
+  List<String> layers = List.of();
 
   @Option(
       names = "--store",
-      required = true,
       paramLabel = "<dir>",
       description = "Store directory (created if missing).")
   Path store;
@@ -99,9 +102,10 @@ final class ExtractCommand extends ActdbCommand {
 
   @Option(
       names = "--pool",
-      defaultValue = "avg",
-      paramLabel = "avg|flatten",
-      description = "How maps become vectors (default: ${DEFAULT-VALUE}).")
+      paramLabel = "<how>",
+      description =
+          "How maps become vectors: avg or flatten (default: avg); for token sequences mean,"
+              + " cls, last, max or none (one row per token) (default: mean).")
   String pool;
 
   @Option(
@@ -126,6 +130,28 @@ final class ExtractCommand extends ActdbCommand {
 
   @Option(names = "--replace", description = "Rewrite layers the store already has.")
   boolean replace;
+
+  @Option(
+      names = "--list-layers",
+      description =
+          "Print an ONNX model's capturable tensors (graph order, op type, shape) and exit.")
+  boolean listLayers;
+
+  @Option(
+      names = "--max-length",
+      defaultValue = "128",
+      paramLabel = "N",
+      description =
+          "Tokens per text at most; longer texts are cut and counted (default: ${DEFAULT-VALUE}).")
+  int maxLength;
+
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "<tokenizer.json>",
+      description =
+          "Tokenizer of a text model (default: the shortcut's own, or tokenizer.json beside the"
+              + " .onnx file).")
+  Path tokenizer;
 
   // ---- text data (--data naming a text set)
 
@@ -158,8 +184,17 @@ final class ExtractCommand extends ActdbCommand {
 
   @Override
   protected void execute() throws Exception {
+    if (OnnxExtraction.isOnnx(model)) {
+      new OnnxExtraction(this).execute();
+      return;
+    }
+    if (listLayers) {
+      throw new CommandFailure(
+          "actdb: --list-layers lists the tensors of ONNX models; " + model + " is not one");
+    }
+    if (store == null) throw new CommandFailure("actdb: extract needs --store <dir>");
     Pooling pooling =
-        switch (pool.toLowerCase(Locale.ROOT)) {
+        switch ((pool == null ? "avg" : pool).toLowerCase(Locale.ROOT)) {
           case "avg" -> Pooling.AVG;
           case "flatten" -> Pooling.FLATTEN;
           default ->
@@ -200,7 +235,7 @@ final class ExtractCommand extends ActdbCommand {
    * The text set {@code --data} names, read before any model loads or the store opens, so that a
    * missing column or file leaves the store untouched; reports on stderr what was skipped.
    */
-  private TextSource openTextData() throws IOException {
+  TextSource openTextData() throws IOException {
     TextSource text =
         TextSources.open(data, new TextColumns(textColumn, labelColumn, idColumn, splitColumn));
     StringBuilder skipped = new StringBuilder();
@@ -218,7 +253,7 @@ final class ExtractCommand extends ActdbCommand {
     return text;
   }
 
-  /** Runs a text model over {@code text}; the models that take text arrive with ONNX support. */
+  /** Text data for a model that is not an ONNX text model: refused, after the data was checked. */
   private void extractText(TextSource text) throws CommandFailure {
     throw new CommandFailure(
         "actdb: --data "
@@ -239,7 +274,7 @@ final class ExtractCommand extends ActdbCommand {
     }
   }
 
-  private void printSummary(Summary s, Device dev) {
+  void printSummary(Summary s, Device dev) {
     if (s.written().isEmpty()) {
       out().printf("%s: nothing to do, every requested layer is already in %s%n", s.model(), store);
       return;
