@@ -8,30 +8,24 @@ import ai.djl.ndarray.types.Shape;
 import io.actdb.extractor.data.SampleSource;
 import io.actdb.extractor.model.ActivationModel;
 import io.actdb.storage.LayerEntry;
-import io.actdb.storage.LayerReader;
 import io.actdb.storage.LayerSpec;
 import io.actdb.storage.LayerWriter;
 import io.actdb.storage.Sample;
-import io.actdb.storage.Store;
 import io.actdb.storage.StoreWriter;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 
 /**
  * One pass of a model over a data set, every requested layer captured into the store.
@@ -118,31 +112,19 @@ public final class Extraction {
     List<String> wanted = chooseLayers(model, options.layers());
     if (data.size() == 0)
       throw new ExtractorException(data.description() + ": no samples to extract");
-    List<Sample> samples = samplesOf(data);
-
+    List<Sample> samples =
+        StoredLayers.distinctSamples(data.description(), data.size(), data::sample);
     List<String> skipped = new ArrayList<>();
-    List<String> todo = new ArrayList<>();
-    for (String layer : wanted) {
-      Optional<LayerEntry> existing = store.manifest().layer(modelName, layer);
-      if (existing.isEmpty() || options.replace()) {
-        todo.add(layer);
-      } else if (holdsExactly(store, existing.get(), samples)) {
-        skipped.add(layer);
-      } else {
-        throw new ExtractorException(
-            store.directory()
-                + ": layer "
-                + modelName
-                + "/"
-                + layer
-                + " already holds "
-                + existing.get().rows()
-                + " rows of other samples than "
-                + data.description()
-                + "; use --replace to overwrite it,"
-                + " or --name to store this run under another model name");
-      }
-    }
+    List<String> todo =
+        StoredLayers.toWrite(
+            store,
+            modelName,
+            wanted,
+            samples,
+            data.description(),
+            null,
+            options.replace(),
+            skipped);
     progress.started(modelName, todo, skipped, data.size());
     if (todo.isEmpty()) {
       return new Summary(modelName, List.of(), skipped, data.size(), seconds(start), 0, 0, 0);
@@ -186,36 +168,6 @@ public final class Extraction {
       set.add(r);
     }
     return known.stream().filter(set::contains).toList();
-  }
-
-  private static List<Sample> samplesOf(SampleSource data) throws ExtractorException {
-    List<Sample> samples = new ArrayList<>(data.size());
-    Set<Long> seen = new HashSet<>();
-    for (int i = 0; i < data.size(); i++) {
-      Sample s = data.sample(i);
-      if (!seen.add(s.id())) {
-        throw new ExtractorException(
-            data.description() + ": sample id " + s.id() + " occurs twice (sample " + i + ")");
-      }
-      samples.add(s);
-    }
-    return samples;
-  }
-
-  /** True when the published layer has exactly these samples' ids, in this order. */
-  static boolean holdsExactly(StoreWriter store, LayerEntry entry, List<Sample> samples)
-      throws IOException {
-    if (entry.rows() != samples.size()) return false;
-    try (BufferAllocator allocator = new RootAllocator();
-        LayerReader reader = Store.open(store.directory()).openLayerSampleIds(entry, allocator)) {
-      int row = 0;
-      while (reader.nextBatch()) {
-        for (int i = 0; i < reader.batchRows(); i++, row++) {
-          if (reader.sampleId(i) != samples.get(row).id()) return false;
-        }
-      }
-      return row == samples.size();
-    }
   }
 
   private static double seconds(long startNanos) {

@@ -17,12 +17,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * One pass of a text model (an ONNX encoder taking token sequences) over a text data set.
@@ -67,30 +64,22 @@ public final class TextExtraction {
     String modelName = options.modelName() != null ? options.modelName() : model.name();
     if (data.size() == 0)
       throw new ExtractorException(data.description() + ": no texts to extract");
-    List<Sample> samples = samplesOf(data);
-    List<Layer> todo = new ArrayList<>();
+    List<Sample> samples =
+        StoredLayers.distinctSamples(data.description(), data.size(), i -> withText(data, i));
     List<String> skipped = new ArrayList<>();
-    for (Layer layer : model.capturedLayers()) {
-      Optional<LayerEntry> existing = store.manifest().layer(modelName, layer.name());
-      if (existing.isEmpty() || options.replace()) {
-        todo.add(layer);
-      } else if (Extraction.holdsExactly(store, existing.get(), samples)) {
-        skipped.add(layer.name());
-      } else {
-        throw new ExtractorException(
-            store.directory()
-                + ": layer "
-                + modelName
-                + "/"
-                + layer.name()
-                + " already holds "
-                + existing.get().rows()
-                + " rows of other samples than "
-                + data.description()
-                + "; use --replace to overwrite it, or --name to store this run under another"
-                + " model name");
-      }
-    }
+    List<String> names = model.capturedLayers().stream().map(Layer::name).toList();
+    List<String> todoNames =
+        StoredLayers.toWrite(
+            store,
+            modelName,
+            names,
+            samples,
+            data.description(),
+            options.pooling().storeName(),
+            options.replace(),
+            skipped);
+    List<Layer> todo =
+        model.capturedLayers().stream().filter(l -> todoNames.contains(l.name())).toList();
     progress.started(modelName, todo.stream().map(Layer::name).toList(), skipped, data.size());
     if (todo.isEmpty()) {
       return new TextSummary(
@@ -136,22 +125,12 @@ public final class TextExtraction {
     return tokens;
   }
 
-  /** The samples, each with its text, so the store's {@code samples} table holds it. */
-  private static List<Sample> samplesOf(TextSource data) throws ExtractorException {
-    List<Sample> samples = new ArrayList<>(data.size());
-    Set<Long> seen = new HashSet<>();
-    for (int i = 0; i < data.size(); i++) {
-      Sample s = data.sample(i);
-      if (s.text() == null) {
-        s = new Sample(s.id(), s.split(), s.label(), s.labelName(), s.source(), data.text(i));
-      }
-      if (!seen.add(s.id())) {
-        throw new ExtractorException(
-            data.description() + ": sample id " + s.id() + " occurs twice (sample " + i + ")");
-      }
-      samples.add(s);
-    }
-    return samples;
+  /** Sample {@code i} with its text, so the store's {@code samples} table holds it. */
+  private static Sample withText(TextSource data, int i) {
+    Sample s = data.sample(i);
+    return s.text() != null
+        ? s
+        : new Sample(s.id(), s.split(), s.label(), s.labelName(), s.source(), data.text(i));
   }
 
   private static double seconds(long startNanos) {

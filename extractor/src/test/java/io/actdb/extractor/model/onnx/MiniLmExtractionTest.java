@@ -1,6 +1,7 @@
 package io.actdb.extractor.model.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -13,6 +14,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.actdb.extractor.Extraction;
+import io.actdb.extractor.ExtractorException;
 import io.actdb.extractor.TextExtraction;
 import io.actdb.extractor.TokenPooling;
 import io.actdb.extractor.model.onnx.OnnxModel.Layer;
@@ -206,6 +208,49 @@ class MiniLmExtractionTest {
     try (BufferAllocator allocator = new RootAllocator()) {
       assertEquals(few.texts().get(3), store.samples(allocator).get(3).text(), "text in samples");
     }
+  }
+
+  @Test
+  void aSecondRunSkipsWhatTheStoreHoldsAndRefusesOtherPooling() throws IOException {
+    InMemoryTexts few = new InMemoryTexts(sentences.texts().subList(0, 7));
+    Path at = dir.resolve("again");
+    for (TokenPooling pooling : List.of(TokenPooling.NONE, TokenPooling.MEAN)) {
+      String name = "m-" + pooling.storeName();
+      TextExtraction.Options options = new TextExtraction.Options(name, 3, pooling, false);
+      int layers = model.defaultLayers().size();
+      try (BufferAllocator allocator = new RootAllocator();
+          StoreWriter store = StoreWriter.open(at, allocator)) {
+        var first = TextExtraction.run(session, tokenizer, few, store, options, progress());
+        assertEquals(layers, first.summary().written().size(), pooling + ": first run");
+        var second = TextExtraction.run(session, tokenizer, few, store, options, progress());
+        assertEquals(0, second.summary().written().size(), pooling + ": second run writes");
+        assertEquals(layers, second.summary().skipped().size(), pooling + ": second run skips");
+        var other =
+            new TextExtraction.Options(
+                name,
+                3,
+                pooling == TokenPooling.NONE ? TokenPooling.MEAN : TokenPooling.CLS,
+                false);
+        ExtractorException refused =
+            assertThrows(
+                ExtractorException.class,
+                () -> TextExtraction.run(session, tokenizer, few, store, other, progress()));
+        assertTrue(
+            refused.getMessage().contains("holds --pool " + pooling.storeName()),
+            refused.getMessage());
+        var fewer = new InMemoryTexts(sentences.texts().subList(0, 6));
+        ExtractorException otherSamples =
+            assertThrows(
+                ExtractorException.class,
+                () -> TextExtraction.run(session, tokenizer, fewer, store, options, progress()));
+        assertTrue(
+            otherSamples.getMessage().contains("rows of other samples"), otherSamples.getMessage());
+      }
+    }
+  }
+
+  private static Extraction.Progress progress() {
+    return new Extraction.Progress() {};
   }
 
   private static Map<String, Output> runAlone(Encoding e) throws IOException {
