@@ -32,15 +32,21 @@ final class PlainOrtEncoder implements AutoCloseable {
   private final OrtEnvironment environment;
   private final OrtSession session;
   private final String pooledOutput;
+  private final boolean readEveryOutput;
 
   /** What one pass did. */
   record Pass(float[] pooled, int dim, long tokens, long paddedTokens, double seconds) {}
 
   /**
-   * @param modelBytes the ONNX file as it is, without actdb's added outputs
+   * @param modelBytes the ONNX file as it is, without actdb's added outputs; or, to tell what the
+   *     captured layers cost ONNX Runtime itself, the bytes with them as graph outputs
    * @param intraOpThreads as many as actdb's session uses, so only the extra outputs differ
+   * @param readEveryOutput copy every output into the Java heap, as a capture must, not only the
+   *     pooled one
    */
-  PlainOrtEncoder(byte[] modelBytes, int intraOpThreads) throws CommandFailure {
+  PlainOrtEncoder(byte[] modelBytes, int intraOpThreads, boolean readEveryOutput)
+      throws CommandFailure {
+    this.readEveryOutput = readEveryOutput;
     environment = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(intraOpThreads);
@@ -136,11 +142,12 @@ final class PlainOrtEncoder implements AutoCloseable {
         inputs.put(name, OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape));
       }
       try (OrtSession.Result result = session.run(inputs)) {
-        OnnxValue value = result.get(pooledOutput).orElseThrow();
-        FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
-        float[] hidden = new float[buffer.remaining()];
-        buffer.get(hidden);
-        return hidden;
+        if (readEveryOutput) {
+          for (var output : result) {
+            if (!output.getKey().equals(pooledOutput)) floatsOf(output.getValue());
+          }
+        }
+        return floatsOf(result.get(pooledOutput).orElseThrow());
       }
     } catch (OrtException e) {
       throw new CommandFailure(
@@ -148,6 +155,13 @@ final class PlainOrtEncoder implements AutoCloseable {
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }
+  }
+
+  private static float[] floatsOf(OnnxValue value) {
+    FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
+    float[] values = new float[buffer.remaining()];
+    buffer.get(values);
+    return values;
   }
 
   /** Mean over the tokens whose mask is 1, summed in float64. */
