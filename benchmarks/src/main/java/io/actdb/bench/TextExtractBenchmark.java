@@ -212,19 +212,28 @@ final class TextExtractBenchmark {
     }
   }
 
+  /**
+   * Rates are medians over rounds; ratios are medians of each round's ratio, whose sides ran
+   * minutes apart at most, since the machine's load can double between rounds.
+   */
   private void printFigures(List<Round> rounds, int count) {
-    double[] actdbRate = new double[rounds.size()];
-    double[] plainRate = new double[rounds.size()];
-    double[] ratio = new double[rounds.size()];
-    double[] captureRate = new double[rounds.size()];
-    double[] writeShare = new double[rounds.size()];
-    double[] tokenizeShare = new double[rounds.size()];
-    for (int r = 0; r < rounds.size(); r++) {
+    int n = rounds.size();
+    double[] actdbRate = new double[n];
+    double[] plainRate = new double[n];
+    double[] captureRate = new double[n];
+    double[] actdbToPlain = new double[n];
+    double[] captureToPlain = new double[n];
+    double[] actdbToCapture = new double[n];
+    double[] writeShare = new double[n];
+    double[] tokenizeShare = new double[n];
+    for (int r = 0; r < n; r++) {
       Timed a = rounds.get(r).actdb();
       actdbRate[r] = count / a.seconds();
       plainRate[r] = count / rounds.get(r).plain().seconds();
-      ratio[r] = actdbRate[r] / plainRate[r];
       captureRate[r] = count / rounds.get(r).capture().seconds();
+      actdbToPlain[r] = actdbRate[r] / plainRate[r];
+      captureToPlain[r] = captureRate[r] / plainRate[r];
+      actdbToCapture[r] = actdbRate[r] / captureRate[r];
       writeShare[r] = a.summary().summary().writeSeconds() / a.seconds();
       tokenizeShare[r] = a.summary().summary().readSeconds() / a.seconds();
     }
@@ -235,15 +244,14 @@ final class TextExtractBenchmark {
     double plain = median(plainRate);
     command.print("sentences_per_s_runs", list(actdbRate));
     command.print("ort_plain_sentences_per_s_runs", list(plainRate));
-    command.print("actdb_to_ort_plain_runs", list(ratio));
+    command.print("ort_capture_sentences_per_s_runs", list(captureRate));
+    command.print("actdb_to_ort_plain_runs", list(actdbToPlain));
     command.print("sentences_per_s", actdb);
     command.print("ort_plain_sentences_per_s", plain);
-    command.print("actdb_to_ort_plain", actdb / plain);
-    double capture = median(captureRate);
-    command.print("ort_capture_sentences_per_s_runs", list(captureRate));
-    command.print("ort_capture_sentences_per_s", capture);
-    command.print("ort_capture_to_ort_plain", capture / plain);
-    command.print("actdb_to_ort_capture", actdb / capture);
+    command.print("ort_capture_sentences_per_s", median(captureRate));
+    command.print("actdb_to_ort_plain", median(actdbToPlain));
+    command.print("ort_capture_to_ort_plain", median(captureToPlain));
+    command.print("actdb_to_ort_capture", median(actdbToCapture));
     command.print("tokens", tokens);
     command.print("padded_tokens", padded);
     command.print("padding_share", (padded - tokens) / (double) padded);
