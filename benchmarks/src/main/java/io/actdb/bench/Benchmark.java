@@ -1,6 +1,11 @@
 package io.actdb.bench;
 
 import io.actdb.cli.ActdbCommand;
+import io.actdb.sql.kernels.Kernels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +14,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import jdk.incubator.vector.FloatVector;
 import org.duckdb.DuckDBConnection;
 
 /** Output and timing helpers shared by the benchmarks. */
@@ -54,6 +61,30 @@ abstract class Benchmark extends ActdbCommand {
     print(name + "_runs", list);
     Arrays.sort(times);
     return times[runs / 2];
+  }
+
+  /**
+   * The machine the figures come from: cores, the CPU, and the SIMD width the JVM's Vector API
+   * prefers here (ONNX Runtime picks its own kernels by the same CPU features).
+   */
+  void printMachine() {
+    print("threads", Runtime.getRuntime().availableProcessors());
+    print("cpu", cpuModel());
+    print("vector_bits", FloatVector.SPECIES_PREFERRED.vectorBitSize());
+    print("kernel", Kernels.name());
+    print("java", Runtime.version());
+  }
+
+  private static String cpuModel() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .findFirst()
+          .orElse(System.getProperty("os.arch"));
+    } catch (IOException | UncheckedIOException e) {
+      return System.getProperty("os.arch");
+    }
   }
 
   void print(String name, Object value) {

@@ -6,12 +6,15 @@ import io.actdb.extractor.Extraction;
 import io.actdb.extractor.Extraction.Pooling;
 import io.actdb.extractor.Extraction.Summary;
 import io.actdb.extractor.data.SampleSource;
+import io.actdb.extractor.data.TextSources;
 import io.actdb.extractor.model.TorchScriptModel;
+import io.actdb.extractor.model.onnx.PretrainedModel;
 import io.actdb.storage.Sample;
 import io.actdb.storage.StoreWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code actdb bench extract}: ResNet-18 (random weights, exported as TorchScript by Debian's
  * python3-torch) at 224×224, through {@code actdb}'s extraction into a store, and through PyTorch
- * itself on the same file, in the same sitting.
+ * itself on the same file, in the same sitting. With {@code --model}, a text encoder against plain
+ * ONNX Runtime instead ({@link TextExtractBenchmark}).
  */
 @Command(
     name = "extract",
@@ -34,18 +38,57 @@ import picocli.CommandLine.Option;
           + " its layers into a store (inputs in memory, maps average-pooled) against the same"
           + " model run by python3-torch. Needs python3 with torch and torchvision (Debian:"
           + " python3-torch python3-torchvision) to export the model.",
+      "With --model (a text encoder: a pretrained shortcut such as minilm-l6, or an .onnx file"
+          + " taking token sequences): sentences/s of actdb's text extraction of every default"
+          + " layer into a store against the unmodified model in a plain ONNX Runtime session, on"
+          + " the same batches, tokenization timed in both.",
     })
 final class ExtractBenchmark extends Benchmark {
   @Option(names = "--batch", description = "Images per forward (default: ${DEFAULT-VALUE}).")
   int batch = 32;
 
-  @Option(names = "--batches", description = "Timed batches (default: ${DEFAULT-VALUE}).")
-  int batches = 10;
+  @Option(names = "--batches", description = "ResNet-18: timed batches (default: 10).")
+  Integer batches;
 
   @Option(
       names = "--python",
-      description = "Python with torch (default: python3 on PATH, else /usr/bin/python3).")
+      description =
+          "ResNet-18: Python with torch (default: python3 on PATH, else /usr/bin/python3).")
   String python;
+
+  @Option(
+      names = "--model",
+      description =
+          "A text encoder instead of ResNet-18: minilm-l6, bge-small, e5-small or an .onnx file.")
+  String model;
+
+  @Option(
+      names = "--data",
+      description =
+          "With --model: the texts (default: sentences, the embedded set); as for extract.")
+  String data;
+
+  @Option(names = "--text-column", description = "With --model: the text column of a data file.")
+  String textColumn;
+
+  @Option(
+      names = "--tokenizer",
+      description =
+          "With --model: its tokenizer.json (default: the shortcut's, or the one beside the file).")
+  Path tokenizer;
+
+  @Option(
+      names = "--max-length",
+      description = "With --model: tokens per text at most (default: 128).")
+  Integer maxLength;
+
+  @Option(
+      names = "--rounds",
+      description = "With --model: timed rounds of each side, alternating (default: 3).")
+  Integer rounds;
+
+  @Option(names = "--limit", description = "With --model: time only the first N texts.")
+  Integer limit;
 
   private static final List<String> LAYERS =
       List.of("layer1", "layer2", "layer3", "layer4", "avgpool", "fc");
@@ -53,6 +96,24 @@ final class ExtractBenchmark extends Benchmark {
 
   @Override
   protected void execute() throws Exception {
+    if (model != null) {
+      executeText();
+      return;
+    }
+    List<String> textOnly = new ArrayList<>();
+    if (data != null) textOnly.add("--data");
+    if (textColumn != null) textOnly.add("--text-column");
+    if (tokenizer != null) textOnly.add("--tokenizer");
+    if (maxLength != null) textOnly.add("--max-length");
+    if (rounds != null) textOnly.add("--rounds");
+    if (limit != null) textOnly.add("--limit");
+    if (!textOnly.isEmpty()) {
+      throw new CommandFailure(
+          "actdb: bench extract: "
+              + String.join(", ", textOnly)
+              + " apply to text encoders; add --model (e.g. --model minilm-l6)");
+    }
+    if (batches == null) batches = 10;
     if (batch < 1 || batches < 1)
       throw new CommandFailure("bench extract needs --batch >= 1 and --batches >= 1");
     Path dir = Files.createTempDirectory("actdb-bench-extract");
@@ -83,6 +144,38 @@ final class ExtractBenchmark extends Benchmark {
     } finally {
       DirectoryTree.delete(dir);
     }
+  }
+
+  private void executeText() throws Exception {
+    if (batches != null || python != null) {
+      throw new CommandFailure(
+          "actdb: bench extract --model: --batches and --python apply to the ResNet-18 benchmark;"
+              + " a text encoder is timed over the whole text set (--limit N takes its first N)");
+    }
+    if (PretrainedModel.byShortcut(model) == null
+        && !model.toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+      throw new CommandFailure(
+          "actdb: bench extract --model "
+              + model
+              + ": expected a pretrained text encoder ("
+              + PretrainedModel.shortcuts()
+              + ") or an .onnx file taking token sequences");
+    }
+    if (data == null) data = "sentences";
+    if (maxLength == null) maxLength = 128;
+    if (rounds == null) rounds = 3;
+    if (batch < 1 || rounds < 1 || (limit != null && limit < 1)) {
+      throw new CommandFailure(
+          "actdb: bench extract --model needs --batch >= 1, --rounds >= 1 and --limit >= 1");
+    }
+    if (!TextSources.isText(data)) {
+      throw new CommandFailure(
+          "actdb: bench extract --model: --data "
+              + data
+              + " is not a text set; accepted: "
+              + TextSources.FORMS);
+    }
+    new TextExtractBenchmark(this).run();
   }
 
   private Summary actdbRun(Path modelFile, Path dir) throws IOException {

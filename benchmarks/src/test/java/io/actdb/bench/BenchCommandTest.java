@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -67,6 +68,65 @@ class BenchCommandTest {
     Run tooSmall = Run.of("bench", "cka", "--n", "2");
     assertEquals(1, tooSmall.status());
     assertEquals("bench cka needs --n >= 4 and --dim >= 1", tooSmall.err().strip());
+  }
+
+  @Test
+  void extractWithATextModelRefusesWhatItCannotTime(@TempDir Path dir) throws Exception {
+    assertRefused(
+        "actdb: bench extract --model resnet18.pt: expected a pretrained text encoder (minilm-l6,"
+            + " bge-small, e5-small) or an .onnx file taking token sequences",
+        "--model",
+        "resnet18.pt");
+    assertRefused(
+        "actdb: bench extract --model needs --batch >= 1, --rounds >= 1 and --limit >= 1",
+        "--model",
+        "minilm-l6",
+        "--rounds",
+        "0");
+    assertRefused(
+        "actdb: bench extract --model needs --batch >= 1, --rounds >= 1 and --limit >= 1",
+        "--model",
+        "minilm-l6",
+        "--limit",
+        "0");
+    assertRefused(
+        "actdb: bench extract --model: --batches and --python apply to the ResNet-18 benchmark;"
+            + " a text encoder is timed over the whole text set (--limit N takes its first N)",
+        "--model",
+        "minilm-l6",
+        "--batches",
+        "5");
+    assertRefused(
+        "actdb: bench extract: --data, --rounds apply to text encoders; add --model (e.g. --model"
+            + " minilm-l6)",
+        "--data",
+        "sentences",
+        "--rounds",
+        "2");
+    Run images = Run.of("bench", "extract", "--model", "minilm-l6", "--data", "fashion-mnist");
+    assertEquals(1, images.status());
+    assertTrue(
+        images.err().startsWith("actdb: bench extract --model: --data fashion-mnist is not a text"),
+        images.err());
+
+    // A file named .onnx that is not one: ONNX's own refusal, before anything runs.
+    Path notOnnx = dir.resolve("encoder.onnx");
+    Files.writeString(notOnnx, "not a model");
+    Run broken = Run.of("bench", "extract", "--model", notOnnx.toString());
+    assertEquals(1, broken.status());
+    assertTrue(broken.err().startsWith("actdb: " + notOnnx), broken.err());
+    assertEquals("", broken.out());
+  }
+
+  private static void assertRefused(String message, String... options) {
+    String[] args = new String[options.length + 2];
+    args[0] = "bench";
+    args[1] = "extract";
+    System.arraycopy(options, 0, args, 2, options.length);
+    Run run = Run.of(args);
+    assertEquals(1, run.status(), String.join(" ", args));
+    assertEquals(message, run.err().strip());
+    assertEquals("", run.out(), "nothing timed before the refusal");
   }
 
   @Test

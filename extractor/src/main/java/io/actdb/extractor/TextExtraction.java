@@ -33,8 +33,11 @@ import java.util.Map;
 public final class TextExtraction {
   private TextExtraction() {}
 
-  /** Batches per window: enough to sort by length, few enough to keep memory small. */
-  private static final int WINDOW_BATCHES = 16;
+  /**
+   * Batches per window: enough to sort by length, few enough to keep memory small. Public so that a
+   * benchmark can run the same batches through another runtime.
+   */
+  public static final int WINDOW_BATCHES = 16;
 
   /** Fewer with {@code --pool none}, whose window holds every token's vector of every layer. */
   private static final int TOKEN_WINDOW_BATCHES = 4;
