@@ -291,10 +291,19 @@ public final class DemoCommand extends ActdbCommand {
               "split",
               "'test'"));
     }
+    double imagePart = seconds(start);
+    TextDemo.Timing text = new TextDemo(this, quick).run(store, report, reportDir);
     double total = seconds(start);
     report.paragraph(
         String.format(
-            "Finished in %.0f s on %d cores.", total, Runtime.getRuntime().availableProcessors()));
+            "Finished in %.0f s on %d cores: Fashion-MNIST part %.0f s, pretrained text encoders"
+                + " %.0f s (extraction %.0f s, SQL %.0f s).",
+            total,
+            Runtime.getRuntime().availableProcessors(),
+            imagePart,
+            text.extraction() + text.sql(),
+            text.extraction(),
+            text.sql()));
     Path md = report.write(reportDir.resolve("README.md"));
     say("report: %s (%.0f s in all)", md, total);
   }
@@ -302,6 +311,22 @@ public final class DemoCommand extends ActdbCommand {
   /** Runs one script with its variables; prints and reports its tables, and draws CKA matrices. */
   private void experiment(
       Connection c, DemoReport report, Path reportDir, String name, Map<String, String> variables)
+      throws Exception {
+    experiment(c, report, reportDir, reportDir.resolve("images"), name, variables);
+  }
+
+  /**
+   * As above, with the heatmaps in {@code imageDir}.
+   *
+   * @return the script's tables
+   */
+  List<ResultTable> experiment(
+      Connection c,
+      DemoReport report,
+      Path reportDir,
+      Path imageDir,
+      String name,
+      Map<String, String> variables)
       throws Exception {
     long t0 = System.nanoTime();
     ExperimentScript script = ExperimentScript.load(name);
@@ -332,11 +357,13 @@ public final class DemoCommand extends ActdbCommand {
     for (ResultTable t : tables) {
       say("%s%n%s", t.title(), t.toConsole());
       report.table(t);
-      if (name.equals("cka_matrix.sql")) drawCka(t, report, reportDir);
+      if (name.equals("cka_matrix.sql")) drawCka(t, report, reportDir, imageDir);
     }
+    return tables;
   }
 
-  private void drawCka(ResultTable t, DemoReport report, Path reportDir) throws Exception {
+  private void drawCka(ResultTable t, DemoReport report, Path reportDir, Path imageDir)
+      throws Exception {
     if (t.rows().isEmpty()) return;
     String modelA = t.text(0, "model_a");
     String modelB = t.text(0, "model_b");
@@ -365,7 +392,7 @@ public final class DemoCommand extends ActdbCommand {
                       + " (test)")
               .xTitle(modelB)
               .yTitle(modelA)
-              .write(reportDir.resolve("images").resolve(file));
+              .write(imageDir.resolve(file));
       report.image(
           measure + ": " + modelA + " vs " + modelB,
           reportDir.relativize(written.getFirst()),
@@ -424,12 +451,12 @@ public final class DemoCommand extends ActdbCommand {
         .orElse("[]");
   }
 
-  private void say(String format, Object... args) {
+  void say(String format, Object... args) {
     out().printf(format + "%n", args);
     out().flush();
   }
 
-  private static double seconds(long startNanos) {
+  static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 }
