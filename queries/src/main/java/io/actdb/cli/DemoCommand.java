@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code actdb demo}: the seed experiments, reproduced in SQL on Fashion-MNIST. Trains small models
  * (or reuses them), extracts their layers into a store, runs the scripts of {@code queries/sql/},
- * prints their tables and writes a report with CKA heatmaps.
+ * prints their tables and writes a report with CKA heatmaps; then the same questions on three
+ * pretrained text encoders ({@link TextDemo}).
  */
 @Command(
     name = "demo",
@@ -46,13 +47,18 @@ import picocli.CommandLine.Option;
     description = {
       "Reproduce the seed experiments on Fashion-MNIST: train small models (DJL), extract their"
           + " layers into a store, run the SQL scripts of queries/sql/ and write a report.",
+      "Then the pretrained text encoders minilm-l6, bge-small and e5-small over the embedded"
+          + " WordNet sentences: CKA layer x layer, layer identification, category separation by"
+          + " layer.",
       "Models and store are reused by a later run. Uses the embedded 10 000 test images; when"
           + " Debian's dataset-fashion-mnist is installed, the models train on its training set.",
     })
 public final class DemoCommand extends ActdbCommand {
   @Option(
       names = "--quick",
-      description = "A reduced run (smaller sets, fewer epochs) for a first look or a test.")
+      description =
+          "A reduced run (smaller sets, fewer epochs, 40 sentences of each class) for a first look"
+              + " or a test.")
   boolean quick;
 
   @Option(
