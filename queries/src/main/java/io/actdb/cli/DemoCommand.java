@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code actdb demo}: the seed experiments, reproduced in SQL on Fashion-MNIST. Trains small models
  * (or reuses them), extracts their layers into a store, runs the scripts of {@code queries/sql/},
- * prints their tables and writes a report with CKA heatmaps.
+ * prints their tables and writes a report with CKA heatmaps; then the same questions on three
+ * pretrained text encoders ({@link TextDemo}).
  */
 @Command(
     name = "demo",
@@ -46,13 +47,18 @@ import picocli.CommandLine.Option;
     description = {
       "Reproduce the seed experiments on Fashion-MNIST: train small models (DJL), extract their"
           + " layers into a store, run the SQL scripts of queries/sql/ and write a report.",
+      "Then the pretrained text encoders minilm-l6, bge-small and e5-small over the embedded"
+          + " WordNet sentences: CKA layer x layer, layer identification, category separation by"
+          + " layer.",
       "Models and store are reused by a later run. Uses the embedded 10 000 test images; when"
           + " Debian's dataset-fashion-mnist is installed, the models train on its training set.",
     })
 public final class DemoCommand extends ActdbCommand {
   @Option(
       names = "--quick",
-      description = "A reduced run (smaller sets, fewer epochs) for a first look or a test.")
+      description =
+          "A reduced run (smaller sets, fewer epochs, 40 sentences of each class) for a first look"
+              + " or a test.")
   boolean quick;
 
   @Option(
@@ -291,10 +297,19 @@ public final class DemoCommand extends ActdbCommand {
               "split",
               "'test'"));
     }
+    double imagePart = seconds(start);
+    TextDemo.Timing text = new TextDemo(this, quick).run(store, report, reportDir);
     double total = seconds(start);
     report.paragraph(
         String.format(
-            "Finished in %.0f s on %d cores.", total, Runtime.getRuntime().availableProcessors()));
+            "Finished in %.0f s on %d cores: Fashion-MNIST part %.0f s, pretrained text encoders"
+                + " %.0f s (extraction %.0f s, SQL %.0f s).",
+            total,
+            Runtime.getRuntime().availableProcessors(),
+            imagePart,
+            text.extraction() + text.sql(),
+            text.extraction(),
+            text.sql()));
     Path md = report.write(reportDir.resolve("README.md"));
     say("report: %s (%.0f s in all)", md, total);
   }
@@ -302,6 +317,22 @@ public final class DemoCommand extends ActdbCommand {
   /** Runs one script with its variables; prints and reports its tables, and draws CKA matrices. */
   private void experiment(
       Connection c, DemoReport report, Path reportDir, String name, Map<String, String> variables)
+      throws Exception {
+    experiment(c, report, reportDir, reportDir.resolve("images"), name, variables);
+  }
+
+  /**
+   * As above, with the heatmaps in {@code imageDir}.
+   *
+   * @return the script's tables
+   */
+  List<ResultTable> experiment(
+      Connection c,
+      DemoReport report,
+      Path reportDir,
+      Path imageDir,
+      String name,
+      Map<String, String> variables)
       throws Exception {
     long t0 = System.nanoTime();
     ExperimentScript script = ExperimentScript.load(name);
@@ -332,11 +363,13 @@ public final class DemoCommand extends ActdbCommand {
     for (ResultTable t : tables) {
       say("%s%n%s", t.title(), t.toConsole());
       report.table(t);
-      if (name.equals("cka_matrix.sql")) drawCka(t, report, reportDir);
+      if (name.equals("cka_matrix.sql")) drawCka(t, report, reportDir, imageDir);
     }
+    return tables;
   }
 
-  private void drawCka(ResultTable t, DemoReport report, Path reportDir) throws Exception {
+  private void drawCka(ResultTable t, DemoReport report, Path reportDir, Path imageDir)
+      throws Exception {
     if (t.rows().isEmpty()) return;
     String modelA = t.text(0, "model_a");
     String modelB = t.text(0, "model_b");
@@ -365,7 +398,7 @@ public final class DemoCommand extends ActdbCommand {
                       + " (test)")
               .xTitle(modelB)
               .yTitle(modelA)
-              .write(reportDir.resolve("images").resolve(file));
+              .write(imageDir.resolve(file));
       report.image(
           measure + ": " + modelA + " vs " + modelB,
           reportDir.relativize(written.getFirst()),
@@ -424,12 +457,12 @@ public final class DemoCommand extends ActdbCommand {
         .orElse("[]");
   }
 
-  private void say(String format, Object... args) {
+  void say(String format, Object... args) {
     out().printf(format + "%n", args);
     out().flush();
   }
 
-  private static double seconds(long startNanos) {
+  static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 }

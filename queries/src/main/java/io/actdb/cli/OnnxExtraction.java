@@ -93,7 +93,7 @@ final class OnnxExtraction {
   }
 
   /** CPU unless a GPU is asked for (and ONNX Runtime's CUDA provider is here) or auto finds one. */
-  private static Device deviceOf(String choice) throws ExtractorException {
+  static Device deviceOf(String choice) throws ExtractorException {
     String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
     return switch (c) {
       case "cpu" -> Device.cpu();

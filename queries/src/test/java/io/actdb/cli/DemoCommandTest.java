@@ -13,8 +13,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code actdb demo --quick} end to end: it trains, extracts and reports; then every script of
  * queries/sql/ is run again on the store it left and its table checked for shape and for properties
  * that hold whatever the trained weights (value ranges, CKA of a layer with itself = 1, a symmetric
- * self-similarity matrix, the same-group GeomCA quality near 1/2).
+ * self-similarity matrix, the same-group GeomCA quality near 1/2). The pretrained text encoders'
+ * part is checked the same way: forward layer order in tables and heatmaps, CKA's diagonal, the
+ * layer-identification trials, and the nearest-centroid accuracy against a plain-Java twin.
  */
 class DemoCommandTest {
   @TempDir static Path dir;
@@ -69,6 +76,216 @@ class DemoCommandTest {
     assertEquals(0, again.status(), again.err());
     assertTrue(again.out().contains("cnn-s1: reusing"), again.out());
     assertTrue(again.out().contains("0 layers (7 already stored)"), again.out());
+    assertTrue(
+        again.out().contains("extracted minilm-l6: 0 layers (7 already stored)"), again.out());
+    assertTrue(
+        again.out().contains("extracted bge-small: 0 layers (13 already stored)"), again.out());
+    assertTrue(
+        again.out().contains("extracted e5-small: 0 layers (13 already stored)"), again.out());
+  }
+
+  static final List<String> MINILM_LAYERS = forwardLayers(6);
+  static final List<String> BGE_E5_LAYERS = forwardLayers(12);
+
+  @Test
+  void theTextPartReportsItsScriptsAndForwardOrderedHeatmaps() throws Exception {
+    assertEquals(0, run.status(), run.err());
+    String md = Files.readString(dir.resolve("report/README.md"));
+    assertTrue(md.contains("## Pretrained text encoders: minilm-l6, bge-small, e5-small"), md);
+    assertTrue(md.contains("## queries/sql/category_separation.sql"), md);
+    assertTrue(md.contains("model_a = 'bge-small', model_b = 'e5-small'"), md);
+    assertTrue(md.contains("## What the pretrained encoders show"), md);
+    Map<String, List<String>> expected =
+        Map.of(
+            "cka_minilm-l6_vs_minilm-l6", MINILM_LAYERS,
+            "cka_debiased_minilm-l6_vs_minilm-l6", MINILM_LAYERS,
+            "cka_bge-small_vs_e5-small", BGE_E5_LAYERS,
+            "cka_debiased_bge-small_vs_e5-small", BGE_E5_LAYERS);
+    for (var e : expected.entrySet()) {
+      Path png = dir.resolve("report/images/text/" + e.getKey() + ".png");
+      assertNotNull(ImageIO.read(png.toFile()), png + " does not decode");
+      assertTrue(md.contains("images/text/" + e.getKey() + ".png"), e.getKey() + " not linked");
+      String svg = Files.readString(dir.resolve("report/images/text/" + e.getKey() + ".svg"));
+      List<String> axisLabels = new ArrayList<>();
+      Matcher m = Pattern.compile(">(embeddings|layer\\d+)</text>").matcher(svg);
+      while (m.find()) if (!axisLabels.contains(m.group(1))) axisLabels.add(m.group(1));
+      assertEquals(e.getValue(), axisLabels, e.getKey() + ": axis labels not in forward order");
+    }
+  }
+
+  @Test
+  void quickTakesTheFirstFortySentencesOfEachClass() throws Exception {
+    assertEquals(0, run.status(), run.err());
+    try (Connection c = StoreConnections.open(dir.resolve("store"));
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT label_name, count(*), count(*) FILTER (WHERE split = 'test')"
+                    + " FROM samples WHERE label_name LIKE 'noun.%' GROUP BY ALL")) {
+      int classes = 0;
+      while (rs.next()) {
+        classes++;
+        assertEquals(40, rs.getInt(2), rs.getString(1));
+        assertEquals(8, rs.getInt(3), rs.getString(1) + ": every 5th of a class is test");
+      }
+      assertEquals(10, classes);
+    }
+  }
+
+  @Test
+  void textCkaIsOneOnTheDiagonalWithinAModelAndInForwardOrder() throws Exception {
+    ResultTable within =
+        script(
+            "cka_matrix.sql",
+            Map.of("model_a", "'minilm-l6'", "model_b", "'minilm-l6'", "split", "'test'"));
+    assertEquals(49, within.rows().size());
+    assertEquals(MINILM_LAYERS, TextDemo.rowLabels(within));
+    for (int r = 0; r < within.rows().size(); r++) {
+      if (within.text(r, "layer_a").equals(within.text(r, "layer_b")))
+        assertEquals(1.0, within.number(r, "cka"), 1e-3);
+    }
+    ResultTable between =
+        script(
+            "cka_matrix.sql",
+            Map.of("model_a", "'bge-small'", "model_b", "'e5-small'", "split", "'test'"));
+    assertEquals(169, between.rows().size(), "13 x 13 with the embeddings");
+    assertEquals(BGE_E5_LAYERS, TextDemo.rowLabels(between));
+    for (int r = 0; r < between.rows().size(); r++) {
+      double v = between.number(r, "cka");
+      assertTrue(v > 0 && v < 1, "two different models are not identical: " + v);
+    }
+  }
+
+  @Test
+  void layerIdentificationBetweenBgeAndE5HasTwentySixTrials() throws Exception {
+    ResultTable id =
+        script(
+            "layer_identification.sql",
+            Map.of(
+                "models", "['bge-small', 'e5-small']",
+                "exclude_layers", "[]::VARCHAR[]",
+                "split", "'test'"));
+    String md = Files.readString(dir.resolve("report/README.md"));
+    for (int r = 0; r < 3; r++) {
+      assertEquals(26, id.number(r, "trials"), "2 directions x 13 layers");
+      double acc = id.number(r, "accuracy_percent");
+      assertTrue(acc >= 0 && acc <= 100);
+    }
+    assertTrue(
+        md.contains(
+            String.format(
+                Locale.ROOT,
+                "finds the corresponding layer in %.1f %% of 26 trials",
+                id.number(0, "accuracy_percent"))),
+        "the report's sentence is not the measured value");
+  }
+
+  @Test
+  void categorySeparationHasEveryLayerOfEveryModelInForwardOrder() throws Exception {
+    ResultTable t =
+        script(
+            "category_separation.sql",
+            Map.of("models", "['minilm-l6', 'bge-small', 'e5-small']", "split", "'train'"));
+    List<String> expected = new ArrayList<>();
+    for (String layer : MINILM_LAYERS) expected.add("minilm-l6/" + layer);
+    for (String layer : BGE_E5_LAYERS) expected.add("bge-small/" + layer);
+    for (String layer : BGE_E5_LAYERS) expected.add("e5-small/" + layer);
+    List<String> got = new ArrayList<>();
+    for (int r = 0; r < t.rows().size(); r++) {
+      got.add(t.text(r, "model") + "/" + t.text(r, "layer"));
+      for (String c :
+          List.of(
+              "ipr_precision_same",
+              "ipr_precision_cross",
+              "ipr_recall_same",
+              "ipr_recall_cross",
+              "geomca_precision_same",
+              "geomca_precision_cross",
+              "quality_same",
+              "quality_cross",
+              "centroid_accuracy")) {
+        double v = t.number(r, c);
+        assertTrue(v >= 0 && v <= 1, c + " = " + v);
+      }
+      // two halves of one group: the largest component mixes them about evenly
+      double q = t.number(r, "quality_same");
+      assertTrue(q > 0.35 && q < 0.65, "same-group quality " + q);
+      assertEquals(80, t.number(r, "n_test"), "8 test sentences x 10 classes");
+    }
+    assertEquals(expected, got);
+  }
+
+  @Test
+  void nearestCentroidAccuracyMatchesAPlainJavaTwin() throws Exception {
+    ResultTable t =
+        script("category_separation.sql", Map.of("models", "['e5-small']", "split", "'train'"));
+    for (String layer : List.of("embeddings", "layer11")) {
+      double sql = Double.NaN;
+      for (int r = 0; r < t.rows().size(); r++)
+        if (t.text(r, "layer").equals(layer)) sql = t.number(r, "centroid_accuracy");
+      assertEquals(nearestCentroidAccuracy("e5-small", layer), sql, 1e-3, layer);
+    }
+  }
+
+  /** Class means of the training vectors; each test vector takes the class of highest cosine. */
+  private static double nearestCentroidAccuracy(String model, String layer) throws Exception {
+    Map<String, double[]> sums = new HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
+    List<String> testLabels = new ArrayList<>();
+    List<float[]> testVectors = new ArrayList<>();
+    try (Connection c = StoreConnections.open(dir.resolve("store"));
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT s.label_name, s.split, a.vec::FLOAT[] FROM layer('"
+                    + model
+                    + "', '"
+                    + layer
+                    + "') a JOIN samples s USING (sample_id) ORDER BY a.sample_id")) {
+      while (rs.next()) {
+        Object[] boxed = (Object[]) rs.getArray(3).getArray();
+        float[] v = new float[boxed.length];
+        for (int i = 0; i < v.length; i++) v[i] = ((Number) boxed[i]).floatValue();
+        if (rs.getString(2).equals("train")) {
+          double[] sum = sums.computeIfAbsent(rs.getString(1), k -> new double[v.length]);
+          for (int i = 0; i < v.length; i++) sum[i] += v[i];
+          counts.merge(rs.getString(1), 1, Integer::sum);
+        } else {
+          testLabels.add(rs.getString(1));
+          testVectors.add(v);
+        }
+      }
+    }
+    int correct = 0;
+    for (int n = 0; n < testVectors.size(); n++) {
+      String best = null;
+      double bestCosine = Double.NEGATIVE_INFINITY;
+      for (var e : sums.entrySet()) {
+        double dot = 0;
+        double a2 = 0;
+        double b2 = 0;
+        for (int i = 0; i < e.getValue().length; i++) {
+          double centroid = e.getValue()[i] / counts.get(e.getKey());
+          dot += testVectors.get(n)[i] * centroid;
+          a2 += testVectors.get(n)[i] * (double) testVectors.get(n)[i];
+          b2 += centroid * centroid;
+        }
+        double cosine = dot / Math.sqrt(a2 * b2);
+        if (cosine > bestCosine) {
+          bestCosine = cosine;
+          best = e.getKey();
+        }
+      }
+      if (best.equals(testLabels.get(n))) correct++;
+    }
+    assertEquals(80, testVectors.size());
+    return correct / (double) testVectors.size();
+  }
+
+  private static List<String> forwardLayers(int blocks) {
+    List<String> layers = new ArrayList<>(List.of("embeddings"));
+    for (int i = 0; i < blocks; i++) layers.add("layer" + i);
+    return layers;
   }
 
   @Test
