@@ -308,8 +308,9 @@ final class TextDemo {
     out.add(
         "Nearest-centroid accuracy of the 10 categories (chance 0.10), embeddings → last layer: "
             + String.join("; ", perModel)
-            + ". Compare: the issue's prototype found 0.56 at the embeddings → 0.87 at the last"
-            + " layer (MiniLM, Debian fortunes by category).");
+            + ". Compare: an earlier prototype run (not a seed text) found 0.56 at the embeddings →"
+            + " 0.87 at the last layer for MiniLM on 964 Debian fortunes labelled by category"
+            + " file.");
     out.add(
         "Class groups (living / things / abstract), first → last layer: "
             + String.join("; ", separationTrend)
