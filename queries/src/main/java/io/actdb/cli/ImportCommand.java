@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
           + " and a float vector (fixed-size or variable list of float32/float64). Samples new to"
           + " the store are added (with the file's split, label and label_name columns when it has"
           + " them). The layer appears in the store only once the whole file was read and checked;"
-          + " an existing layer of that name is replaced.",
+          + " An existing layer of that name is replaced only with --replace, as in extract.",
     })
 final class ImportCommand extends ActdbCommand {
   @Option(
@@ -49,6 +49,9 @@ final class ImportCommand extends ActdbCommand {
       description = "Vector column (default: ${DEFAULT-VALUE}).")
   String vector;
 
+  @Option(names = "--replace", description = "Rewrite the layer if the store already has it.")
+  boolean replace;
+
   @Parameters(paramLabel = "<file>", description = "Parquet or Arrow IPC (file or stream) file.")
   Path file;
 
@@ -61,6 +64,16 @@ final class ImportCommand extends ActdbCommand {
     ActivationImport.Result result;
     try (BufferAllocator allocator = new RootAllocator();
         StoreWriter writer = StoreWriter.open(store, allocator)) {
+      if (!replace && writer.manifest().layer(model, layer).isPresent()) {
+        throw new CommandFailure(
+            "actdb import: "
+                + store
+                + " already has layer "
+                + model
+                + "/"
+                + layer
+                + "; use --replace to overwrite it, or another --model/--layer name");
+      }
       try {
         result = new ActivationImport(file, sampleId, vector).into(writer, model, layer, allocator);
       } catch (StoreException e) {

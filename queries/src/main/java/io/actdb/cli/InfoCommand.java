@@ -24,8 +24,14 @@ import picocli.CommandLine.Parameters;
       "Exit status 1 when a file is missing, truncated, damaged or does not match the manifest.",
     })
 final class InfoCommand extends ActdbCommand {
-  @Parameters(paramLabel = "<store>", description = "Store directory.")
-  Path store;
+  @Option(names = "--store", paramLabel = "<dir>", description = "Store directory.")
+  Path storeOption;
+
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "<store>",
+      description = "Store directory, as an alternative to --store.")
+  Path storeArgument;
 
   @Option(
       names = "--quick",
@@ -34,6 +40,12 @@ final class InfoCommand extends ActdbCommand {
 
   @Override
   protected void execute() throws Exception {
+    if (storeOption != null && storeArgument != null && !storeOption.equals(storeArgument)) {
+      throw new CommandFailure(
+          "actdb info: two stores given (--store " + storeOption + " and " + storeArgument + ")");
+    }
+    Path store = storeOption != null ? storeOption : storeArgument;
+    if (store == null) throw new CommandFailure("actdb info: which store? use --store <dir>");
     Store s = Store.open(store);
     Manifest m = s.manifest();
     out().printf("store    %s%n", s.directory());

@@ -13,15 +13,21 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Stack;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterConsumer;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code actdb sql}: SQL on DuckDB with the actdb functions, in a shell or from a script. */
 @Command(
@@ -29,27 +35,87 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs SQL on DuckDB with the actdb functions (cka, cka_debiased, cka_rbf, ...).",
-      "Without -c or -f: an interactive shell in a terminal, else the script on stdin.",
+      "Without -c or -f: an interactive shell in a terminal, else the script on stdin. -c and -f"
+          + " may be repeated and mixed; they run in the order given, after every --set.",
       "A failing statement stops a script with exit status 1.",
     })
 final class SqlCommand extends ActdbCommand {
-  /** Where a script comes from: -c or -f, not both. */
-  static final class Source {
-    @Option(
-        names = {"-c", "--command"},
-        paramLabel = "<sql>",
-        description = "Run these statements (separated by ';') and exit.")
-    String command;
+  /** One -c or -f of the command line; they run in the order given. */
+  record ScriptPart(String command, Path file) {}
 
-    @Option(
-        names = {"-f", "--file"},
-        paramLabel = "<file>",
-        description = "Run the statements in this file ('-' for stdin) and exit.")
-    Path file;
+  private final List<ScriptPart> parts = new ArrayList<>();
+
+  /**
+   * Records each -c and -f where it stands among the others: picocli keeps the values of each
+   * option in order, but not the order between two options.
+   */
+  static final class InOrder implements IParameterConsumer {
+    @Override
+    public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+      if (args.isEmpty()) {
+        throw new ParameterException(
+            commandSpec.commandLine(), "Missing required parameter for option " + argSpec);
+      }
+      String value = args.pop();
+      boolean isFile = ((OptionSpec) argSpec).longestName().equals("--file");
+      ((SqlCommand) commandSpec.userObject())
+          .parts.add(isFile ? new ScriptPart(null, Path.of(value)) : new ScriptPart(value, null));
+    }
   }
 
-  @ArgGroup(exclusive = true)
-  Source source;
+  @Option(
+      names = {"-c", "--command"},
+      paramLabel = "<sql>",
+      parameterConsumer = InOrder.class,
+      description = "Run these statements (separated by ';') and exit; repeatable, with -f too.")
+  List<String> commands;
+
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "<file>",
+      parameterConsumer = InOrder.class,
+      description = "Run the statements in this file ('-' for stdin) and exit; repeatable.")
+  List<Path> files;
+
+  @Option(
+      names = "--set",
+      paramLabel = "<name=value>",
+      description =
+          "SET VARIABLE name = value before anything runs; repeatable. The value is SQL when it"
+              + " is a number, a quoted string, a [list], TRUE, FALSE or NULL, otherwise text:"
+              + " --set model=cnn-s1 --set \"layers=['conv3', 'fc1']\".")
+  List<String> sets = new ArrayList<>();
+
+  /** The --set statements, refused (exit 2) when one is not name=value. */
+  private List<String> setStatements() {
+    List<String> statements = new ArrayList<>();
+    for (String assignment : sets) {
+      int eq = assignment.indexOf('=');
+      String name = eq < 0 ? "" : assignment.substring(0, eq).trim();
+      if (!SQL_NAME.matcher(name).matches()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--set "
+                + assignment
+                + ": expected name=value, the name a letter or _ then letters, digits or _");
+      }
+      statements.add(setVariable(name, assignment.substring(eq + 1).trim()));
+    }
+    return statements;
+  }
+
+  private static final Pattern SQL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /** Values written as SQL: numbers, quoted strings, lists, booleans, NULL. */
+  private static final Pattern SQL_VALUE =
+      Pattern.compile(
+          "(?is)[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?|'.*'|\\[.*]|true|false|null");
+
+  /** The statement {@code --set name=value} stands for. */
+  static String setVariable(String name, String value) {
+    String sql = SQL_VALUE.matcher(value).matches() ? value : "'" + value.replace("'", "''") + "'";
+    return "SET VARIABLE " + name + " = " + sql;
+  }
 
   @Option(
       names = "--format",
@@ -65,36 +131,40 @@ final class SqlCommand extends ActdbCommand {
 
   @Override
   protected void execute() throws Exception {
-    String command = source == null ? null : source.command;
-    Path file = source == null ? null : source.file;
-    String script = null;
-    String origin = null;
-    if (command != null) {
-      script = command;
-      origin = "-c";
-    } else if (file != null && !file.toString().equals("-")) {
-      script = read(file);
-      origin = file.toString();
-    } else if (file != null || !inTerminal()) {
-      script = utf8(System.in.readAllBytes(), "stdin");
-      origin = "stdin";
-    }
+    List<String> sets = setStatements(); // usage errors before the database opens
+    List<ScriptPart> scripts = new ArrayList<>(parts);
+    if (scripts.isEmpty() && !inTerminal()) scripts.add(new ScriptPart(null, Path.of("-")));
     try (Connection connection = database.open()) {
-      if (script != null) {
-        StatementRunner runner = new StatementRunner(connection, format, out(), true);
-        // Ctrl-C ends the JVM; first stop the running statement the way the shell's Ctrl-C does,
-        // so that its actdb functions and a --db file's transaction end cleanly.
-        Thread cancelOnExit = new Thread(runner::cancel, "actdb-cancel-on-exit");
-        Runtime.getRuntime().addShutdownHook(cancelOnExit);
+      StatementRunner runner = new StatementRunner(connection, format, out(), true);
+      for (String set : sets) {
         try {
-          runScript(runner, script, origin);
-        } finally {
-          removeHook(cancelOnExit);
+          runner.run(set);
+        } catch (SQLException e) {
+          throw new CommandFailure("actdb: " + set + ": " + e.getMessage(), e);
         }
-      } else {
+      }
+      if (scripts.isEmpty()) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
           new SqlShell(connection, terminal, format, historyFile()).run();
         }
+        return;
+      }
+      // Ctrl-C ends the JVM; first stop the running statement the way the shell's Ctrl-C does,
+      // so that its actdb functions and a --db file's transaction end cleanly.
+      Thread cancelOnExit = new Thread(runner::cancel, "actdb-cancel-on-exit");
+      Runtime.getRuntime().addShutdownHook(cancelOnExit);
+      try {
+        for (ScriptPart part : scripts) {
+          if (part.command() != null) {
+            runScript(runner, part.command(), "-c");
+          } else if (part.file().toString().equals("-")) {
+            runScript(runner, utf8(System.in.readAllBytes(), "stdin"), "stdin");
+          } else {
+            runScript(runner, read(part.file()), part.file().toString());
+          }
+        }
+      } finally {
+        removeHook(cancelOnExit);
       }
     }
   }

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -254,6 +255,7 @@ class ImportInfoTest {
     for (String[] c : cases) {
       Path file = dir.resolve("bad.parquet");
       duckdb("COPY (" + c[0] + ") TO '" + file + "'");
+      // replacing the good layer with a bad file: refused, the good one kept
       Cli.Result r =
           Cli.run(
               "import",
@@ -263,6 +265,7 @@ class ImportInfoTest {
               "m",
               "--layer",
               "l",
+              "--replace",
               file.toString());
       assertEquals(1, r.status(), c[1]);
       assertTrue(r.err().contains(file.toString()) && r.err().contains(c[1]), r.err());
@@ -296,6 +299,58 @@ class ImportInfoTest {
     try (var files = Files.walk(store)) {
       assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList());
     }
+  }
+
+  @Test
+  void anExistingLayerIsReplacedOnlyWithReplace() throws Exception {
+    Path first = dir.resolve("first.parquet");
+    Path second = dir.resolve("second.parquet");
+    duckdb(
+        "COPY (SELECT i AS sample_id, [i::FLOAT, 1] AS vec FROM range(5) t(i)) TO '" + first + "'");
+    duckdb(
+        "COPY (SELECT i AS sample_id, [i::FLOAT, 2, 3] AS vec FROM range(4) t(i)) TO '"
+            + second
+            + "'");
+    String[] base = {"import", "--store", store.toString(), "--model", "m", "--layer", "l"};
+    assertEquals(0, Cli.run(with(base, first.toString())).status());
+    byte[] manifest = Files.readAllBytes(store.resolve("manifest.json"));
+
+    Cli.Result refused = Cli.run(with(base, second.toString()));
+    assertEquals(1, refused.status());
+    assertTrue(
+        refused.err().contains("already has layer m/l; use --replace to overwrite it"),
+        refused.err());
+    assertEquals(new String(manifest), Files.readString(store.resolve("manifest.json")));
+
+    assertEquals(0, Cli.run(with(base, "--replace", second.toString())).status());
+    Cli.Result info = Cli.run("info", "--store", store.toString());
+    assertEquals(0, info.status(), info.err());
+    assertTrue(
+        info.out().lines().anyMatch(l -> l.matches("\\s*m\\s+l\\s+3\\s+4\\s.*")), info.out());
+  }
+
+  @Test
+  void infoTakesTheStoreAsAnOptionOrAnArgument() throws Exception {
+    Path file = dir.resolve("one.parquet");
+    duckdb("COPY (SELECT i AS sample_id, [i::FLOAT] AS vec FROM range(3) t(i)) TO '" + file + "'");
+    String[] args = {"import", "--store", store.toString(), "--model", "m", "--layer", "l"};
+    assertEquals(0, Cli.run(with(args, file.toString())).status());
+    Cli.Result byOption = Cli.run("info", "--store", store.toString());
+    Cli.Result byArgument = Cli.run("info", store.toString());
+    assertEquals(0, byOption.status(), byOption.err());
+    assertEquals(byOption.out(), byArgument.out());
+    Cli.Result none = Cli.run("info");
+    assertEquals(1, none.status());
+    assertTrue(none.err().contains("use --store <dir>"), none.err());
+    Cli.Result two = Cli.run("info", "--store", store.toString(), dir.toString());
+    assertEquals(1, two.status());
+    assertTrue(two.err().contains("two stores given"), two.err());
+  }
+
+  private static String[] with(String[] args, String... more) {
+    String[] all = Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
   }
 
   @Test

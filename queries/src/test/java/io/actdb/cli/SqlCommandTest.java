@@ -222,9 +222,61 @@ class SqlCommandTest {
     assertEquals(2, badFormat.status());
     assertTrue(badFormat.err().contains("unknown format 'xml'"), badFormat.err());
 
-    assertEquals(2, Cli.run("sql", "-c", "SELECT 1", "-f", "x.sql").status());
+    assertEquals(2, Cli.run("sql", "--set", "1x=2", "-c", "SELECT 1").status());
+    assertEquals(2, Cli.run("sql", "--set", "novalue", "-c", "SELECT 1").status());
     assertEquals(2, Cli.run("no-such-command").status());
     assertEquals(2, Cli.run().status());
+  }
+
+  @Test
+  void commandsAndFilesRunInTheOrderGivenAfterEverySet(@TempDir Path tmp) throws Exception {
+    Path script = Files.writeString(tmp.resolve("s.sql"), "INSERT INTO t VALUES ('file');\n");
+    Cli.Result r =
+        Cli.run(
+            "sql",
+            "--format",
+            "csv",
+            "--set",
+            "model=cnn-s1",
+            "-c",
+            "CREATE TABLE t (v VARCHAR); INSERT INTO t VALUES (getvariable('model'))",
+            "-f",
+            script.toString(),
+            "-c",
+            "INSERT INTO t VALUES ('last'); SELECT string_agg(v, '|' ORDER BY rowid) AS v FROM t",
+            "--set",
+            "n=3");
+    assertEquals(0, r.status(), r.err());
+    assertEquals("v\ncnn-s1|file|last\n", r.out());
+  }
+
+  @Test
+  void setTakesSqlValuesAndQuotesEverythingElse() {
+    Cli.Result r =
+        Cli.run(
+            "sql",
+            "--format",
+            "csv",
+            "--set",
+            "n=3",
+            "--set",
+            "x=-1.5e1",
+            "--set",
+            "layers=['conv3', 'fc1']",
+            "--set",
+            "quoted='a b'",
+            "--set",
+            "text=it's 2",
+            "--set",
+            "flag=TRUE",
+            "-c",
+            "SELECT getvariable('n') + 1 AS n, getvariable('x') AS x,"
+                + " len(getvariable('layers')) AS layers, getvariable('quoted') AS quoted,"
+                + " getvariable('text') AS text, NOT getvariable('flag') AS flag");
+    assertEquals(0, r.status(), r.err());
+    assertEquals("n,x,layers,quoted,text,flag\n4,-15.0,2,a b,it's 2,false\n", r.out());
+    assertEquals("SET VARIABLE m = 'cnn-s1'", SqlCommand.setVariable("m", "cnn-s1"));
+    assertEquals("SET VARIABLE m = 12", SqlCommand.setVariable("m", "12"));
   }
 
   @Test
