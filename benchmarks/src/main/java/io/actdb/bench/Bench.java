@@ -1,5 +1,6 @@
 package io.actdb.bench;
 
+import io.actdb.cli.Actdb;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -25,7 +26,7 @@ public final class Bench implements Runnable {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new Bench());
+    return Actdb.shortUsageErrors(new CommandLine(new Bench()));
   }
 
   @Override

@@ -1,10 +1,12 @@
 package io.actdb.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Root of the {@code actdb} command line. A new subcommand is one more entry in {@code
@@ -38,7 +40,28 @@ public final class Actdb implements Runnable {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Actdb()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The actdb command line, with its usage errors kept short. */
+  public static CommandLine commandLine() {
+    return shortUsageErrors(new CommandLine(new Actdb()));
+  }
+
+  /**
+   * A usage error prints its message, picocli's suggestions for a mistyped name, and where the help
+   * is, not the whole help: the one line that matters stays on the screen.
+   */
+  public static CommandLine shortUsageErrors(CommandLine commandLine) {
+    return commandLine.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine failed = e.getCommandLine();
+          PrintWriter err = failed.getErr();
+          err.println(e.getMessage());
+          UnmatchedArgumentException.printSuggestions(e, err);
+          err.printf("See '%s --help'.%n", failed.getCommandSpec().qualifiedName());
+          return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
   }
 
   @Override

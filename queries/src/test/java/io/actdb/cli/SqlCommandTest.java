@@ -217,6 +217,10 @@ class SqlCommandTest {
     assertEquals(2, unknownOption.status());
     assertTrue(
         unknownOption.err().contains("Unknown option: '--no-such-option'"), unknownOption.err());
+    // the message and where the help is, not the whole help
+    assertTrue(unknownOption.err().contains("See 'actdb sql --help'."), unknownOption.err());
+    assertFalse(unknownOption.err().contains("Usage:"), unknownOption.err());
+    assertTrue(unknownOption.err().lines().count() <= 3, unknownOption.err());
 
     Cli.Result badFormat = Cli.run("sql", "--format", "xml", "-c", "SELECT 1");
     assertEquals(2, badFormat.status());
