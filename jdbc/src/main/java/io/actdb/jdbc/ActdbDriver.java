@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * Found by {@link java.util.ServiceLoader} ({@code META-INF/services/java.sql.Driver}).
  */
 public final class ActdbDriver implements Driver {
-  public static final String PREFIX = "jdbc:actdb:";
+  public static final String PREFIX = StoreConnections.URL_PREFIX;
 
   static {
     try {

@@ -3,16 +3,20 @@ package io.actdb.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -57,6 +61,28 @@ class ActdbDriverTest {
               "SELECT cka(a.vec, c.vec) FROM activations a JOIN activations c USING (sample_id)"
                   + " WHERE a.layer = 'a' AND c.layer = 'c'"),
           1e-9);
+    }
+  }
+
+  @Test
+  void metadataNamesActdbAndItsUrlAndListsTheStoreViews() throws Exception {
+    TestStores.write(dir);
+    try (Connection c = DriverManager.getConnection("jdbc:actdb:" + dir)) {
+      DatabaseMetaData m = c.getMetaData();
+      assertEquals("actdb", m.getDatabaseProductName());
+      assertEquals("actdb", m.getDriverName());
+      assertEquals("jdbc:actdb:" + dir, m.getURL());
+      assertTrue(m.getDatabaseProductVersion().contains("DuckDB v"), m.getDatabaseProductVersion());
+      assertSame(c, m.getConnection());
+      // the rest is DuckDB's: the store's views are there for a client's navigator
+      List<String> views = new ArrayList<>();
+      try (ResultSet rs = m.getTables(null, null, "%", new String[] {"VIEW"})) {
+        while (rs.next()) views.add(rs.getString("TABLE_NAME"));
+      }
+      assertTrue(views.containsAll(List.of("samples", "layers", "activations")), views.toString());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:actdb:")) {
+      assertEquals("jdbc:actdb:", c.getMetaData().getURL());
     }
   }
 

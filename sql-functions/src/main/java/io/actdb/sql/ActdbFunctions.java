@@ -56,7 +56,7 @@ public final class ActdbFunctions {
   public static Connection cancellable(Connection connection) {
     return CancellingConnection.isWrapped(connection)
         ? connection
-        : CancellingConnection.wrap(connection);
+        : CancellingConnection.wrap(connection, StoreConnections.URL_PREFIX);
   }
 
   /**

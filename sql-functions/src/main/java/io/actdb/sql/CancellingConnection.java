@@ -6,6 +6,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.Statement;
 
 /**
@@ -17,15 +18,23 @@ import java.sql.Statement;
  * and a proxy forwards methods it has never heard of.
  */
 final class CancellingConnection implements InvocationHandler {
+  /** Version of actdb that its JDBC metadata reports. */
+  static final String VERSION = "0.1";
+
   private final Connection connection;
+  private final String url;
   private Connection proxy;
 
-  private CancellingConnection(Connection connection) {
+  private CancellingConnection(Connection connection, String url) {
     this.connection = connection;
+    this.url = url;
   }
 
-  static Connection wrap(Connection connection) {
-    CancellingConnection handler = new CancellingConnection(connection);
+  /**
+   * @param url the actdb URL the connection answers to, for its metadata
+   */
+  static Connection wrap(Connection connection, String url) {
+    CancellingConnection handler = new CancellingConnection(connection, url);
     handler.proxy =
         (Connection)
             Proxy.newProxyInstance(
@@ -40,6 +49,12 @@ final class CancellingConnection implements InvocationHandler {
     Object common = objectMethod(self, connection, method, args);
     if (common != null) return common;
     Object result = forward(connection, method, args);
+    if (result instanceof DatabaseMetaData metaData && (args == null || args.length == 0)) {
+      return Proxy.newProxyInstance(
+          CancellingConnection.class.getClassLoader(),
+          new Class<?>[] {DatabaseMetaData.class},
+          new MetaDataHandler(metaData));
+    }
     if (result instanceof Statement statement
         && Statement.class.isAssignableFrom(method.getReturnType())) {
       return Proxy.newProxyInstance(
@@ -76,6 +91,45 @@ final class CancellingConnection implements InvocationHandler {
         default -> {}
       }
       return forward(statement, method, args);
+    }
+  }
+
+  /**
+   * Metadata that names actdb and its URL, so SQL clients show what they are connected to;
+   * everything else (tables, columns, types) is DuckDB's.
+   */
+  private final class MetaDataHandler implements InvocationHandler {
+    private final DatabaseMetaData metaData;
+
+    MetaDataHandler(DatabaseMetaData metaData) {
+      this.metaData = metaData;
+    }
+
+    @Override
+    public Object invoke(Object self, Method method, Object[] args) throws Throwable {
+      Object common = objectMethod(self, metaData, method, args);
+      if (common != null) return common;
+      if (args == null || args.length == 0) {
+        switch (method.getName()) {
+          case "getDatabaseProductName", "getDriverName" -> {
+            return "actdb";
+          }
+          case "getDatabaseProductVersion" -> {
+            return VERSION + " (DuckDB " + metaData.getDatabaseProductVersion() + ")";
+          }
+          case "getDriverVersion" -> {
+            return VERSION + " (DuckDB JDBC " + metaData.getDriverVersion() + ")";
+          }
+          case "getURL" -> {
+            return url;
+          }
+          case "getConnection" -> {
+            return proxy;
+          }
+          default -> {}
+        }
+      }
+      return forward(metaData, method, args);
     }
   }
 

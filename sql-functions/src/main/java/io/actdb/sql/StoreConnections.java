@@ -40,6 +40,9 @@ import java.util.List;
  * layers published later.
  */
 public final class StoreConnections {
+  /** The JDBC URL of a store: this, then the store directory (nothing: functions only). */
+  public static final String URL_PREFIX = "jdbc:actdb:";
+
   private StoreConnections() {}
 
   /**
@@ -61,7 +64,7 @@ public final class StoreConnections {
     try {
       ActdbFunctions.register(connection);
       if (store != null) attach(connection, store);
-      return ActdbFunctions.cancellable(connection);
+      return CancellingConnection.wrap(connection, URL_PREFIX + (store == null ? "" : store));
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
