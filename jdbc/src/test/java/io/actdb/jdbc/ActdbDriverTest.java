@@ -76,7 +76,8 @@ class ActdbDriverTest {
       assertSame(c, m.getConnection());
       // the rest is DuckDB's: the store's views are there for a client's navigator
       List<String> views = new ArrayList<>();
-      try (ResultSet rs = m.getTables(null, null, "%", new String[] {"VIEW"})) {
+      // in the connection's own catalog, where sqlline's !tables looks
+      try (ResultSet rs = m.getTables(c.getCatalog(), null, "%", new String[] {"VIEW"})) {
         while (rs.next()) views.add(rs.getString("TABLE_NAME"));
       }
       assertTrue(views.containsAll(List.of("samples", "layers", "activations")), views.toString());

@@ -11,6 +11,7 @@ import io.actdb.storage.StoreException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -99,10 +100,14 @@ public final class StoreConnections {
           connection, new TableFunctionBridge(new SamplesTable(store)));
     }
     try (Statement st = connection.createStatement()) {
-      st.execute("CREATE OR REPLACE TEMP VIEW samples AS " + samplesQuery(store));
-      st.execute("CREATE OR REPLACE TEMP VIEW layers AS " + layersQuery(store));
-      st.execute("CREATE OR REPLACE TEMP VIEW activations AS " + activationsQuery(store));
-      st.execute(TOKEN_PAIRS_MACRO);
+      // In an in-memory database the views live in its own catalog, where SQL clients' metadata
+      // (sqlline's !tables, DBeaver's navigator) looks; in a database file they are temporary,
+      // so that the file never keeps views of a store that may move or change.
+      String kind = inMemory(st) ? "" : "TEMP ";
+      st.execute("CREATE OR REPLACE " + kind + "VIEW samples AS " + samplesQuery(store));
+      st.execute("CREATE OR REPLACE " + kind + "VIEW layers AS " + layersQuery(store));
+      st.execute("CREATE OR REPLACE " + kind + "VIEW activations AS " + activationsQuery(store));
+      st.execute("CREATE OR REPLACE " + kind + TOKEN_PAIRS_MACRO);
     }
     return store;
   }
@@ -112,7 +117,7 @@ public final class StoreConnections {
    * token by token (a sample layer, different or unknown tokenizers).
    */
   private static final String TOKEN_PAIRS_MACRO =
-      "CREATE OR REPLACE TEMP MACRO token_pairs(model_a, layer_a, model_b, layer_b) AS TABLE"
+      "MACRO token_pairs(model_a, layer_a, model_b, layer_b) AS TABLE"
           + " SELECT a.sample_id, a.position, a.token, a.vec AS vec_a, b.vec AS vec_b"
           + " FROM "
           + TokenLayerTable.NAME
@@ -120,6 +125,16 @@ public final class StoreConnections {
           + TokenLayerTable.NAME
           + "(model_b, layer_b, model_a, layer_a) b"
           + " ON a.sample_id = b.sample_id AND a.position = b.position";
+
+  /** Whether the connection's current database is in memory (it has no file). */
+  private static boolean inMemory(Statement st) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT path IS NULL FROM duckdb_databases() WHERE database_name ="
+                + " current_database()")) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
 
   static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
