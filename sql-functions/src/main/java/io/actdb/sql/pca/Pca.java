@@ -178,7 +178,9 @@ public final class Pca implements AggregateFunction<Pca.State> {
     if (source.dim < 0) return;
     target.acceptDim(source.dim);
     if (source.moments == null) return;
-    if (target.moments == null) target.moments = newMoments(source.dim, source.moments.shift);
+    if (target.moments == null) {
+      target.moments = newMoments(source.dim, source.moments.shift.clone());
+    }
     target.moments.addAll(source.moments);
   }
 

@@ -254,6 +254,38 @@ class PcaSqlTest {
   }
 
   @Test
+  void statesOfParallelScansCombineToTheSamePca() throws SQLException {
+    // Over two of DuckDB's row groups (122 880 rows each) so that several threads scan, and at an
+    // offset, so that states start from different origins and combine must move their moments.
+    exec(
+        c,
+        "CREATE TABLE big AS SELECT i, [u1 + 1000, u1 + u2 + 1000, u3 - u1 + 1000, 0.1 * u4 +"
+            + " 1000]::FLOAT[4] AS x FROM (SELECT i, (hash(4 * i) % 4096)::FLOAT / 1024 AS u1,"
+            + " (hash(4 * i + 1) % 4096)::FLOAT / 2048 AS u2, (hash(4 * i + 2) % 4096)::FLOAT /"
+            + " 4096 AS u3, (hash(4 * i + 3) % 4096)::FLOAT / 1024 AS u4 FROM range(300000) t(i))");
+    float[][] x = new float[300000][];
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT i, x FROM big")) {
+      while (rs.next()) {
+        double[] v = doubles(rs.getArray(2));
+        float[] row = new float[v.length];
+        for (int k = 0; k < v.length; k++) row[k] = (float) v[k];
+        x[rs.getInt(1)] = row;
+      }
+    }
+    PcaReference ref = new PcaReference(x);
+    exec(c, "SET threads = 1");
+    Fit one = fit("SELECT pca(x, 3) FROM big");
+    exec(c, "SET threads = 4");
+    Fit four = fit("SELECT pca(x, 3) FROM big");
+    assertMatches(ref, one, 3, 1e-9);
+    assertMatches(ref, four, 3, 1e-9);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(one.variances()[i], four.variances()[i], 1e-12 * one.total(), "variance " + i);
+    }
+  }
+
+  @Test
   void badInputIsAClearError() throws SQLException {
     exec(c, "CREATE TABLE t (x FLOAT[], k BIGINT)");
     exec(c, "INSERT INTO t VALUES ([1, 2, 3], 2), ([2, 1, 0], 2), ([0, 0, 1], 2)");
