@@ -242,6 +242,22 @@ public final class DemoCommand extends ActdbCommand {
           c,
           report,
           reportDir,
+          "pca_class_groups.sql",
+          Map.of(
+              "model",
+              "'cnn-s1'",
+              "layers",
+              "['conv3', 'fc1']",
+              "split",
+              "'train'",
+              "k",
+              "16",
+              "fewer",
+              "100"));
+      experiment(
+          c,
+          report,
+          reportDir,
           "train_vs_test.sql",
           Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']"));
       for (String[] pair :

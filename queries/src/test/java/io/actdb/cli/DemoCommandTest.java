@@ -1,6 +1,7 @@
 package io.actdb.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,7 @@ class DemoCommandTest {
     for (String script :
         List.of(
             "class_groups.sql",
+            "pca_class_groups.sql",
             "train_vs_test.sql",
             "cka_matrix.sql",
             "overfitting.sql",
@@ -315,6 +317,35 @@ class DemoCommandTest {
   }
 
   @Test
+  void pcaClassGroupsScoresEveryPairWithAndWithoutPcaBesideTheThesis() throws Exception {
+    Map<String, String> variables =
+        Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']", "split", "'train'", "k", "8");
+    List<ResultTable> tables = scripts("pca_class_groups.sql", variables);
+    assertEquals(2, tables.size(), "the scores, then the summary beside the thesis");
+    ResultTable scores = tables.get(0);
+    assertEquals(24, scores.rows().size(), "2 layers x 2 sizes x 6 group pairs");
+    for (int r = 0; r < scores.rows().size(); r++) {
+      for (String measure : List.of("ipr_precision", "ipr_recall", "geomca_precision")) {
+        for (String suffix : List.of("", "_pca")) {
+          double v = scores.number(r, measure + suffix);
+          assertTrue(v >= 0 && v <= 1, measure + suffix + " = " + v);
+        }
+      }
+      if (scores.text(r, "points").equals("fewer")) {
+        assertTrue(scores.number(r, "n_r") <= 100 && scores.number(r, "n_e") <= 100);
+      }
+    }
+    ResultTable summary = tables.get(1);
+    List<String> representations = new ArrayList<>();
+    for (int r = 0; r < summary.rows().size(); r++) {
+      representations.add(summary.text(r, "representation"));
+    }
+    assertTrue(representations.contains("demo: conv3"), representations.toString());
+    assertTrue(representations.contains("thesis: AlexNet-FC"), representations.toString());
+    assertTrue(summary.text(0, "pca").startsWith("8 of 64 dims"), summary.text(0, "pca"));
+  }
+
+  @Test
   void trainVsTestHasBothComparisonsPerGroup() throws Exception {
     ResultTable t =
         script("train_vs_test.sql", Map.of("model", "'cnn-s1'", "layers", "['conv3', 'fc1']"));
@@ -377,11 +408,12 @@ class DemoCommandTest {
     }
   }
 
-  /** Runs a script from queries/sql/ on the demo's store; returns its last query's result. */
-  private static ResultTable script(String name, Map<String, String> variables) throws Exception {
+  /** Runs a script from queries/sql/ on the demo's store; returns its queries' results in order. */
+  private static List<ResultTable> scripts(String name, Map<String, String> variables)
+      throws Exception {
     assertEquals(0, run.status(), run.err());
     ExperimentScript script = ExperimentScript.load(name);
-    ResultTable last = null;
+    List<ResultTable> tables = new ArrayList<>();
     try (Connection c = StoreConnections.open(dir.resolve("store"));
         Statement st = c.createStatement()) {
       for (var v : variables.entrySet())
@@ -389,12 +421,18 @@ class DemoCommandTest {
       for (SqlScript.Statement s : SqlScript.split(script.text())) {
         if (st.execute(s.sql())) {
           try (ResultSet rs = st.getResultSet()) {
-            last = ResultTable.of(name, rs);
+            tables.add(ResultTable.of(name, rs));
           }
         }
       }
     }
-    assertNotNull(last, name + " returned no table");
-    return last;
+    return tables;
+  }
+
+  /** Runs a script from queries/sql/ on the demo's store; returns its last query's result. */
+  private static ResultTable script(String name, Map<String, String> variables) throws Exception {
+    List<ResultTable> tables = scripts(name, variables);
+    assertFalse(tables.isEmpty(), name + " returned no table");
+    return tables.getLast();
   }
 }

@@ -8,6 +8,7 @@ import io.actdb.sql.duckdb.TableFunctionBridge;
 import io.actdb.sql.geometry.GeomCa;
 import io.actdb.sql.geometry.Ipr;
 import io.actdb.sql.geometry.Prdc;
+import io.actdb.sql.pca.Pca;
 import io.actdb.sql.tables.ReadArrowFile;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,7 +29,8 @@ public final class ActdbFunctions {
             new AggregateBridge<>(new Ipr()),
             new AggregateBridge<>(new Prdc()),
             new AggregateBridge<>(new GeomCa(false)),
-            new AggregateBridge<>(new GeomCa(true)));
+            new AggregateBridge<>(new GeomCa(true)),
+            new AggregateBridge<>(new Pca()));
 
     static final List<TableFunctionBridge> TABLES =
         List.of(new TableFunctionBridge(new ReadArrowFile()));
@@ -45,7 +47,43 @@ public final class ActdbFunctions {
     DuckDBConnections.checkDriverVersion(DuckDBConnections.driverVersion());
     DuckDBConnections.register(connection, Bridges.ALL);
     DuckDBConnections.registerTableFunctions(connection, Bridges.TABLES);
+    try (Statement st = connection.createStatement()) {
+      st.execute(PCA_PROJECT_MACRO);
+    }
   }
+
+  /**
+   * {@code pca_project(x, p)}: x centred on {@code p.mean}, then projected on each row of {@code
+   * p.components}, as FLOAT[k]. A macro because the bridge registers aggregates and table functions
+   * only. The arguments enter the lambdas through one-element lists, because DuckDB refuses a
+   * subquery inside a lambda and {@code p} is often one; the centred row is formed once per row and
+   * dotted in float64. TEMP: a macro must not land in a database file, so each connection that
+   * registers gets its own.
+   */
+  private static final String PCA_PROJECT_MACRO =
+      """
+      CREATE OR REPLACE TEMP MACRO pca_project(x, p) AS (
+        CASE
+          WHEN x IS NULL OR p IS NULL THEN NULL
+          WHEN len(x::FLOAT[]) <> len(struct_extract(p, 'mean')) THEN error(
+            'pca_project: x has ' || len(x::FLOAT[]) || ' elements but the PCA was fitted on '
+            || len(struct_extract(p, 'mean'))
+            || '; project vectors of the layer the PCA was computed on')
+          WHEN NOT list_bool_and(list_transform(x::FLOAT[], lambda v: coalesce(isfinite(v), false)))
+            THEN error('pca_project: x contains NaN, +Inf, -Inf or a NULL element;'
+            || ' remove or replace non-finite values first')
+          ELSE list_transform(
+            [struct_pack(
+              v := x::DOUBLE[],
+              m := struct_extract(p, 'mean'),
+              cs := struct_extract(p, 'components'))],
+            lambda a: list_transform(
+              [list_transform(struct_extract(a, 'v'), lambda e, i: e - struct_extract(a, 'm')[i])],
+              lambda centred: list_transform(
+                struct_extract(a, 'cs'),
+                lambda c: list_dot_product(c::DOUBLE[], centred)::FLOAT))[1])[1]
+        END)
+      """;
 
   /**
    * {@code connection} (a DuckDB connection with the functions registered) wrapped so that {@code

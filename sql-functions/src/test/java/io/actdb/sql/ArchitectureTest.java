@@ -30,7 +30,8 @@ class ArchitectureTest {
     "io.actdb.sql.cka..",
     "io.actdb.sql.geometry..",
     "io.actdb.sql.kernels..",
-    "io.actdb.sql.tables.."
+    "io.actdb.sql.tables..",
+    "io.actdb.sql.pca.."
   };
 
   private static final JavaClasses MAIN =
@@ -72,7 +73,8 @@ class ArchitectureTest {
               "io.actdb.sql.input..",
               "io.actdb.sql.cka..",
               "io.actdb.sql.geometry..",
-              "io.actdb.sql.tables..")
+              "io.actdb.sql.tables..",
+              "io.actdb.sql.pca..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("java.lang.foreign..")

@@ -32,6 +32,12 @@ final class DuckDBResultWriter implements ResultWriter {
   }
 
   @Override
+  public void setFloat(float value) {
+    if (data == null) data = NativeDuckDB.vectorData(vector);
+    data.setAtIndex(ValueLayout.JAVA_FLOAT, row, value);
+  }
+
+  @Override
   public void setLong(long value) {
     if (data == null) data = NativeDuckDB.vectorData(vector);
     data.setAtIndex(ValueLayout.JAVA_LONG, row, value);

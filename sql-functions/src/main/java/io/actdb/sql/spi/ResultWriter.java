@@ -1,8 +1,8 @@
 package io.actdb.sql.spi;
 
 /**
- * Where {@link AggregateFunction#finalize} writes one group's result: a DOUBLE or BIGINT value, a
- * STRUCT through {@link #field}, or a LIST through {@link #list}.
+ * Where {@link AggregateFunction#finalize} writes one group's result: a DOUBLE, FLOAT or BIGINT
+ * value, a STRUCT through {@link #field}, or a LIST through {@link #list}.
  *
  * <p>A writer points at one result row. Field and element writers are reused: each call to {@link
  * #field} or {@link #listElement} moves them, so write through one before asking for the next.
@@ -17,6 +17,9 @@ public interface ResultWriter {
     if (value == null) setNull();
     else setDouble(value.doubleValue());
   }
+
+  /** Writes a FLOAT value. */
+  void setFloat(float value);
 
   /** Writes a BIGINT value. */
   void setLong(long value);
