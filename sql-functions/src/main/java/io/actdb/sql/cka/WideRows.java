@@ -5,6 +5,7 @@ import io.actdb.sql.kernels.GramKernels;
 import io.actdb.sql.kernels.OffHeapRows;
 import io.actdb.sql.spi.Cancellation;
 import io.actdb.sql.spi.SqlFunctionException;
+import java.util.Arrays;
 
 /**
  * The rows of a group kept as rows, for linear CKA in example space: each row's {@code [x, y]} as
@@ -13,11 +14,12 @@ import io.actdb.sql.spi.SqlFunctionException;
  * transposed column blocks. Memory grows with the rows: {@code n·(dx + dy)} floats off the heap,
  * plus {@code 2n²} doubles of heap at finalize.
  *
- * <p>Centring: each value less its column's float64 mean, rounded to float32, is what the kernel
- * multiplies (products exact, sums in float64); the float64 double-centring of K and L then removes
- * what the rounded means left. The rounding is at 2^-24 of the centred value (none at all when the
- * value and its mean are within a factor 2 of each other, the large-offset case), so the result
- * agrees with the feature-space form to about 1e-10 relative.
+ * <p>Centring: the kernel multiplies float32 values, each product exact in float64, so the values
+ * it sees must be exact too. A column whose values all lie within a factor 2 of its float32 mean (a
+ * common offset larger than the spread) is taken less that mean: by Sterbenz's lemma each
+ * difference is then a float32 exactly. Any other column is taken as it is, its offset being at
+ * most about twice its spread. The float64 double-centring of K and L removes what is left, so the
+ * result equals the feature-space form's to float64 rounding.
  */
 final class WideRows {
   /** Bytes of one transposed column block handed to the Gram kernel. */
@@ -27,7 +29,10 @@ final class WideRows {
   final int dz;
   int n;
   private final OffHeapRows rows;
-  private double[] columnSum; // allocated with the first row, after the size checks
+  // Allocated with the first row, after the size checks.
+  private double[] columnSum;
+  private float[] columnMin;
+  private float[] columnMax;
 
   WideRows(int dx, int dy) {
     this.dx = dx;
@@ -69,7 +74,7 @@ final class WideRows {
     long needed = (long) n + more;
     long rowBytes = needed * dz * Float.BYTES;
     long budget = offHeapBudget();
-    long heapBytes = gramBytes(needed) + (long) dz * Double.BYTES;
+    long heapBytes = gramBytes(needed) + (long) dz * (Double.BYTES + 2 * Float.BYTES);
     boolean heapFits = HeapBudget.fits(heapBytes) && needed * needed <= Integer.MAX_VALUE;
     if (rowBytes <= budget && heapFits) return;
     throw new SqlFunctionException(
@@ -82,8 +87,8 @@ final class WideRows {
             + HeapBudget.describe(budget)
             + ", and "
             + HeapBudget.describe(heapBytes)
-            + " of heap for the two Gram matrices and the column means, within a quarter of the"
-            + " JVM's maximum heap of "
+            + " of heap for the two Gram matrices and the column statistics, within a quarter of"
+            + " the JVM's maximum heap of "
             + HeapBudget.describe(Runtime.getRuntime().maxMemory())
             + ". Sample fewer rows (USING SAMPLE), pool the layer (actdb extract --pool), or"
             + " raise the limits (ACTDB_JAVA_OPTS=\"-Xmx8g -XX:MaxDirectMemorySize=16g\")");
@@ -93,7 +98,7 @@ final class WideRows {
   void add(float[] block, int count) {
     if (count == 0) return;
     reserve(count);
-    if (columnSum == null) columnSum = new double[dz];
+    allocateColumns();
     try {
       rows.add(block, count);
     } catch (OutOfMemoryError e) {
@@ -101,7 +106,12 @@ final class WideRows {
     }
     for (int r = 0; r < count; r++) {
       int base = r * dz;
-      for (int k = 0; k < dz; k++) columnSum[k] += block[base + k];
+      for (int k = 0; k < dz; k++) {
+        float v = block[base + k];
+        columnSum[k] += v;
+        columnMin[k] = Math.min(columnMin[k], v);
+        columnMax[k] = Math.max(columnMax[k], v);
+      }
     }
     n += count;
   }
@@ -110,10 +120,38 @@ final class WideRows {
   void addAll(WideRows other) {
     if (other.n == 0) return;
     reserve(other.n);
-    if (columnSum == null) columnSum = new double[dz];
+    allocateColumns();
     rows.addAll(other.rows);
-    for (int k = 0; k < dz; k++) columnSum[k] += other.columnSum[k];
+    for (int k = 0; k < dz; k++) {
+      columnSum[k] += other.columnSum[k];
+      columnMin[k] = Math.min(columnMin[k], other.columnMin[k]);
+      columnMax[k] = Math.max(columnMax[k], other.columnMax[k]);
+    }
     n += other.n;
+  }
+
+  private void allocateColumns() {
+    if (columnSum != null) return;
+    columnSum = new double[dz];
+    columnMin = new float[dz];
+    columnMax = new float[dz];
+    Arrays.fill(columnMin, Float.POSITIVE_INFINITY);
+    Arrays.fill(columnMax, Float.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * What each column is taken less of before the kernel: its float32 mean when every value lies
+   * within a factor 2 of it (so each difference is exact in float32), else 0.
+   */
+  double[] origins() {
+    double[] origin = new double[dz];
+    for (int k = 0; k < dz; k++) {
+      float mean = (float) (columnSum[k] / n);
+      boolean positive = mean > 0 && columnMin[k] >= mean / 2 && columnMax[k] <= 2 * mean;
+      boolean negative = mean < 0 && columnMax[k] <= mean / 2 && columnMin[k] >= 2 * mean;
+      origin[k] = positive || negative ? mean : 0;
+    }
+    return origin;
   }
 
   private SqlFunctionException outOfDirectMemory() {
@@ -145,15 +183,14 @@ final class WideRows {
    * = Σ K_ii²}, {@code ‖X̃ᵀX̃‖²_F = ‖K‖²_F}, {@code ‖X̃ᵀỸ‖²_F = ⟨K, L⟩_F}, and so on.
    */
   CkaMoments.Centred centred(GramKernels kernels, int parallelism) {
-    double[] mean = new double[dz];
-    for (int k = 0; k < dz; k++) mean[k] = columnSum[k] / n;
+    double[] origin = origins();
     String what = "the example-space Gram matrices of " + n + " rows";
     double[] k = HeapBudget.allocateDoubles((long) n * n, what);
     double[] l = HeapBudget.allocateDoubles((long) n * n, what);
     int columns = (int) Math.clamp(BLOCK_BYTES / ((long) n * Float.BYTES), 1, dz);
     float[] block = HeapBudget.allocateFloats((long) columns * n, what);
-    gram(kernels, parallelism, 0, dx, mean, block, columns, k);
-    gram(kernels, parallelism, dx, dz, mean, block, columns, l);
+    gram(kernels, parallelism, 0, dx, origin, block, columns, k);
+    gram(kernels, parallelism, dx, dz, origin, block, columns, l);
     centre(k);
     centre(l);
     double sumA = 0;
@@ -189,14 +226,14 @@ final class WideRows {
       int parallelism,
       int from,
       int to,
-      double[] mean,
+      double[] origin,
       float[] block,
       int columns,
       double[] g) {
     for (int c = from; c < to; c += columns) {
       Cancellation.checkpoint();
       int count = Math.min(columns, to - c);
-      rows.transposeColumns(c, count, mean, block);
+      rows.transposeColumns(c, count, origin, block);
       kernels.addUpperGram(block, count, n, g, GramKernels.Accumulation.EXACT, parallelism);
     }
   }
