@@ -1,5 +1,6 @@
 package io.actdb.sql.kernels;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -193,8 +194,7 @@ public final class OffHeapRows {
    */
   public static long directMemoryLimit() {
     try {
-      var bean =
-          ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      var bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       long set = Long.parseLong(bean.getVMOption("MaxDirectMemorySize").getValue());
       if (set > 0) return set;
     } catch (RuntimeException | LinkageError e) {
