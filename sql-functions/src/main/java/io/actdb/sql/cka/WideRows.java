@@ -23,7 +23,7 @@ import java.util.Arrays;
  */
 final class WideRows {
   /** Bytes of one transposed column block handed to the Gram kernel. */
-  private static final long BLOCK_BYTES = 16L << 20;
+  private static final long BLOCK_BYTES = 4L << 20;
 
   final int dx;
   final int dz;
