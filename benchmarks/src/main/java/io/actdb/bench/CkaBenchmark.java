@@ -5,9 +5,13 @@ import io.actdb.sql.ActdbFunctions;
 import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.kernels.GramKernels;
 import io.actdb.sql.kernels.Kernels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -21,14 +25,23 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Times cka(x, y) and cka_debiased(x, y) over n rows of FLOAT[D] x FLOAT[D] in DuckDB,",
-      "and the Gram kernel alone on the same shape and thread count."
+      "and the Gram kernel alone on the same shape and thread count. With --wide, a layer wider",
+      "than the data (n = 2 000, D = 50 000 unless given): cka in its example-space (Gram) form",
+      "against the kernel's rate on the n x n Gram matrices it computes."
     })
 final class CkaBenchmark extends Benchmark {
-  @Option(names = "--n", description = "Rows (default: ${DEFAULT-VALUE}).")
-  int n = 10_000;
+  @Option(names = "--n", description = "Rows (default: 10 000; 2 000 with --wide).")
+  Integer n;
 
-  @Option(names = "--dim", description = "Dimension of x and of y (default: ${DEFAULT-VALUE}).")
-  int dim = 2048;
+  @Option(
+      names = "--dim",
+      description = "Dimension of x and of y (default: 2048; 50 000 with --wide).")
+  Integer dim;
+
+  @Option(
+      names = "--wide",
+      description = "Time the example-space form (layers wider than the data) instead.")
+  boolean wide;
 
   @Option(names = "--threads", description = "DuckDB threads (default: all cores).")
   int threads = Runtime.getRuntime().availableProcessors();
@@ -50,7 +63,16 @@ final class CkaBenchmark extends Benchmark {
 
   @Override
   protected void execute() throws Exception {
+    int n = this.n != null ? this.n : wide ? 2_000 : 10_000;
+    int dim = this.dim != null ? this.dim : wide ? 50_000 : 2048;
     if (n < 4 || dim < 1) throw new CommandFailure("bench cka needs --n >= 4 and --dim >= 1");
+    if (wide) {
+      if (n > 2 * dim) {
+        throw new CommandFailure("bench cka --wide needs --n <= 2 × --dim (the Gram form's range)");
+      }
+      executeWide(n, dim);
+      return;
+    }
     print("benchmark", "cka");
     print("n", n);
     print("dim", dim);
@@ -60,7 +82,7 @@ final class CkaBenchmark extends Benchmark {
       ActdbFunctions.register(c);
       exec(c, "SET threads = " + threads);
       long t0 = System.nanoTime();
-      buildTable(c);
+      buildTable(c, n, dim);
       print("setup_seconds", seconds(t0));
 
       // Warm-up on a slice (JIT), and a check of the answer: CKA(X, X) = 1.
@@ -103,8 +125,8 @@ final class CkaBenchmark extends Benchmark {
       print("cka_float_runs_query_gflops", flops / fastSeconds / 1e9);
     }
     // The Gram kernel alone on the same shape: one gram, `threads` threads on it, as in a query.
-    double exact = kernelGflops(GramKernels.Accumulation.EXACT);
-    double floatRuns = kernelGflops(GramKernels.Accumulation.FLOAT_RUNS);
+    double exact = kernelGflops(n, 2 * dim, GramKernels.Accumulation.EXACT);
+    double floatRuns = kernelGflops(n, 2 * dim, GramKernels.Accumulation.FLOAT_RUNS);
     print("kernel_gflops", exact);
     print("kernel_float_runs_gflops", floatRuns);
     if (sgemmGflops != null) {
@@ -118,14 +140,81 @@ final class CkaBenchmark extends Benchmark {
     }
   }
 
-  private double kernelGflops(GramKernels.Accumulation accumulation) throws Exception {
+  /**
+   * The Gram form: the rows kept off the heap, then K and L (n × n) from transposed blocks of
+   * columns, 2·D of them, through the same kernel. Its yardstick is that kernel on blocks of that
+   * shape (2 048 columns of n), so the ratio shows what the transposition and centring cost.
+   */
+  private void executeWide(int n, int dim) throws Exception {
+    print("benchmark", "cka --wide");
+    print("n", n);
+    print("dim", dim);
+    print("threads", threads);
+    print("kernel", Kernels.name());
+    // The table on disk (checkpointed), as a store's files would be; the peak resident size is
+    // measured from after the setup to the end of the queries.
+    Path dir = Files.createTempDirectory("actdb-bench-wide");
+    Path file = dir.resolve("bench.duckdb");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file)) {
+      ActdbFunctions.register(c);
+      exec(c, "SET threads = " + threads);
+      long t0 = System.nanoTime();
+      buildTable(c, n, dim);
+      exec(c, "CHECKPOINT");
+      print("setup_seconds", seconds(t0));
+      boolean peakReset = resetPeakResidentSize();
+      double self = value(c, "SELECT cka(x, x) FROM bench WHERE i < 100");
+      if (Math.abs(self - 1) > 1e-9) throw new CommandFailure("check failed: cka(x, x) = " + self);
+      t0 = System.nanoTime();
+      double cka = value(c, "SELECT cka(x, y) FROM bench");
+      double ckaSeconds = seconds(t0);
+      t0 = System.nanoTime();
+      double debiased = value(c, "SELECT cka_debiased(x, y) FROM bench");
+      double debiasedSeconds = seconds(t0);
+      if (!(cka > 0 && cka < 1)) throw new CommandFailure("check failed: cka = " + cka);
+      // K and L: 2·D columns of n values each, every upper-triangle product once.
+      double flops = GramKernels.upperGramFlops(2 * dim, n);
+      print("cka", cka);
+      print("cka_debiased", debiased);
+      print("cka_seconds", ckaSeconds);
+      print("cka_debiased_seconds", debiasedSeconds);
+      print("cka_query_gflops", flops / ckaSeconds / 1e9);
+      print("cka_debiased_query_gflops", flops / debiasedSeconds / 1e9);
+      if (peakReset) print("queries_peak_rss_mib", peakResidentKib() / 1024);
+    } finally {
+      try (var files = Files.walk(dir)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      }
+    }
+    print("kernel_gflops", kernelGflops(2048, n, GramKernels.Accumulation.EXACT));
+  }
+
+  /** Linux: restarts the process's peak resident size (VmHWM); false where that is not offered. */
+  private static boolean resetPeakResidentSize() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Linux: the peak resident size (VmHWM) in KiB since the last reset. */
+  private static long peakResidentKib() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+    return -1;
+  }
+
+  private double kernelGflops(int rows, int dim, GramKernels.Accumulation accumulation)
+      throws Exception {
     Map<String, Object> kernel =
-        GramKernelBenchmark.run(
-            n, 2 * dim, threads, Math.max(1, kernelSeconds), accumulation, true);
+        GramKernelBenchmark.run(rows, dim, threads, Math.max(1, kernelSeconds), accumulation, true);
     return Double.parseDouble(kernel.get("kernel_gflops").toString());
   }
 
-  private void buildTable(Connection c) throws SQLException {
+  private void buildTable(Connection c, int n, int dim) throws SQLException {
     // Deterministic pseudo-random data, appended from Java (a per-element SQL expression over
     // n·D elements is far slower); y = x/2 + independent noise, so 0 < CKA < 1.
     exec(
@@ -142,6 +231,8 @@ final class CkaBenchmark extends Benchmark {
           y[k] = x[k] / 2 + (float) (random.nextDouble() * 2 - 1);
         }
         appender.beginRow().append((long) i).append(x).append(y).endRow();
+        // The appender buffers a whole 2048-row chunk otherwise: 1.6 GB at D = 100 000.
+        if (i % 64 == 63) appender.flush();
       }
     }
   }

@@ -89,19 +89,25 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
   }
 
   /**
-   * Per-group state: the dimensions once known, which columns vary, then either the feature-space
-   * moments or, when those would not fit the heap ({@link HeapBudget}), the rows themselves.
+   * Per-group state: the dimensions once known, which columns vary, then either the rows themselves
+   * (while there are no more of them than dimensions, or when the feature-space moments would not
+   * fit the heap, {@link HeapBudget}) or the feature-space moments.
    */
   public static final class State extends RowBlock.PairDims {
     final GramKernels.Accumulation accumulation = accumulation();
     final ColumnConstancy constancy = new ColumnConstancy();
     CkaMoments moments;
     WideRows wide;
+  }
 
-    /** Whether rows of these dimensions are kept as rows (example space). */
-    boolean isWide() {
-      return !HeapBudget.fits(CkaMoments.bytes((long) dx() + dy()));
-    }
+  /**
+   * Whether a group of {@code n} rows of {@code dz = dx + dy} floats is better kept as rows: while
+   * {@code n <= dz} the rows take at most half the bytes of the feature-space moments ({@code dz²}
+   * doubles) and the example-space work {@code n²·dz} is at most the feature-space {@code n·dz²};
+   * beyond, only when the moments would not fit the heap.
+   */
+  static boolean keepRows(long n, int dz) {
+    return n <= dz || !HeapBudget.fits(CkaMoments.bytes(dz));
   }
 
   @Override
@@ -166,24 +172,38 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     if (rows == 0) return;
     int dz = state.dx() + state.dy();
     state.constancy.add(block, rows, dz);
-    if (state.isWide()) {
+    if (state.moments == null) {
       if (state.wide == null) state.wide = new WideRows(state.dx(), state.dy());
       state.wide.add(block, rows);
+      if (!keepRows(state.wide.n, dz)) toMoments(state);
       return;
     }
-    if (state.moments == null) {
-      // The first rows' mean as origin: later rows then sit near it, whatever the offset, and
-      // their float64 differences to it are exact (or off by 2^-53 of themselves when a value and
-      // its origin are more than a factor 2^29 apart).
-      float[] shift = new float[dz];
-      for (int k = 0; k < dz; k++) {
-        double s = 0;
-        for (int r = 0; r < rows; r++) s += block[r * dz + k];
-        shift[k] = (float) (s / rows);
-      }
-      state.moments = newMoments(state.dx(), state.dy(), shift);
-    }
     state.moments.addBlock(kernels, block, rows, state.accumulation, PARALLELISM);
+  }
+
+  /**
+   * Turns the kept rows of {@code state} into feature-space moments about their mean: the mean as
+   * origin makes later rows sit near it, whatever the offset, so their float64 differences to it
+   * are exact (or off by 2^-53 of themselves when a value and its origin are more than a factor
+   * 2^29 apart).
+   */
+  private void toMoments(State state) {
+    WideRows rows = state.wide;
+    CkaMoments moments = newMoments(rows.dx, rows.dz - rows.dx, rows.meanAsFloats());
+    addRows(moments, rows, state.accumulation);
+    state.moments = moments;
+    state.wide = null;
+  }
+
+  /** Adds every kept row of {@code rows} to {@code moments}, a block at a time. */
+  private void addRows(CkaMoments moments, WideRows rows, GramKernels.Accumulation accumulation) {
+    int blockRows = blockRows(rows.dz);
+    float[] block = new float[Math.toIntExact((long) blockRows * rows.dz)];
+    for (int from = 0; from < rows.n; ) {
+      int count = rows.copyRows(from, blockRows, block);
+      moments.addBlock(kernels, block, count, accumulation, PARALLELISM);
+      from += count;
+    }
   }
 
   private CkaMoments newMoments(int dx, int dy, float[] shift) {
@@ -203,10 +223,17 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     target.accept(source.dx(), source.dy());
     target.constancy.addAll(source.constancy);
     if (source.wide != null) {
+      if (target.moments != null) {
+        addRows(target.moments, source.wide, target.accumulation);
+        return;
+      }
       if (target.wide == null) target.wide = new WideRows(source.dx(), source.dy());
       target.wide.addAll(source.wide);
+      if (!keepRows(target.wide.n, target.wide.dz)) toMoments(target);
       return;
     }
+    // The source's moments fit, so the target's rows can become moments too.
+    if (target.wide != null) toMoments(target);
     CkaMoments src = source.moments;
     if (target.moments == null) {
       target.moments = newMoments(src.dx, src.dy, src.shift.clone());
@@ -235,7 +262,7 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
       n = state.wide.n;
       if (n < estimator.minRows) return null;
       if (constant(state)) return null;
-      c = state.wide.centred();
+      c = state.wide.centred(kernels, PARALLELISM);
     } else if (state.moments != null) {
       n = state.moments.n;
       if (n < estimator.minRows) return null;

@@ -13,10 +13,13 @@
  *
  * <p>The package knows nothing of DuckDB, SQL or activations: kernels take plain row-major {@code
  * float[]} blocks and accumulate into caller-owned arrays, so they can be tested and benchmarked on
- * their own. Each family has the three-part shape of Lucene's vectorization support: the contract,
- * a plain-Java twin ({@code Scalar*}: the fallback and the test oracle) and a Vector API version
- * ({@code Panama*}, {@code jdk.incubator.vector}). {@link io.actdb.sql.kernels.Kernels} picks one
- * per JVM and says why when it falls back; {@code FloatTiles} packs rows into tiles.
+ * their own. {@link io.actdb.sql.kernels.OffHeapRows} keeps rows outside the heap (the one place a
+ * function's data lives in native memory) and hands them back as such blocks, transposed for the
+ * example-space Gram matrices of layers wider than the data. Each family has the three-part shape
+ * of Lucene's vectorization support: the contract, a plain-Java twin ({@code Scalar*}: the fallback
+ * and the test oracle) and a Vector API version ({@code Panama*}, {@code jdk.incubator.vector}).
+ * {@link io.actdb.sql.kernels.Kernels} picks one per JVM and says why when it falls back; {@code
+ * FloatTiles} packs rows into tiles.
  *
  * <p>The Gram kernel sums in float64 by default ({@link
  * io.actdb.sql.kernels.GramKernels.Accumulation#EXACT}), so that CKA does not depend on row order

@@ -117,6 +117,27 @@ class CancellationBridgeTest {
   }
 
   @Test
+  void actdbCancelStopsCkaInItsGramForm() throws Exception {
+    try (Connection c = TestDb.open()) {
+      TestDb.exec(c, "SELECT setseed(0.5)");
+      // 2 000 rows of 8 192 + 8 192 floats: rows kept, then K and L from 16 384 columns (seconds
+      // of kernel work, polled between blocks and between the kernel's tasks).
+      TestDb.exec(
+          c,
+          "CREATE TABLE wide AS SELECT"
+              + " list_transform(range(8192), lambda k: random()::FLOAT)::FLOAT[8192] AS x,"
+              + " list_transform(range(8192), lambda k: random()::FLOAT)::FLOAT[8192] AS y"
+              + " FROM range(2000)");
+      Statement st = c.createStatement();
+      SQLException error =
+          cancelled("SELECT cka(x, y) FROM wide", st, () -> ActdbFunctions.cancel(st));
+      String message = error.getMessage().toLowerCase(Locale.ROOT);
+      assertTrue(message.contains("cancel") || message.contains("interrupt"), error.getMessage());
+      assertAnswers(c);
+    }
+  }
+
+  @Test
   void aDatabasesTokenGoesWithIt() throws Exception {
     int before = DuckDBConnections.liveDatabases();
     Connection c = TestDb.open();
