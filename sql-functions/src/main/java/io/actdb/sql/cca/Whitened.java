@@ -1,5 +1,6 @@
 package io.actdb.sql.cca;
 
+import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
@@ -50,7 +51,7 @@ final class Whitened {
       order[i] = i;
       values[i] = eig.getEigenvalue(i).getReal();
     }
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
+    Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
     double[] sorted = new double[d];
     DMatrixRMaj axes = new DMatrixRMaj(d, d);
     for (int c = 0; c < d; c++) {
