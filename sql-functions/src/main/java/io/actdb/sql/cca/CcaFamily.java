@@ -150,6 +150,22 @@ public final class CcaFamily implements AggregateFunction<CcaFamily.State> {
     }
   }
 
+  /**
+   * The finalize decomposition of {@code index} on {@code scatter} alone, for benchmarks that time
+   * it apart from the pass over the rows: rho_mean for cca and svcca (keep 0.99), the value for
+   * pwcca and linreg_r2; null where the result is NULL.
+   */
+  public static Double decompose(Index index, CentredScatter scatter) {
+    CanonicalCorrelations result =
+        CanonicalCorrelations.of(scatter, index == Index.SVCCA ? DEFAULT_KEEP : Double.NaN);
+    if (result == null) return null;
+    return switch (index) {
+      case CCA, SVCCA -> result.rhoMean();
+      case PWCCA -> result.projectionWeighted();
+      case LINREG_R2 -> result.linearRegressionR2();
+    };
+  }
+
   private static void writeCca(CanonicalCorrelations result, ResultWriter out) {
     if (result == null) {
       out.setNull();
