@@ -104,21 +104,22 @@ final class CkaBenchmark extends Benchmark {
       print("cka_query_gflops", flops / ckaSeconds / 1e9);
       print("cka_debiased_query_gflops", flops / debiasedSeconds / 1e9);
       print("cka_float_runs_query_gflops", flops / fastSeconds / 1e9);
+      // The Gram kernel alone on the same shape: one gram, `threads` threads on it, as in a
+      // query.
+      double exact = kernelGflops(GramKernels.Accumulation.EXACT);
+      double floatRuns = kernelGflops(GramKernels.Accumulation.FLOAT_RUNS);
+      print("kernel_gflops", exact);
+      print("kernel_float_runs_gflops", floatRuns);
+      if (sgemmGflops != null) {
+        print("sgemm_gflops", sgemmGflops);
+        print("kernel_to_sgemm", exact / sgemmGflops);
+        print("kernel_float_runs_to_sgemm", floatRuns / sgemmGflops);
+      }
+      if (dgemmGflops != null) {
+        print("dgemm_gflops", dgemmGflops);
+        print("kernel_to_dgemm", exact / dgemmGflops);
+      }
       timeCcaFamily(c, ckaSeconds);
-    }
-    // The Gram kernel alone on the same shape: one gram, `threads` threads on it, as in a query.
-    double exact = kernelGflops(GramKernels.Accumulation.EXACT);
-    double floatRuns = kernelGflops(GramKernels.Accumulation.FLOAT_RUNS);
-    print("kernel_gflops", exact);
-    print("kernel_float_runs_gflops", floatRuns);
-    if (sgemmGflops != null) {
-      print("sgemm_gflops", sgemmGflops);
-      print("kernel_to_sgemm", exact / sgemmGflops);
-      print("kernel_float_runs_to_sgemm", floatRuns / sgemmGflops);
-    }
-    if (dgemmGflops != null) {
-      print("dgemm_gflops", dgemmGflops);
-      print("kernel_to_dgemm", exact / dgemmGflops);
     }
   }
 
