@@ -74,6 +74,13 @@ final class WideRows {
     n += other.n;
   }
 
+  /** Copies rows {@code from ..} (at most {@code count}) to {@code out}; returns how many. */
+  int copyRows(int from, int count, float[] out) {
+    int now = Math.min(count, n - from);
+    System.arraycopy(rows, from * dz, out, 0, now * dz);
+    return now;
+  }
+
   /**
    * What CKA needs of the centred rows, from {@code K} and {@code L}: {@code Σã = tr K}, {@code Σã²
    * = Σ K_ii²}, {@code ‖X̃ᵀX̃‖²_F = ‖K‖²_F}, {@code ‖X̃ᵀỸ‖²_F = ⟨K, L⟩_F}, and so on. Columns are
