@@ -119,7 +119,7 @@ final class CkaBenchmark extends Benchmark {
         print("dgemm_gflops", dgemmGflops);
         print("kernel_to_dgemm", exact / dgemmGflops);
       }
-      timeCcaFamily(c, ckaSeconds);
+      timeCcaFamily(c, ckaSeconds, n, dim);
     }
   }
 
@@ -128,10 +128,10 @@ final class CkaBenchmark extends Benchmark {
    * timed apart on the centred scatter of a slice of the rows (its cost depends on the dimensions,
    * not on n). A wrong answer fails: cca of x with itself is 1.
    */
-  private void timeCcaFamily(Connection c, double ckaSeconds) throws Exception {
+  private void timeCcaFamily(Connection c, double ckaSeconds, int n, int dim) throws Exception {
     double self = value(c, "SELECT cca(x, x).rho_mean FROM bench WHERE i < " + (2 * dim + 64));
     if (Math.abs(self - 1) > 1e-6) throw new CommandFailure("check failed: cca(x, x) = " + self);
-    CentredScatter scatter = sliceScatter(Math.min(n, 2 * dim + 64));
+    CentredScatter scatter = sliceScatter(Math.min(n, 2 * dim + 64), dim);
     for (CcaFamily.Index index : CcaFamily.Index.values()) {
       String name = index.name().toLowerCase(Locale.ROOT);
       String select =
@@ -156,7 +156,7 @@ final class CkaBenchmark extends Benchmark {
   }
 
   /** The centred scatter of the first {@code rows} rows of the bench data, regenerated. */
-  private CentredScatter sliceScatter(int rows) {
+  private CentredScatter sliceScatter(int rows, int dim) {
     int dz = 2 * dim;
     float[] block = new float[rows * dz];
     SplittableRandom random = new SplittableRandom(42);
