@@ -2,6 +2,8 @@ package io.actdb.bench;
 
 import io.actdb.cli.CommandFailure;
 import io.actdb.sql.ActdbFunctions;
+import io.actdb.sql.cca.CcaFamily;
+import io.actdb.sql.cka.CentredScatter;
 import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.kernels.GramKernels;
 import io.actdb.sql.kernels.Kernels;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Option;
       "Times cka(x, y) and cka_debiased(x, y) over n rows of FLOAT[D] x FLOAT[D] in DuckDB,",
       "and the Gram kernel alone on the same shape and thread count. With --wide, a layer wider",
       "than the data (n = 2 000, D = 50 000 unless given): cka in its example-space (Gram) form",
-      "against the kernel's rate on the n x n Gram matrices it computes."
+      "against the kernel's rate on the n x n Gram matrices it computes. Without --wide, cca,",
+      "svcca, pwcca and linreg_r2 follow on the same table, their finalize timed apart."
     })
 final class CkaBenchmark extends Benchmark {
   @Option(names = "--n", description = "Rows (default: 10 000; 2 000 with --wide).")
@@ -123,21 +126,81 @@ final class CkaBenchmark extends Benchmark {
       print("cka_query_gflops", flops / ckaSeconds / 1e9);
       print("cka_debiased_query_gflops", flops / debiasedSeconds / 1e9);
       print("cka_float_runs_query_gflops", flops / fastSeconds / 1e9);
+      // The Gram kernel alone on the same shape: one gram, `threads` threads on it, as in a query.
+      double exact = kernelGflops(n, 2 * dim, GramKernels.Accumulation.EXACT);
+      double floatRuns = kernelGflops(n, 2 * dim, GramKernels.Accumulation.FLOAT_RUNS);
+      print("kernel_gflops", exact);
+      print("kernel_float_runs_gflops", floatRuns);
+      if (sgemmGflops != null) {
+        print("sgemm_gflops", sgemmGflops);
+        print("kernel_to_sgemm", exact / sgemmGflops);
+        print("kernel_float_runs_to_sgemm", floatRuns / sgemmGflops);
+      }
+      if (dgemmGflops != null) {
+        print("dgemm_gflops", dgemmGflops);
+        print("kernel_to_dgemm", exact / dgemmGflops);
+      }
+      timeCcaFamily(c, ckaSeconds, n, dim);
     }
-    // The Gram kernel alone on the same shape: one gram, `threads` threads on it, as in a query.
-    double exact = kernelGflops(n, 2 * dim, GramKernels.Accumulation.EXACT);
-    double floatRuns = kernelGflops(n, 2 * dim, GramKernels.Accumulation.FLOAT_RUNS);
-    print("kernel_gflops", exact);
-    print("kernel_float_runs_gflops", floatRuns);
-    if (sgemmGflops != null) {
-      print("sgemm_gflops", sgemmGflops);
-      print("kernel_to_sgemm", exact / sgemmGflops);
-      print("kernel_float_runs_to_sgemm", floatRuns / sgemmGflops);
+  }
+
+  /**
+   * The CCA family on the same rows: each query is {@code cka}'s pass plus a finalize, which is
+   * timed apart on the centred scatter of a slice of the rows (its cost depends on the dimensions,
+   * not on n). A wrong answer fails: cca of x with itself is 1.
+   */
+  private void timeCcaFamily(Connection c, double ckaSeconds, int n, int dim) throws Exception {
+    double self = value(c, "SELECT cca(x, x).rho_mean FROM bench WHERE i < " + (2 * dim + 64));
+    if (Math.abs(self - 1) > 1e-6) throw new CommandFailure("check failed: cca(x, x) = " + self);
+    CentredScatter scatter = sliceScatter(Math.min(n, 2 * dim + 64), dim);
+    for (CcaFamily.Index index : CcaFamily.Index.values()) {
+      String name = index.name().toLowerCase(Locale.ROOT);
+      String select =
+          switch (index) {
+            case CCA -> "cca(x, y).rho_mean";
+            case SVCCA -> "svcca(x, y).rho_mean";
+            case PWCCA -> "pwcca(x, y)";
+            case LINREG_R2 -> "linreg_r2(x, y)";
+          };
+      long t0 = System.nanoTime();
+      double v = value(c, "SELECT " + select + " FROM bench");
+      double querySeconds = seconds(t0);
+      if (!(v >= 0 && v <= 1)) throw new CommandFailure("check failed: " + name + " = " + v);
+      t0 = System.nanoTime();
+      CcaFamily.decompose(index, scatter);
+      double finalizeSeconds = seconds(t0);
+      print(name, v);
+      print(name + "_seconds", querySeconds);
+      print(name + "_finalize_seconds", finalizeSeconds);
+      print(name + "_over_cka_plus_finalize", querySeconds / (ckaSeconds + finalizeSeconds));
     }
-    if (dgemmGflops != null) {
-      print("dgemm_gflops", dgemmGflops);
-      print("kernel_to_dgemm", exact / dgemmGflops);
+  }
+
+  /** The centred scatter of the first {@code rows} rows of the bench data, regenerated. */
+  private CentredScatter sliceScatter(int rows, int dim) {
+    int dz = 2 * dim;
+    float[] block = new float[rows * dz];
+    SplittableRandom random = new SplittableRandom(42);
+    for (int i = 0; i < rows; i++) {
+      for (int k = 0; k < dim; k++) {
+        float x = (float) (random.nextDouble() * 2 - 1);
+        block[i * dz + k] = x;
+        block[i * dz + dim + k] = x / 2 + (float) (random.nextDouble() * 2 - 1);
+      }
     }
+    double[] gram = new double[dz * dz];
+    Kernels.get().addUpperGram(block, rows, dz, gram, GramKernels.Accumulation.EXACT, threads);
+    double[] mean = new double[dz];
+    for (int i = 0; i < rows; i++) for (int k = 0; k < dz; k++) mean[k] += block[i * dz + k];
+    for (int k = 0; k < dz; k++) mean[k] /= rows;
+    for (int i = 0; i < dz; i++) {
+      for (int j = i; j < dz; j++) {
+        double v = gram[i * dz + j] - rows * mean[i] * mean[j];
+        gram[i * dz + j] = v;
+        gram[j * dz + i] = v;
+      }
+    }
+    return new CentredScatter(rows, dim, dim, gram);
   }
 
   /**

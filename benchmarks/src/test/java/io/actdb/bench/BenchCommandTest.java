@@ -152,7 +152,23 @@ class BenchCommandTest {
             "cka_debiased_query_gflops",
             "cka_float_runs_query_gflops",
             "kernel_gflops",
-            "kernel_float_runs_gflops"),
+            "kernel_float_runs_gflops",
+            "cca",
+            "cca_seconds",
+            "cca_finalize_seconds",
+            "cca_over_cka_plus_finalize",
+            "svcca",
+            "svcca_seconds",
+            "svcca_finalize_seconds",
+            "svcca_over_cka_plus_finalize",
+            "pwcca",
+            "pwcca_seconds",
+            "pwcca_finalize_seconds",
+            "pwcca_over_cka_plus_finalize",
+            "linreg_r2",
+            "linreg_r2_seconds",
+            "linreg_r2_finalize_seconds",
+            "linreg_r2_over_cka_plus_finalize"),
         List.copyOf(run.values().keySet()));
 
     // The benchmark's table: x uniform in [-1, 1), y = x/2 + the same noise, in float32.
@@ -167,6 +183,10 @@ class BenchCommandTest {
       }
     }
     assertEquals(linearCka(x, y), run.number("cka"), 1e-5);
+    // Per coordinate corr(x, y) = (1/6) / √(1/3 · 5/12) ≈ 0.447, so the population R² of x from
+    // y is 0.2; 8 predictors on 64 rows lift the in-sample value to about 0.3.
+    double r2 = run.number("linreg_r2");
+    assertTrue(r2 > 0.1 && r2 < 0.6, "linreg_r2 = " + r2);
   }
 
   @Test

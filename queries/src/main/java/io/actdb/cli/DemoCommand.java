@@ -284,6 +284,23 @@ public final class DemoCommand extends ActdbCommand {
                 "layer_order",
                 layerOrder));
       }
+      // Figure 2 of seed 002: CCA and linear regression beside CKA, for one pair of networks;
+      // their images go to a folder of their own, apart from the CKA matrices.
+      experiment(
+          c,
+          report,
+          reportDir,
+          reportDir.resolve("images").resolve("figure2"),
+          "cca_matrix.sql",
+          Map.of(
+              "model_a",
+              "'cnn-s1'",
+              "model_b",
+              "'cnn-s2'",
+              "split",
+              "'test'",
+              "layer_order",
+              layerOrder));
       experiment(
           c,
           report,
@@ -379,17 +396,37 @@ public final class DemoCommand extends ActdbCommand {
     for (ResultTable t : tables) {
       say("%s%n%s", t.title(), t.toConsole());
       report.table(t);
-      if (name.equals("cka_matrix.sql")) drawCka(t, report, reportDir, imageDir);
+      if (name.equals("cka_matrix.sql")) {
+        drawMatrices(t, report, reportDir, imageDir, CKA_MEASURES);
+      } else if (name.equals("cca_matrix.sql")) {
+        drawMatrices(t, report, reportDir, imageDir, FIGURE2_MEASURES);
+      }
     }
     return tables;
   }
 
-  private void drawCka(ResultTable t, DemoReport report, Path reportDir, Path imageDir)
+  /** Columns of cka_matrix.sql drawn as heatmaps, with their titles. */
+  private static final Map<String, String> CKA_MEASURES =
+      orderedMap("cka", "Linear CKA", "cka_debiased", "Debiased linear CKA");
+
+  /** Columns of cca_matrix.sql drawn as heatmaps (seed 002 Figure 2), with their titles. */
+  private static final Map<String, String> FIGURE2_MEASURES =
+      orderedMap(
+          "cca_rho_mean", "CCA (mean ρ)", "linreg_r2", "Linear regression R² (column from row)");
+
+  private static Map<String, String> orderedMap(String... keysAndValues) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) m.put(keysAndValues[i], keysAndValues[i + 1]);
+    return m;
+  }
+
+  private void drawMatrices(
+      ResultTable t, DemoReport report, Path reportDir, Path imageDir, Map<String, String> measures)
       throws Exception {
     if (t.rows().isEmpty()) return;
     String modelA = t.text(0, "model_a");
     String modelB = t.text(0, "model_b");
-    for (String measure : List.of("cka", "cka_debiased")) {
+    for (String measure : measures.keySet()) {
       List<String> rowLabels = new ArrayList<>();
       List<String> columnLabels = new ArrayList<>();
       for (int r = 0; r < t.rows().size(); r++) {
@@ -405,13 +442,7 @@ public final class DemoCommand extends ActdbCommand {
       String file = measure + "_" + modelA + "_vs_" + modelB;
       List<Path> written =
           new Heatmap(new HeatmapData(rowLabels, columnLabels, values))
-              .title(
-                  (measure.equals("cka") ? "Linear CKA" : "Debiased linear CKA")
-                      + ": "
-                      + modelA
-                      + " vs "
-                      + modelB
-                      + " (test)")
+              .title(measures.get(measure) + ": " + modelA + " vs " + modelB + " (test)")
               .xTitle(modelB)
               .yTitle(modelA)
               .write(imageDir.resolve(file));

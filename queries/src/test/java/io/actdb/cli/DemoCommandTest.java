@@ -408,6 +408,38 @@ class DemoCommandTest {
     }
   }
 
+  @Test
+  void figureTwoAndTableTwoOfSeed002() throws Exception {
+    assertEquals(0, run.status(), run.err());
+    try (var images = Files.list(dir.resolve("report/images/figure2"))) {
+      List<String> png =
+          images
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".png"))
+              .sorted()
+              .toList();
+      assertEquals(
+          List.of("cca_rho_mean_cnn-s1_vs_cnn-s2.png", "linreg_r2_cnn-s1_vs_cnn-s2.png"), png);
+    }
+    String md = Files.readString(dir.resolve("report/README.md"));
+    assertTrue(
+        md.contains("## queries/sql/cca_matrix.sql"), "cca_matrix.sql missing from the report");
+    assertTrue(md.contains("paper_percent") && md.contains("SVCCA (R²)"), "Table 2 missing");
+    // A layer against itself: every canonical correlation and the regression R² are 1.
+    ResultTable self =
+        script("cca_matrix.sql", Map.of("model_a", "'cnn-s1'", "model_b", "'cnn-s1'"));
+    assertEquals(49, self.rows().size());
+    for (int r = 0; r < self.rows().size(); r++) {
+      double rho = self.number(r, "cca_rho_mean");
+      double r2 = self.number(r, "linreg_r2");
+      assertTrue(rho >= 0 && rho <= 1 && r2 >= 0 && r2 <= 1, rho + " " + r2);
+      if (self.text(r, "layer_a").equals(self.text(r, "layer_b"))) {
+        assertEquals(1.0, rho, 1e-3, self.text(r, "layer_a"));
+        assertEquals(1.0, r2, 1e-3, self.text(r, "layer_a"));
+      }
+    }
+  }
+
   /** Runs a script from queries/sql/ on the demo's store; returns its queries' results in order. */
   private static List<ResultTable> scripts(String name, Map<String, String> variables)
       throws Exception {

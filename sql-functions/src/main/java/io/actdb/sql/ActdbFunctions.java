@@ -1,5 +1,6 @@
 package io.actdb.sql;
 
+import io.actdb.sql.cca.CcaFamily;
 import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.cka.RbfCka;
 import io.actdb.sql.duckdb.AggregateBridge;
@@ -26,6 +27,10 @@ public final class ActdbFunctions {
             new AggregateBridge<>(new LinearCka(LinearCka.Estimator.BIASED)),
             new AggregateBridge<>(new LinearCka(LinearCka.Estimator.DEBIASED)),
             new AggregateBridge<>(new RbfCka()),
+            new AggregateBridge<>(new CcaFamily(CcaFamily.Index.CCA)),
+            new AggregateBridge<>(new CcaFamily(CcaFamily.Index.SVCCA)),
+            new AggregateBridge<>(new CcaFamily(CcaFamily.Index.PWCCA)),
+            new AggregateBridge<>(new CcaFamily(CcaFamily.Index.LINREG_R2)),
             new AggregateBridge<>(new Ipr()),
             new AggregateBridge<>(new Prdc()),
             new AggregateBridge<>(new GeomCa(false)),

@@ -28,6 +28,7 @@ class ArchitectureTest {
     "io.actdb.sql.spi..",
     "io.actdb.sql.input..",
     "io.actdb.sql.cka..",
+    "io.actdb.sql.cca..",
     "io.actdb.sql.geometry..",
     "io.actdb.sql.kernels..",
     "io.actdb.sql.tables..",
@@ -72,6 +73,7 @@ class ArchitectureTest {
               "io.actdb.sql.spi..",
               "io.actdb.sql.input..",
               "io.actdb.sql.cka..",
+              "io.actdb.sql.cca..",
               "io.actdb.sql.geometry..",
               "io.actdb.sql.tables..",
               "io.actdb.sql.pca..")
