@@ -96,11 +96,6 @@ public final class DemoCommand extends ActdbCommand {
   static final Plan FULL = new Plan(5000, 4, 1000, 5, 40, 4000, 2000);
   static final Plan QUICK = new Plan(1000, 1, 500, 2, 6, 1000, 500);
 
-  static final List<String> LAYER_ORDER =
-      List.of(
-          "conv1", "pool1", "conv2", "pool2", "conv3", "fc1", "stem", "block1", "block2", "block3",
-          "pool", "logits");
-
   /** One model of the demo: a training run and the checkpoint epochs the store gets. */
   record Run(
       String name,
@@ -229,7 +224,6 @@ public final class DemoCommand extends ActdbCommand {
     say("extraction: %.1f s; store: %s", seconds(extractStart), store);
 
     // 4. The experiments, in SQL.
-    String layerOrder = sqlList(LAYER_ORDER);
     Run overfit = runs.getLast();
     try (Connection c = StoreConnections.open(store)) {
       experiment(
@@ -275,14 +269,7 @@ public final class DemoCommand extends ActdbCommand {
             reportDir,
             "cka_matrix.sql",
             Map.of(
-                "model_a",
-                "'" + pair[0] + "'",
-                "model_b",
-                "'" + pair[1] + "'",
-                "split",
-                "'test'",
-                "layer_order",
-                layerOrder));
+                "model_a", "'" + pair[0] + "'", "model_b", "'" + pair[1] + "'", "split", "'test'"));
       }
       // Figure 2 of seed 002: CCA and linear regression beside CKA, for one pair of networks;
       // their images go to a folder of their own, apart from the CKA matrices.
@@ -292,15 +279,7 @@ public final class DemoCommand extends ActdbCommand {
           reportDir,
           reportDir.resolve("images").resolve("figure2"),
           "cca_matrix.sql",
-          Map.of(
-              "model_a",
-              "'cnn-s1'",
-              "model_b",
-              "'cnn-s2'",
-              "split",
-              "'test'",
-              "layer_order",
-              layerOrder));
+          Map.of("model_a", "'cnn-s1'", "model_b", "'cnn-s2'", "split", "'test'"));
       experiment(
           c,
           report,
@@ -314,9 +293,7 @@ public final class DemoCommand extends ActdbCommand {
               "train_size",
               "" + plan.overfitSubset(),
               "test_size",
-              "" + plan.overfitSubset(),
-              "layer_order",
-              layerOrder));
+              "" + plan.overfitSubset()));
       experiment(
           c,
           report,
@@ -386,7 +363,6 @@ public final class DemoCommand extends ActdbCommand {
     }
     String settings =
         variables.entrySet().stream()
-            .filter(e -> !e.getKey().equals("layer_order"))
             .map(e -> e.getKey() + " = " + e.getValue())
             .sorted()
             .reduce((a, b) -> a + ", " + b)
@@ -494,14 +470,6 @@ public final class DemoCommand extends ActdbCommand {
     } catch (Exception e) {
       return false; // unreadable: train again
     }
-  }
-
-  private static String sqlList(List<String> names) {
-    return names.stream()
-        .map(n -> "'" + n + "'")
-        .reduce((a, b) -> a + ", " + b)
-        .map(s -> "[" + s + "]")
-        .orElse("[]");
   }
 
   void say(String format, Object... args) {
