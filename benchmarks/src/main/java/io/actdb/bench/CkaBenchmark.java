@@ -2,11 +2,14 @@ package io.actdb.bench;
 
 import io.actdb.cli.CommandFailure;
 import io.actdb.sql.ActdbFunctions;
+import io.actdb.sql.StoreConnections;
 import io.actdb.sql.cca.CcaFamily;
 import io.actdb.sql.cka.CentredScatter;
 import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.kernels.GramKernels;
 import io.actdb.sql.kernels.Kernels;
+import io.actdb.storage.LayerWriter;
+import io.actdb.storage.StoreWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +48,19 @@ final class CkaBenchmark extends Benchmark {
       names = "--wide",
       description = "Time the example-space form (layers wider than the data) instead.")
   boolean wide;
+
+  @Option(
+      names = "--source",
+      description =
+          "With --wide: where the rows come from, store (an actdb store's two layers joined on"
+              + " sample_id, as extracted layers are) or table (one DuckDB table on disk)"
+              + " (default: ${DEFAULT-VALUE}).")
+  WideSource source = WideSource.store;
+
+  enum WideSource {
+    store,
+    table
+  }
 
   @Option(names = "--threads", description = "DuckDB threads (default: all cores).")
   int threads = Runtime.getRuntime().availableProcessors();
@@ -214,25 +230,28 @@ final class CkaBenchmark extends Benchmark {
     print("dim", dim);
     print("threads", threads);
     print("kernel", Kernels.name());
-    // The table on disk (checkpointed), as a store's files would be; the peak resident size is
+    print("source", source);
+    // The rows on disk, as a store's layers or a checkpointed table; the peak resident size is
     // measured from after the setup to the end of the queries.
     Path dir = Files.createTempDirectory("actdb-bench-wide");
-    Path file = dir.resolve("bench.duckdb");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file)) {
-      ActdbFunctions.register(c);
+    try (Connection c = openWide(dir, n, dim)) {
       exec(c, "SET threads = " + threads);
-      long t0 = System.nanoTime();
-      buildTable(c, n, dim);
-      exec(c, "CHECKPOINT");
-      print("setup_seconds", seconds(t0));
+      print("setup_peak_rss_mib", peakResidentKib() / 1024);
       boolean peakReset = resetPeakResidentSize();
-      double self = value(c, "SELECT cka(x, x) FROM bench WHERE i < 100");
+      String from =
+          source == WideSource.store
+              ? " FROM layer('bench', 'x') a JOIN layer('bench', 'y') b USING (sample_id)"
+              : " FROM bench";
+      String x = source == WideSource.store ? "a.vec" : "x";
+      String y = source == WideSource.store ? "b.vec" : "y";
+      String firstRows = source == WideSource.store ? " WHERE sample_id < 100" : " WHERE i < 100";
+      double self = value(c, "SELECT cka(" + x + ", " + x + ")" + from + firstRows);
       if (Math.abs(self - 1) > 1e-9) throw new CommandFailure("check failed: cka(x, x) = " + self);
-      t0 = System.nanoTime();
-      double cka = value(c, "SELECT cka(x, y) FROM bench");
+      long t0 = System.nanoTime();
+      double cka = value(c, "SELECT cka(" + x + ", " + y + ")" + from);
       double ckaSeconds = seconds(t0);
       t0 = System.nanoTime();
-      double debiased = value(c, "SELECT cka_debiased(x, y) FROM bench");
+      double debiased = value(c, "SELECT cka_debiased(" + x + ", " + y + ")" + from);
       double debiasedSeconds = seconds(t0);
       if (!(cka > 0 && cka < 1)) throw new CommandFailure("check failed: cka = " + cka);
       // K and L: 2·D columns of n values each, every upper-triangle product once.
@@ -277,22 +296,66 @@ final class CkaBenchmark extends Benchmark {
     return Double.parseDouble(kernel.get("kernel_gflops").toString());
   }
 
+  /** Writes the rows, as {@link #source} says, and returns a connection that sees them. */
+  private Connection openWide(Path dir, int n, int dim) throws Exception {
+    long t0 = System.nanoTime();
+    Connection c;
+    if (source == WideSource.store) {
+      Path store = dir.resolve("store");
+      try (StoreWriter w = StoreWriter.open(store);
+          LayerWriter xs = w.beginLayer("bench", "x", dim, "none");
+          LayerWriter ys = w.beginLayer("bench", "y", dim, "none")) {
+        float[] x = new float[dim];
+        float[] y = new float[dim];
+        WideRowsSource rows = new WideRowsSource(dim);
+        for (int i = 0; i < n; i++) {
+          rows.next(x, y);
+          xs.append(i, x, 0);
+          ys.append(i, y, 0);
+        }
+        xs.commit();
+        ys.commit();
+      }
+      c = StoreConnections.open(store);
+    } else {
+      c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("bench.duckdb"));
+      ActdbFunctions.register(c);
+      buildTable(c, n, dim);
+      exec(c, "CHECKPOINT");
+    }
+    print("setup_seconds", seconds(t0));
+    return c;
+  }
+
+  /** Deterministic pseudo-random rows; y = x/2 + independent noise, so 0 < CKA < 1. */
+  private static final class WideRowsSource {
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final int dim;
+
+    WideRowsSource(int dim) {
+      this.dim = dim;
+    }
+
+    void next(float[] x, float[] y) {
+      for (int k = 0; k < dim; k++) {
+        x[k] = (float) (random.nextDouble() * 2 - 1);
+        y[k] = x[k] / 2 + (float) (random.nextDouble() * 2 - 1);
+      }
+    }
+  }
+
   private void buildTable(Connection c, int n, int dim) throws SQLException {
-    // Deterministic pseudo-random data, appended from Java (a per-element SQL expression over
-    // n·D elements is far slower); y = x/2 + independent noise, so 0 < CKA < 1.
+    // Appended from Java (a per-element SQL expression over n·D elements is far slower).
     exec(
         c,
         String.format(
             Locale.ROOT, "CREATE TABLE bench (i BIGINT, x FLOAT[%1$d], y FLOAT[%1$d])", dim));
-    SplittableRandom random = new SplittableRandom(42);
+    WideRowsSource rows = new WideRowsSource(dim);
     float[] x = new float[dim];
     float[] y = new float[dim];
     try (var appender = c.unwrap(DuckDBConnection.class).createAppender("bench")) {
       for (int i = 0; i < n; i++) {
-        for (int k = 0; k < dim; k++) {
-          x[k] = (float) (random.nextDouble() * 2 - 1);
-          y[k] = x[k] / 2 + (float) (random.nextDouble() * 2 - 1);
-        }
+        rows.next(x, y);
         appender.beginRow().append((long) i).append(x).append(y).endRow();
         // The appender buffers a whole 2048-row chunk otherwise: 1.6 GB at D = 100 000.
         if (i % 64 == 63) appender.flush();

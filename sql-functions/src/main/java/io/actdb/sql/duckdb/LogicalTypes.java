@@ -1,5 +1,6 @@
 package io.actdb.sql.duckdb;
 
+import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.spi.SqlType;
 import java.lang.foreign.MemorySegment;
 
@@ -40,7 +41,16 @@ final class LogicalTypes {
       case SqlType.ArrayOf a -> {
         MemorySegment child = create(a.child());
         try {
-          yield NativeDuckDB.createArrayType(child, a.size());
+          MemorySegment array = NativeDuckDB.createArrayType(child, a.size());
+          // DuckDB answers NULL rather than an error for sizes it does not support.
+          if (array.address() == 0)
+            throw new SqlFunctionException(
+                "DuckDB cannot make the type "
+                    + a.sql()
+                    + ": its C API makes arrays of at most "
+                    + SqlType.MAX_ARRAY_SIZE
+                    + " elements (use FLOAT[] for wider vectors)");
+          yield array;
         } finally {
           NativeDuckDB.destroyLogicalType(child);
         }

@@ -44,6 +44,21 @@ public sealed interface SqlType {
     return new ArrayOf(FLOAT, size);
   }
 
+  /**
+   * The largest ARRAY DuckDB's C API makes: {@code duckdb_create_array_type} refuses 100 000
+   * elements or more (it returns no type), though SQL itself accepts {@code FLOAT[100000]}.
+   */
+  int MAX_ARRAY_SIZE = 99_999;
+
+  /**
+   * A vector column of {@code dim} floats: {@code FLOAT[dim]} up to {@link #MAX_ARRAY_SIZE}, {@code
+   * FLOAT[]} beyond it (a flattened convolutional layer can be wider), which every actdb aggregate
+   * reads the same way.
+   */
+  static SqlType floatVector(int dim) {
+    return dim <= MAX_ARRAY_SIZE ? floatArray(dim) : FLOAT_LIST;
+  }
+
   /** {@code FLOAT[]}: a variable-length float list per row. */
   SqlType FLOAT_LIST = new ListOf(FLOAT);
 

@@ -35,7 +35,7 @@ final class ArrowColumnTypes {
       case ArrowType.Utf8 _ -> SqlType.VARCHAR;
       case ArrowType.Bool _ -> SqlType.BOOLEAN;
       case ArrowType.FixedSizeList l when isFloat32(field.getChildren()) && l.getListSize() > 0 ->
-          SqlType.floatArray(l.getListSize());
+          SqlType.floatVector(l.getListSize());
       case ArrowType.List l when isFloat32(field.getChildren()) -> SqlType.FLOAT_LIST;
       default -> null;
     };

@@ -63,7 +63,13 @@ final class ColumnCopy {
   void copy(int start, int rows, OutputColumn out) {
     switch (type) {
       case SqlType.ArrayOf a -> copyArray(a.size(), start, rows, out);
-      case SqlType.ListOf l -> copyList(start, rows, out);
+      case SqlType.ListOf l -> {
+        if (vector instanceof FixedSizeListVector fixed) {
+          copyFixedAsList(fixed.getListSize(), start, rows, out);
+        } else {
+          copyList(start, rows, out);
+        }
+      }
       default -> {
         if (type.equals(SqlType.VARCHAR)) {
           copyStrings(start, rows, out);
@@ -93,6 +99,27 @@ final class ColumnCopy {
     if (childHasNulls) {
       for (long e = 0; e < count; e++) {
         if (child.isNull((int) (first + e))) elements.setNull(e);
+      }
+    }
+  }
+
+  /**
+   * A fixed-size list shown as {@code FLOAT[]} (wider than DuckDB's arrays): one bulk copy, then
+   * each row points at its {@code size} elements.
+   */
+  private void copyFixedAsList(int size, int start, int rows, OutputColumn out) {
+    long count = (long) rows * size;
+    long base = out.appendListElements(count);
+    OutputColumn elements = out.listElements();
+    long first = (long) start * size;
+    int bytes = Math.toIntExact(count * 4);
+    elements
+        .data()
+        .put(Math.toIntExact(base * 4), span(child.getDataBuffer(), first * 4, bytes), 0, bytes);
+    for (int r = 0; r < rows; r++) out.setListEntry(r, base + (long) r * size, size);
+    if (childHasNulls) {
+      for (long e = 0; e < count; e++) {
+        if (child.isNull((int) (first + e))) elements.setNull(base + e);
       }
     }
   }

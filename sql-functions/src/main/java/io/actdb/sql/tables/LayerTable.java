@@ -79,10 +79,10 @@ public final class LayerTable implements TableFunction {
                 new SqlColumn(StoreSchemas.SAMPLE_ID, SqlType.BIGINT),
                 new SqlColumn(StoreSchemas.POSITION, SqlType.INTEGER),
                 new SqlColumn(StoreSchemas.TOKEN, SqlType.VARCHAR),
-                new SqlColumn(StoreSchemas.VEC, SqlType.floatArray(entry.dim())))
+                new SqlColumn(StoreSchemas.VEC, SqlType.floatVector(entry.dim())))
             : List.of(
                 new SqlColumn(StoreSchemas.SAMPLE_ID, SqlType.BIGINT),
-                new SqlColumn(StoreSchemas.VEC, SqlType.floatArray(entry.dim())));
+                new SqlColumn(StoreSchemas.VEC, SqlType.floatVector(entry.dim())));
     return ArrowFileScan.of(store.fileOf(entry), columns, "layer " + entry.qualifiedName())
         .withCardinality(entry.rows())
         .withChecksums(entry.checksums())
