@@ -1,6 +1,7 @@
 package io.actdb.sql;
 
 import io.actdb.sql.cca.CcaFamily;
+import io.actdb.sql.cka.CkaMatrix;
 import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.cka.RbfCka;
 import io.actdb.sql.duckdb.AggregateBridge;
@@ -26,6 +27,7 @@ public final class ActdbFunctions {
         List.of(
             new AggregateBridge<>(new LinearCka(LinearCka.Estimator.BIASED)),
             new AggregateBridge<>(new LinearCka(LinearCka.Estimator.DEBIASED)),
+            new AggregateBridge<>(new CkaMatrix()),
             new AggregateBridge<>(new RbfCka()),
             new AggregateBridge<>(new CcaFamily(CcaFamily.Index.CCA)),
             new AggregateBridge<>(new CcaFamily(CcaFamily.Index.SVCCA)),

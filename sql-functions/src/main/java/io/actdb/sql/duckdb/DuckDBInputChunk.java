@@ -2,6 +2,7 @@ package io.actdb.sql.duckdb;
 
 import io.actdb.sql.spi.InputChunk;
 import io.actdb.sql.spi.VectorColumn;
+import io.actdb.sql.spi.VectorListColumn;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -14,10 +15,13 @@ final class DuckDBInputChunk implements InputChunk {
   private static final int MAX_COLUMNS = 8;
   private static final ThreadLocal<VectorColumn[]> VECTOR_BUFFERS =
       ThreadLocal.withInitial(() -> new VectorColumn[MAX_COLUMNS]);
+  private static final ThreadLocal<VectorListColumn[]> LIST_BUFFERS =
+      ThreadLocal.withInitial(() -> new VectorListColumn[MAX_COLUMNS]);
 
   private final MemorySegment chunk;
   private final int size;
   private final VectorColumn[] loaded = new VectorColumn[MAX_COLUMNS];
+  private final VectorListColumn[] loadedLists = new VectorListColumn[MAX_COLUMNS];
 
   DuckDBInputChunk(MemorySegment chunk) {
     this.chunk = chunk;
@@ -42,6 +46,16 @@ final class DuckDBInputChunk implements InputChunk {
     if (target == null) target = buffers[column] = new VectorColumn();
     DuckDBVectors.load(target, NativeDuckDB.chunkVector(chunk, column), size, argumentName);
     return loaded[column] = target;
+  }
+
+  @Override
+  public VectorListColumn vectorLists(int column, String argumentName) {
+    if (loadedLists[column] != null) return loadedLists[column];
+    VectorListColumn[] buffers = LIST_BUFFERS.get();
+    VectorListColumn target = buffers[column];
+    if (target == null) target = buffers[column] = new VectorListColumn();
+    DuckDBVectors.loadLists(target, NativeDuckDB.chunkVector(chunk, column), size, argumentName);
+    return loadedLists[column] = target;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.actdb.sql.duckdb;
 
 import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.spi.VectorColumn;
+import io.actdb.sql.spi.VectorListColumn;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -57,6 +58,45 @@ final class DuckDBVectors {
                 + typeName(typeId)
                 + "; "
                 + castHint(typeId, argument));
+      }
+    } finally {
+      NativeDuckDB.destroyLogicalType(type);
+    }
+  }
+
+  /**
+   * Loads {@code rowCount} rows of {@code vector}, a LIST of float vectors, into {@code target}:
+   * the vectors of all rows through {@link #load}, then each row's run of them.
+   *
+   * @param argument how error messages name the argument, e.g. {@code "vecs"}
+   * @throws SqlFunctionException when the vector holds no lists of float vectors
+   */
+  static void loadLists(
+      VectorListColumn target, MemorySegment vector, int rowCount, String argument) {
+    MemorySegment type = NativeDuckDB.vectorType(vector);
+    try {
+      int typeId = NativeDuckDB.typeId(type);
+      if (typeId == DuckDBCApi.TYPE_SQLNULL) {
+        target.reset(rowCount);
+        return;
+      }
+      if (typeId != DuckDBCApi.TYPE_LIST) {
+        throw new SqlFunctionException(
+            argument
+                + " must be a list of vectors (FLOAT[d][] or FLOAT[][]), got "
+                + typeName(typeId)
+                + "; build it with list(vec ORDER BY layer) over a GROUP BY sample_id");
+      }
+      MemorySegment entries = NativeDuckDB.vectorData(vector);
+      MemorySegment validity = NativeDuckDB.vectorValidity(vector);
+      int total = Math.toIntExact(NativeDuckDB.listSize(vector));
+      load(target.vectors(), NativeDuckDB.listChild(vector), total, argument + "'s elements");
+      target.reset(rowCount);
+      for (int r = 0; r < rowCount; r++) {
+        if (!NativeDuckDB.isValid(validity, r)) continue;
+        long off = entries.getAtIndex(ValueLayout.JAVA_LONG, 2L * r);
+        long len = entries.getAtIndex(ValueLayout.JAVA_LONG, 2L * r + 1);
+        target.setRow(r, Math.toIntExact(off), Math.toIntExact(len));
       }
     } finally {
       NativeDuckDB.destroyLogicalType(type);

@@ -22,6 +22,18 @@ public interface InputChunk {
    */
   VectorColumn vectors(int column, String argumentName);
 
+  /**
+   * Column {@code column} as lists of float vectors: a LIST whose elements are {@code FLOAT[d]},
+   * {@code FLOAT[]} or their DOUBLE twins.
+   *
+   * @param argumentName how error messages name the argument, e.g. {@code "vecs"}
+   * @throws SqlFunctionException when the column holds no lists of float vectors, or a NULL element
+   *     inside a vector
+   */
+  default VectorListColumn vectorLists(int column, String argumentName) {
+    throw new SqlFunctionException(argumentName + ": lists of vectors are not supported here");
+  }
+
   /** Column {@code column}, declared DOUBLE, as a scalar column. */
   DoubleColumn doubles(int column);
 

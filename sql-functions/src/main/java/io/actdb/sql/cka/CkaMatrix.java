@@ -1,0 +1,251 @@
+package io.actdb.sql.cka;
+
+import io.actdb.sql.input.HeapBudget;
+import io.actdb.sql.input.RowBlock;
+import io.actdb.sql.kernels.GramKernels;
+import io.actdb.sql.kernels.Kernels;
+import io.actdb.sql.spi.AggregateFunction;
+import io.actdb.sql.spi.InputChunk;
+import io.actdb.sql.spi.ResultWriter;
+import io.actdb.sql.spi.SqlFunctionException;
+import io.actdb.sql.spi.SqlType;
+import io.actdb.sql.spi.VectorColumn;
+import io.actdb.sql.spi.VectorListColumn;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code cka_matrix(vecs)}: linear CKA, biased and debiased, between every pair of the L
+ * representations each row holds ({@code vecs}: one sample's list of L vectors, any dims), in one
+ * pass. The L vectors of a row sit side by side in one row of Σd floats, and one Gram matrix of
+ * those rows ({@link BlockMoments}) holds every self- and cross-product block: each layer's
+ * self-Gram is formed once, not once per pair. The values are those of {@code cka(x, y)} and {@code
+ * cka_debiased(x, y)} over the same rows (the same formulas on the same sums).
+ *
+ * <p>Result: {@code LIST(STRUCT(i BIGINT, j BIGINT, cka DOUBLE, cka_debiased DOUBLE))}, all L²
+ * ordered pairs, i and j counting from 1 in the list's order. A row whose list or any of its
+ * vectors is NULL is skipped (as {@code cka} skips a row with a NULL side); rows must agree on L
+ * and on each position's dimension. Memory: O((Σd)²) doubles per group and thread, whatever n.
+ */
+public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
+  public static final String NAME = "cka_matrix";
+
+  private static final SqlType PAIR =
+      new SqlType.Struct(
+          List.of(
+              new SqlType.Field("i", SqlType.BIGINT),
+              new SqlType.Field("j", SqlType.BIGINT),
+              new SqlType.Field("cka", SqlType.DOUBLE),
+              new SqlType.Field("cka_debiased", SqlType.DOUBLE)));
+
+  private static final int PARALLELISM = Runtime.getRuntime().availableProcessors();
+  private static final ThreadLocal<float[][]> BLOCK = ThreadLocal.withInitial(() -> new float[1][]);
+
+  private final GramKernels kernels = Kernels.get();
+
+  /** Per group: the layers' dims once known, which columns vary, the moments. */
+  public static final class State {
+    final GramKernels.Accumulation accumulation = LinearCka.accumulation();
+    final ColumnConstancy constancy = new ColumnConstancy();
+    int[] dims;
+    int dz;
+    BlockMoments moments;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<List<SqlType>> overloads() {
+    return List.of(List.of(SqlType.ANY));
+  }
+
+  @Override
+  public SqlType returnType() {
+    return new SqlType.ListOf(PAIR);
+  }
+
+  @Override
+  public State newState() {
+    return new State();
+  }
+
+  @Override
+  public void update(State state, InputChunk input, int[] rows, int count) {
+    VectorListColumn lists = input.vectorLists(0, "vecs");
+    VectorColumn vectors = lists.vectors();
+    float[] block = null;
+    int blockRows = 0;
+    int buffered = 0;
+    rowLoop:
+    for (int i = 0; i < count; i++) {
+      int r = rows[i];
+      if (lists.isNull(r)) continue;
+      int first = lists.first(r);
+      int layers = lists.count(r);
+      for (int l = 0; l < layers; l++) {
+        if (vectors.isNull(first + l)) continue rowLoop;
+      }
+      accept(state, vectors, first, layers);
+      if (block == null) {
+        blockRows = LinearCka.blockRows(state.dz);
+        block = blockFor(blockRows, state.dz);
+      }
+      int at = buffered * state.dz;
+      for (int l = 0; l < layers; l++) {
+        RowBlock.copyFinite(vectors, first + l, block, at, "vecs[" + (l + 1) + "]");
+        at += state.dims[l];
+      }
+      if (++buffered == blockRows) {
+        flush(state, block, buffered);
+        buffered = 0;
+      }
+    }
+    flush(state, block, buffered);
+  }
+
+  /** Fixes the group's layers on its first row; checks every later row against them. */
+  private static void accept(State state, VectorColumn vectors, int first, int layers) {
+    if (state.dims == null) {
+      if (layers == 0) throw new SqlFunctionException("vecs is an empty list");
+      int[] dims = new int[layers];
+      long dz = 0;
+      for (int l = 0; l < layers; l++) {
+        dims[l] = vectors.dim(first + l);
+        RowBlock.checkNotEmpty(dims[l], "vecs[" + (l + 1) + "]");
+        dz += dims[l];
+      }
+      String what = "the moments of " + layers + " layers of " + dz + " dimensions in all";
+      HeapBudget.require(BlockMoments.bytes(layers, dz), what);
+      if (dz * dz > Integer.MAX_VALUE) {
+        throw new SqlFunctionException(
+            what
+                + ": one Gram matrix holds at most 46 340 dimensions in all; pool the layers or"
+                + " compare fewer at once");
+      }
+      state.dims = dims;
+      state.dz = (int) dz;
+      return;
+    }
+    if (layers != state.dims.length) {
+      throw new SqlFunctionException(
+          "vecs holds "
+              + layers
+              + " vectors in one row but "
+              + state.dims.length
+              + " in an earlier row of the same group; keep the samples every layer has (e.g."
+              + " HAVING count(*) = "
+              + state.dims.length
+              + " after GROUP BY sample_id)");
+    }
+    for (int l = 0; l < layers; l++) {
+      RowBlock.checkDim(state.dims[l], vectors.dim(first + l), "vecs[" + (l + 1) + "]");
+    }
+  }
+
+  private static float[] blockFor(int rows, int dz) {
+    float[][] holder = BLOCK.get();
+    int needed = Math.toIntExact((long) rows * dz);
+    if (holder[0] == null || holder[0].length < needed) holder[0] = new float[needed];
+    return holder[0];
+  }
+
+  private void flush(State state, float[] block, int rows) {
+    if (rows == 0) return;
+    int dz = state.dz;
+    state.constancy.add(block, rows, dz);
+    if (state.moments == null) {
+      // The origin: this first block's float32 mean, so later rows sit near it.
+      double[] mean = new double[dz];
+      for (int r = 0; r < rows; r++) {
+        for (int k = 0; k < dz; k++) mean[k] += block[r * dz + k];
+      }
+      float[] shift = new float[dz];
+      for (int k = 0; k < dz; k++) shift[k] = (float) (mean[k] / rows);
+      state.moments = newMoments(state.dims, shift);
+    }
+    state.moments.addBlock(kernels, block, rows, state.accumulation, PARALLELISM);
+  }
+
+  private static BlockMoments newMoments(int[] dims, float[] shift) {
+    String what = "the moments of " + dims.length + " layers of " + shift.length + " dimensions";
+    try {
+      return new BlockMoments(dims, shift);
+    } catch (OutOfMemoryError e) {
+      throw HeapBudget.outOfHeap(BlockMoments.bytes(dims.length, shift.length), what);
+    }
+  }
+
+  @Override
+  public void combine(State source, State target) {
+    if (source.moments == null) return;
+    if (target.dims == null) {
+      target.dims = source.dims.clone();
+      target.dz = source.dz;
+    } else if (!Arrays.equals(target.dims, source.dims)) {
+      throw new SqlFunctionException(
+          "vecs holds vectors of dims "
+              + Arrays.toString(source.dims)
+              + " in some rows but "
+              + Arrays.toString(target.dims)
+              + " in others of the same group");
+    }
+    target.constancy.addAll(source.constancy);
+    BlockMoments src = source.moments;
+    if (target.moments == null) {
+      target.moments = newMoments(target.dims, src.shift.clone());
+      target.moments.addShifted(src, new double[src.dz]);
+      return;
+    }
+    double[] delta = new double[src.dz];
+    for (int k = 0; k < src.dz; k++) delta[k] = (double) src.shift[k] - target.moments.shift[k];
+    target.moments.addShifted(src, delta);
+  }
+
+  @Override
+  public void finalize(State state, ResultWriter out) {
+    if (state == null || state.moments == null) {
+      out.setNull();
+      return;
+    }
+    BlockMoments m = state.moments;
+    int layers = m.blocks;
+    long n = m.n;
+    BlockMoments.Centred c = m.centred();
+    boolean[] constant = new boolean[layers];
+    for (int l = 0; l < layers; l++) {
+      constant[l] = state.constancy.constant(m.starts[l], m.starts[l + 1]);
+    }
+    out.list(layers * layers);
+    for (int l = 0; l < layers; l++) {
+      for (int q = 0; q < layers; q++) {
+        Double biased = null;
+        Double debiased = null;
+        if (!constant[l] && !constant[q]) {
+          double xx = c.frob()[l * layers + l];
+          double yy = c.frob()[q * layers + q];
+          double xy = c.frob()[l * layers + q];
+          double sumA = c.sumA()[l];
+          double sumB = c.sumA()[q];
+          boolean defined = sumA > 0 && sumB > 0 && xx > 0 && yy > 0;
+          if (defined && n >= LinearCka.Estimator.BIASED.minRows) {
+            biased = Math.min(1.0, Math.max(0.0, xy / Math.sqrt(xx * yy)));
+          }
+          if (defined && n >= LinearCka.Estimator.DEBIASED.minRows) {
+            double hxy = LinearCka.unbiasedHsic(xy, c.sumAA()[l * layers + q], sumA, sumB, n);
+            double hxx = LinearCka.unbiasedHsic(xx, c.sumAA()[l * layers + l], sumA, sumA, n);
+            double hyy = LinearCka.unbiasedHsic(yy, c.sumAA()[q * layers + q], sumB, sumB, n);
+            if (hxx > 0 && hyy > 0) debiased = hxy / Math.sqrt(hxx * hyy);
+          }
+        }
+        ResultWriter pair = out.listElement(l * layers + q);
+        pair.field(0).setLong(l + 1);
+        pair.field(1).setLong(q + 1);
+        pair.field(2).setDouble(biased);
+        pair.field(3).setDouble(debiased);
+      }
+    }
+  }
+}
