@@ -15,6 +15,7 @@ import picocli.CommandLine.ParameterException;
     description = "Benchmarks (name=value output).",
     subcommands = {
       CkaBenchmark.class,
+      CkaMatrixBenchmark.class,
       IprBenchmark.class,
       GeomcaBenchmark.class,
       StoreBenchmark.class,

@@ -108,6 +108,7 @@ public final class StoreConnections {
       st.execute("CREATE OR REPLACE " + kind + "VIEW layers AS " + layersQuery(store));
       st.execute("CREATE OR REPLACE " + kind + "VIEW activations AS " + activationsQuery(store));
       st.execute("CREATE OR REPLACE " + kind + TOKEN_PAIRS_MACRO);
+      st.execute("CREATE OR REPLACE " + kind + LAYER_CKA_MACRO);
     }
     return store;
   }
@@ -125,6 +126,30 @@ public final class StoreConnections {
           + TokenLayerTable.NAME
           + "(model_b, layer_b, model_a, layer_a) b"
           + " ON a.sample_id = b.sample_id AND a.position = b.position";
+
+  /**
+   * {@code layer_cka(model_a, model_b [, split := ...])}: CKA, biased and debiased, of every layer
+   * of {@code model_a} against every layer of {@code model_b} (or of one model with itself) over
+   * the samples both hold in every layer (of one split, if given), in one pass of {@code
+   * cka_matrix}: each layer's file is read once and each self-Gram formed once. Rows: layer_a,
+   * position_a, layer_b, position_b, cka, cka_debiased, in forward order.
+   */
+  private static final String LAYER_CKA_MACRO =
+      "MACRO layer_cka(model_a, model_b, split := NULL) AS TABLE"
+          + " WITH chosen AS (SELECT model, layer, position, row_number() OVER (ORDER BY"
+          + " model = model_a DESC, position, layer) AS k FROM layers"
+          + " WHERE granularity = 'sample' AND model IN (model_a, model_b)),"
+          + " rows_of AS (SELECT a.sample_id, list(a.vec ORDER BY c.k) AS vecs"
+          + " FROM activations a JOIN chosen c ON a.model = c.model AND a.layer = c.layer"
+          + " WHERE a.model IN (model_a, model_b) AND (split IS NULL OR a.sample_id IN"
+          + " (SELECT s.sample_id FROM samples s WHERE s.split = split))"
+          + " GROUP BY a.sample_id HAVING count(*) = (SELECT count(*) FROM chosen)),"
+          + " pairs AS (SELECT unnest(cka_matrix(vecs)) AS p FROM rows_of)"
+          + " SELECT la.layer AS layer_a, la.position AS position_a, lb.layer AS layer_b,"
+          + " lb.position AS position_b, p.cka AS cka, p.cka_debiased AS cka_debiased"
+          + " FROM pairs JOIN chosen la ON la.k = p.i JOIN chosen lb ON lb.k = p.j"
+          + " WHERE la.model = model_a AND lb.model = model_b"
+          + " ORDER BY position_a, layer_a, position_b, layer_b";
 
   /** Whether the connection's current database is in memory (it has no file). */
   private static boolean inMemory(Statement st) throws SQLException {

@@ -194,6 +194,44 @@ class StoreViewsTest {
   }
 
   @Test
+  void layerCkaEqualsThePairwiseFunctionsForEveryPair() throws SQLException {
+    try (Connection c = StoreConnections.open(dir)) {
+      String[][] cases = {{"cnn", "cnn", null}, {"cnn", "mlp", null}, {"mlp", "cnn", "test"}};
+      for (String[] k : cases) {
+        String split = k[2] == null ? "" : ", split := '" + k[2] + "'";
+        List<List<Object>> got =
+            rows(
+                c,
+                "SELECT layer_a, position_a, layer_b, position_b, cka, cka_debiased FROM"
+                    + " layer_cka('%s', '%s'%s)".formatted(k[0], k[1], split));
+        List<List<Object>> want =
+            rows(
+                c,
+                ("SELECT la.layer, la.position, lb.layer, lb.position FROM layers la, layers lb"
+                        + " WHERE la.model = '%s' AND lb.model = '%s'"
+                        + " ORDER BY la.position, lb.position")
+                    .formatted(k[0], k[1]));
+        assertEquals(want.size(), got.size(), Arrays.toString(k));
+        for (int i = 0; i < want.size(); i++) {
+          List<Object> row = got.get(i);
+          assertEquals(want.get(i), row.subList(0, 4), Arrays.toString(k));
+          String where = k[2] == null ? "" : " WHERE split = '" + k[2] + "'";
+          String pairwise =
+              ("SELECT cka(a.vec, b.vec), cka_debiased(a.vec, b.vec) FROM layer('%s', '%s') a"
+                      + " JOIN layer('%s', '%s') b USING (sample_id) JOIN samples USING"
+                      + " (sample_id)%s")
+                  .formatted(k[0], row.get(0), k[1], row.get(2), where);
+          List<Object> expected = rows(c, pairwise).get(0);
+          for (int v = 0; v < 2; v++) {
+            double e = ((Number) expected.get(v)).doubleValue();
+            assertEquals(e, ((Number) row.get(4 + v)).doubleValue(), 1e-9 * Math.abs(e), pairwise);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void aQueryOnOneLayerReadsOnlyItsFileAndADamagedFileIsNamed() throws Exception {
     Store store = Store.open(dir);
     Path fc = store.fileOf(store.manifest().layer("cnn", "fc").orElseThrow());

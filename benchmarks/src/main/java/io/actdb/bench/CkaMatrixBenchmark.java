@@ -1,0 +1,216 @@
+package io.actdb.bench;
+
+import io.actdb.cli.CommandFailure;
+import io.actdb.sql.ActdbFunctions;
+import io.actdb.sql.cka.LinearCka;
+import io.actdb.sql.kernels.GramKernels;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Collections;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.duckdb.DuckDBConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code actdb bench cka-matrix}: the L × L CKA matrix of one query against NumPy's one Gram. */
+@Command(
+    name = "cka-matrix",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Times cka_matrix over a table of activations, one row per sample and layer",
+      "(SELECT unnest(cka_matrix(vecs)) FROM (SELECT sample_id, list(vec ORDER BY layer) ...",
+      "GROUP BY sample_id)), every pair of --layers layers of --dim floats over --n samples,",
+      "against NumPy computing the same matrix from one Gram matrix of all layers side by side,",
+      "in float64 (the yardstick of the exact default) and float32 (that of float_runs)."
+    })
+final class CkaMatrixBenchmark extends Benchmark {
+  @Option(names = "--layers", description = "Layers (default: ${DEFAULT-VALUE}).")
+  int layers = 8;
+
+  @Option(names = "--dim", description = "Floats per layer (default: ${DEFAULT-VALUE}).")
+  int dim = 512;
+
+  @Option(names = "--n", description = "Samples (default: ${DEFAULT-VALUE}).")
+  int n = 10_000;
+
+  @Option(names = "--runs", description = "Timed runs of each query (default: ${DEFAULT-VALUE}).")
+  int runs = 3;
+
+  @Option(names = "--no-numpy", description = "Skip the NumPy yardstick.")
+  boolean noNumpy;
+
+  @Override
+  protected void execute() throws Exception {
+    if (layers < 2 || dim < 1 || n < 4) {
+      throw new CommandFailure("bench cka-matrix needs --layers >= 2, --dim >= 1 and --n >= 4");
+    }
+    print("benchmark", "cka-matrix");
+    printMachine();
+    print("layers", layers);
+    print("dim", dim);
+    print("n", n);
+    Path dir = Files.createTempDirectory("actdb-bench-matrix");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      ActdbFunctions.register(c);
+      long t0 = System.nanoTime();
+      float[] rows = buildTable(c);
+      print("setup_seconds", seconds(t0));
+      String query =
+          "SELECT list(p.cka ORDER BY p.i, p.j), list(p.cka_debiased ORDER BY p.i, p.j) FROM"
+              + " (SELECT unnest(cka_matrix(vecs)) AS p FROM (SELECT sample_id, list(vec ORDER BY"
+              + " layer) AS vecs FROM acts GROUP BY sample_id))";
+      double[] exact = matrix(c, query);
+      double exactSeconds = timedRuns(c, query, runs, "cka_matrix_seconds", new Object[1]);
+      print("cka_matrix_seconds", exactSeconds);
+      String previous = System.getProperty(LinearCka.ACCUMULATION_PROPERTY);
+      double floatSeconds;
+      double[] floatRuns;
+      try {
+        System.setProperty(LinearCka.ACCUMULATION_PROPERTY, "float_runs");
+        floatRuns = matrix(c, query);
+        floatSeconds = timedRuns(c, query, runs, "cka_matrix_float_runs_seconds", new Object[1]);
+      } finally {
+        if (previous == null) System.clearProperty(LinearCka.ACCUMULATION_PROPERTY);
+        else System.setProperty(LinearCka.ACCUMULATION_PROPERTY, previous);
+      }
+      print("cka_matrix_float_runs_seconds", floatSeconds);
+      print("float_runs_max_difference", maxDifference(exact, floatRuns));
+      // What the query costs outside the aggregate: DuckDB gathering each sample's layers.
+      String gather =
+          "SELECT sum(len(vecs)) FROM (SELECT sample_id, list(vec ORDER BY layer) AS vecs FROM"
+              + " acts GROUP BY sample_id)";
+      double gatherSeconds = timedRuns(c, gather, runs, "gather_seconds", new Object[1]);
+      print("gather_seconds", gatherSeconds);
+      // The Gram of all layers side by side: n·Σd·(Σd + 1) flops for its upper triangle, timed
+      // alone on blocks of the aggregate's shape (its block rows, all cores).
+      int sum = layers * dim;
+      double flops = GramKernels.upperGramFlops(n, sum);
+      print("query_gflops", flops / exactSeconds / 1e9);
+      int blockRows = (int) Math.min(2048, (16L << 20) / (4L * sum));
+      for (var accumulation : GramKernels.Accumulation.values()) {
+        Map<String, Object> kernel =
+            GramKernelBenchmark.run(
+                blockRows, sum, Runtime.getRuntime().availableProcessors(), 3, accumulation, true);
+        double rate = Double.parseDouble(kernel.get("kernel_gflops").toString());
+        String name = accumulation == GramKernels.Accumulation.EXACT ? "exact" : "float_runs";
+        double querySeconds = name.equals("exact") ? exactSeconds : floatSeconds;
+        print(name + "_kernel_gflops", rate);
+        print(name + "_outside_kernel_share", 1 - flops / rate / 1e9 / querySeconds);
+      }
+      if (noNumpy) return;
+      Path file = dir.resolve("acts.f32");
+      writeFloats(rows, file);
+      String dims = String.join(",", Collections.nCopies(layers, String.valueOf(dim)));
+      Map<String, String> numpy;
+      try {
+        numpy =
+            BundledScript.run("python3", dir, "cka_matrix_numpy.py", file.toString(), "" + n, dims);
+      } catch (BundledScript.Failed | java.io.IOException e) {
+        print("numpy", "unavailable: " + e.getMessage());
+        return;
+      }
+      for (String key :
+          new String[] {
+            "numpy_version",
+            "numpy_sgemm_gflops",
+            "numpy_dgemm_gflops",
+            "numpy_float64_seconds",
+            "numpy_float32_seconds"
+          }) {
+        print(key, numpy.get(key));
+      }
+      double[] reference = parse(numpy.get("numpy_float64_matrix"));
+      double difference = maxDifference(exact, reference);
+      print("max_difference_to_numpy", difference);
+      if (difference > 1e-6) throw new CommandFailure("check failed: cka_matrix != NumPy's");
+      double f64 = Double.parseDouble(numpy.get("numpy_float64_seconds"));
+      double f32 = Double.parseDouble(numpy.get("numpy_float32_seconds"));
+      print("exact_to_numpy_float64", exactSeconds / f64);
+      print("float_runs_to_numpy_float32", floatSeconds / f32);
+    } finally {
+      DirectoryTree.delete(dir);
+    }
+  }
+
+  /** The biased matrix, row-major, from the query's first column. */
+  private static double[] matrix(Connection c, String query) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(query)) {
+      r.next();
+      Object[] values = (Object[]) r.getArray(1).getArray();
+      double[] out = new double[values.length];
+      for (int i = 0; i < out.length; i++) out[i] = ((Number) values[i]).doubleValue();
+      return out;
+    }
+  }
+
+  private static double[] parse(String csv) {
+    String[] parts = csv.split(",");
+    double[] out = new double[parts.length];
+    for (int i = 0; i < out.length; i++) out[i] = Double.parseDouble(parts[i]);
+    return out;
+  }
+
+  private static double maxDifference(double[] a, double[] b) {
+    if (a.length != b.length) return Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+    return max;
+  }
+
+  /**
+   * {@code acts(sample_id BIGINT, layer INTEGER, vec FLOAT[dim])}: layer l of a sample is layer l −
+   * 1 permuted, shrunk and given fresh noise, so similarity decays with distance as in a network.
+   * Returns the rows side by side (sample-major, layers in order) for NumPy.
+   */
+  private float[] buildTable(Connection c) throws Exception {
+    exec(c, "CREATE TABLE acts (sample_id BIGINT, layer INTEGER, vec FLOAT[" + dim + "])");
+    SplittableRandom random = new SplittableRandom(8);
+    int width = layers * dim;
+    float[] all = new float[Math.multiplyExact(n, width)];
+    float[] v = new float[dim];
+    try (var appender = c.unwrap(DuckDBConnection.class).createAppender("acts")) {
+      for (int i = 0; i < n; i++) {
+        int base = i * width;
+        for (int l = 0; l < layers; l++) {
+          for (int k = 0; k < dim; k++) {
+            double noise = random.nextGaussian();
+            v[k] =
+                l == 0
+                    ? (float) noise
+                    : (float) (0.9 * all[base + (l - 1) * dim + (k * 7 + l) % dim] + 0.45 * noise);
+            all[base + l * dim + k] = v[k];
+          }
+          appender.beginRow().append((long) i).append(l).append(v).endRow();
+        }
+      }
+    }
+    return all;
+  }
+
+  private static void writeFloats(float[] data, Path file) throws java.io.IOException {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+      for (float x : data) {
+        if (!buf.hasRemaining()) {
+          buf.flip();
+          ch.write(buf);
+          buf.clear();
+        }
+        buf.putFloat(x);
+      }
+      buf.flip();
+      ch.write(buf);
+    }
+  }
+}
