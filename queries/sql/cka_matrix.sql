@@ -15,20 +15,14 @@
 --                the store's forward order (layers.position)             [none]
 
 -- Table: CKA for every pair of layers (model_a layer = rows, model_b layer = columns)
-WITH picked AS (
-  SELECT a.model, a.layer, a.sample_id, a.vec
-  FROM activations a JOIN samples s USING (sample_id)
-  WHERE s.split = coalesce(getvariable('split'), 'test')
-    AND a.model IN (coalesce(getvariable('model_a'), 'cnn-s1'), coalesce(getvariable('model_b'), 'cnn-s2'))
-),
-similarity AS (
-  SELECT a.model AS model_a, a.layer AS layer_a, b.model AS model_b, b.layer AS layer_b,
-         round(cka(a.vec, b.vec), 3) AS cka,
-         round(cka_debiased(a.vec, b.vec), 3) AS cka_debiased
-  FROM picked a JOIN picked b USING (sample_id)
-  WHERE a.model = coalesce(getvariable('model_a'), 'cnn-s1')
-    AND b.model = coalesce(getvariable('model_b'), 'cnn-s2')
-  GROUP BY ALL
+-- layer_cka reads each layer once and forms every pair from one Gram matrix (cka_matrix).
+WITH similarity AS (
+  SELECT coalesce(getvariable('model_a'), 'cnn-s1') AS model_a, layer_a,
+         coalesce(getvariable('model_b'), 'cnn-s2') AS model_b, layer_b,
+         round(cka, 3) AS cka, round(cka_debiased, 3) AS cka_debiased
+  FROM layer_cka(coalesce(getvariable('model_a'), 'cnn-s1'),
+                 coalesce(getvariable('model_b'), 'cnn-s2'),
+                 split := coalesce(getvariable('split'), 'test'))
 ),
 -- where each layer goes: layer_order first, then the store's forward order, never by name
 placed AS (

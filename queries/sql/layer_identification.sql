@@ -16,6 +16,31 @@
 --   cca_family      also compute the CCA family (cca, svcca, pwcca, linreg_r2), each pair
 --                   paying eigen-decompositions of its layers' scatter     [true]
 
+-- Linear and debiased CKA of every pair of layers of all the models at once: cka_matrix forms
+-- one Gram matrix of all layers side by side, so each layer's self-Gram is computed once.
+CREATE OR REPLACE TEMP TABLE linear_similarity AS
+WITH chosen AS (
+  SELECT model, layer, row_number() OVER (ORDER BY model, position, layer) AS k
+  FROM layers
+  WHERE granularity = 'sample'
+    AND list_contains(coalesce(getvariable('models'), ['cnn-s1', 'cnn-s2', 'cnn-s3']), model)
+    AND NOT list_contains(coalesce(getvariable('exclude_layers'), ['logits']), layer)
+),
+rows_of AS (
+  SELECT a.sample_id, list(a.vec ORDER BY c.k) AS vecs
+  FROM activations a JOIN chosen c USING (model, layer) JOIN samples s USING (sample_id)
+  WHERE list_contains(coalesce(getvariable('models'), ['cnn-s1', 'cnn-s2', 'cnn-s3']), a.model)
+    AND s.split = coalesce(getvariable('split'), 'test')
+  GROUP BY a.sample_id
+  HAVING count(*) = (SELECT count(*) FROM chosen)
+),
+pairs AS (SELECT unnest(cka_matrix(vecs)) AS p FROM rows_of)
+SELECT la.model AS model_a, la.layer AS layer_a, lb.model AS model_b, lb.layer AS layer_b,
+       p.cka AS linear, p.cka_debiased AS debiased
+FROM pairs JOIN chosen la ON la.k = p.i JOIN chosen lb ON lb.k = p.j
+WHERE la.model < lb.model;
+
+-- RBF CKA has no such shortcut: one aggregate per pair of layers.
 CREATE OR REPLACE TEMP TABLE layer_similarity AS
 WITH picked AS (
   SELECT a.model, a.layer, a.sample_id, a.vec
@@ -23,16 +48,20 @@ WITH picked AS (
   WHERE list_contains(coalesce(getvariable('models'), ['cnn-s1', 'cnn-s2', 'cnn-s3']), a.model)
     AND NOT list_contains(coalesce(getvariable('exclude_layers'), ['logits']), a.layer)
     AND s.split = coalesce(getvariable('split'), 'test')
+),
+rbf AS (
+  SELECT a.model AS model_a, a.layer AS layer_a, b.model AS model_b, b.layer AS layer_b,
+         cka_rbf(a.vec, b.vec, 0.4) AS rbf_04,
+         cka_rbf(a.vec, b.vec, 0.2) AS rbf_02,
+         cka_rbf(a.vec, b.vec, 0.8) AS rbf_08
+  FROM picked a JOIN picked b USING (sample_id)
+  WHERE a.model < b.model
+  GROUP BY ALL
 )
-SELECT a.model AS model_a, a.layer AS layer_a, b.model AS model_b, b.layer AS layer_b,
-       cka(a.vec, b.vec) AS linear,
-       cka_debiased(a.vec, b.vec) AS debiased,
-       cka_rbf(a.vec, b.vec, 0.4) AS rbf_04,
-       cka_rbf(a.vec, b.vec, 0.2) AS rbf_02,
-       cka_rbf(a.vec, b.vec, 0.8) AS rbf_08
-FROM picked a JOIN picked b USING (sample_id)
-WHERE a.model < b.model
-GROUP BY ALL;
+SELECT model_a, layer_a, model_b, layer_b, linear, debiased, rbf_04, rbf_02, rbf_08
+FROM linear_similarity JOIN rbf USING (model_a, layer_a, model_b, layer_b);
+
+DROP TABLE linear_similarity;
 
 -- The CCA family, two aggregates per statement: every group of a statement holds its
 -- (dx + dy)² moments at once, so fewer aggregates per pass keep wide layers within the heap.
