@@ -70,7 +70,8 @@ abstract class Benchmark extends ActdbCommand {
   void printMachine() {
     print("threads", Runtime.getRuntime().availableProcessors());
     print("cpu", cpuModel());
-    print("vector_bits", FloatVector.SPECIES_PREFERRED.vectorBitSize());
+    print("vector_bits", Kernels.vectorBits());
+    print("cpu_vector_bits", FloatVector.SPECIES_PREFERRED.vectorBitSize());
     print("kernel", Kernels.name());
     print("java", Runtime.version());
   }

@@ -71,6 +71,11 @@ public interface GramKernels {
   void addUpperGramShifted(
       float[] x, float[] shift, int rows, int dim, double[] gram, int parallelism);
 
+  /** Bits of the vectors this implementation computes on ({@code 32}: one float at a time). */
+  default int vectorBits() {
+    return Float.SIZE;
+  }
+
   /** Returns {@code Σ z[offset + i]²} for {@code 0 <= i < length}, summed in float64. */
   double sumOfSquares(float[] z, int offset, int length);
 

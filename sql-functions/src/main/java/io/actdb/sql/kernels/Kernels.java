@@ -60,7 +60,15 @@ public final class Kernels {
     return chosen().name();
   }
 
-  record Choice(String name, GramKernels kernels, DistanceKernels distances) {}
+  /**
+   * Bits of the vectors the chosen kernels compute on: the CPU's preferred width, or less when
+   * {@code actdb.vector.bits} narrows it; 32 for the scalar kernels.
+   */
+  public static int vectorBits() {
+    return chosen().vectorBits();
+  }
+
+  record Choice(String name, GramKernels kernels, DistanceKernels distances, int vectorBits) {}
 
   private static Choice chosen() {
     if (Holder.FAILURE != null) {
@@ -118,12 +126,17 @@ public final class Kernels {
 
   /** Scalar panels are as wide as one 512-bit vector of floats: any width works for them. */
   private static Choice scalar() {
-    return new Choice("scalar", new ScalarGramKernels(), new ScalarDistanceKernels(16));
+    GramKernels gram = new ScalarGramKernels();
+    return new Choice("scalar", gram, new ScalarDistanceKernels(16), gram.vectorBits());
   }
 
   private static Choice panama() {
     GramKernels gram = loadPanama(PANAMA_CLASS, GramKernels.class);
-    return new Choice("panama", gram, loadPanama(PANAMA_DISTANCES_CLASS, DistanceKernels.class));
+    return new Choice(
+        "panama",
+        gram,
+        loadPanama(PANAMA_DISTANCES_CLASS, DistanceKernels.class),
+        gram.vectorBits());
   }
 
   /**
@@ -145,6 +158,9 @@ public final class Kernels {
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof UnsupportedOperationException u) {
         throw u; // the constructor's own reason, e.g. vectors too narrow on this CPU
+      }
+      if (e.getCause() instanceof IllegalArgumentException bad) {
+        throw new IllegalStateException(bad.getMessage(), bad); // a bad kernel property
       }
       throw new IllegalStateException("cannot create " + className, e.getCause());
     } catch (ReflectiveOperationException e) {

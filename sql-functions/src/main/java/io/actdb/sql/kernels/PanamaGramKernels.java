@@ -1,5 +1,6 @@
 package io.actdb.sql.kernels;
 
+import java.util.List;
 import java.util.Objects;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -45,8 +46,29 @@ public final class PanamaGramKernels implements GramKernels {
 
   // ---- Species and blocking: every tuning constant of this class is here. ----
 
-  /** Widest vector the CPU computes on natively (16 floats with AVX-512, 8 with AVX2). */
-  static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+  /**
+   * System property narrowing the kernels' vectors, as Lucene's {@code tests.vectorsize}: 128, 256
+   * or 512 bits, at most the CPU's preferred width. Unset: the preferred width. With 256 an AVX-512
+   * machine runs the AVX2 paths, tile shapes included, so both are tested on either CPU.
+   */
+  public static final String VECTOR_BITS_PROPERTY = "actdb.vector.bits";
+
+  /** System property overriding {@link #VECTORS_PER_ROW}: 2 or 4. */
+  public static final String VECTORS_PER_ROW_PROPERTY = "actdb.gram.vectors_per_row";
+
+  /** What is wrong with the two properties, or null; the constructor reports it. */
+  private static final String SETTINGS_PROBLEM = settingsProblem();
+
+  /**
+   * The vectors the kernels compute on: the widest the CPU has natively (16 floats with AVX-512, 8
+   * with AVX2) unless {@link #VECTOR_BITS_PROPERTY} narrows them.
+   */
+  static final VectorSpecies<Float> FLOATS =
+      SETTINGS_PROBLEM == null && System.getProperty(VECTOR_BITS_PROPERTY) != null
+          ? VectorSpecies.of(
+              float.class,
+              VectorShape.forBitSize(Integer.parseInt(System.getProperty(VECTOR_BITS_PROPERTY))))
+          : FloatVector.SPECIES_PREFERRED;
 
   /** Doubles in a vector of the same width; float64 sums are built in these. */
   static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
@@ -71,7 +93,10 @@ public final class PanamaGramKernels implements GramKernels {
    * type, sets it). 4 with 32 vector registers (AVX-512): 24 accumulators + 4 panel vectors + 1
    * broadcast = 29. 2 elsewhere: AVX2 has only 16 registers (12 + 2 + 1).
    */
-  static final int VECTORS_PER_ROW = FLOATS.vectorBitSize() >= 512 ? 4 : 2;
+  static final int VECTORS_PER_ROW =
+      SETTINGS_PROBLEM == null && System.getProperty(VECTORS_PER_ROW_PROPERTY) != null
+          ? Integer.parseInt(System.getProperty(VECTORS_PER_ROW_PROPERTY))
+          : FLOATS.vectorBitSize() >= 512 ? 4 : 2;
 
   /** Gram columns per float32 tile, and the width of a packed float panel. */
   static final int TJ = VECTORS_PER_ROW * FLOATS.length();
@@ -123,8 +148,33 @@ public final class PanamaGramKernels implements GramKernels {
    */
   static final int RANGES_PER_THREAD = 8;
 
+  private static String settingsProblem() {
+    return settingsProblem(
+        System.getProperty(VECTOR_BITS_PROPERTY),
+        System.getProperty(VECTORS_PER_ROW_PROPERTY),
+        FloatVector.SPECIES_PREFERRED.vectorBitSize());
+  }
+
+  /** What is wrong with these property values on a CPU of {@code preferred} bits, or null. */
+  static String settingsProblem(String bits, String perRow, int preferred) {
+    if (bits != null
+        && !(List.of("128", "256", "512").contains(bits) && Integer.parseInt(bits) <= preferred)) {
+      return VECTOR_BITS_PROPERTY
+          + " must be 128, 256 or 512 and at most this CPU's "
+          + preferred
+          + " bits, got '"
+          + bits
+          + "'";
+    }
+    if (perRow != null && !List.of("2", "4").contains(perRow)) {
+      return VECTORS_PER_ROW_PROPERTY + " must be 2 or 4, got '" + perRow + "'";
+    }
+    return null;
+  }
+
   /** Public for reflection from {@link Kernels}. */
   public PanamaGramKernels() {
+    if (SETTINGS_PROBLEM != null) throw new IllegalArgumentException(SETTINGS_PROBLEM);
     if (FLOATS.vectorBitSize() < MIN_VECTOR_BITS) {
       throw new UnsupportedOperationException(
           "the CPU's preferred vectors are "
@@ -133,6 +183,16 @@ public final class PanamaGramKernels implements GramKernels {
               + MIN_VECTOR_BITS
               + " bits the Vector API needs to beat plain Java");
     }
+  }
+
+  @Override
+  public int vectorBits() {
+    return FLOATS.vectorBitSize();
+  }
+
+  /** Vectors per tile row in effect (2 or 4). */
+  static int vectorsPerRow() {
+    return VECTORS_PER_ROW;
   }
 
   /**
