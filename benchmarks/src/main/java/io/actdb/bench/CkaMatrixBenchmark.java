@@ -4,17 +4,11 @@ import io.actdb.cli.CommandFailure;
 import io.actdb.sql.ActdbFunctions;
 import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.kernels.GramKernels;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.duckdb.DuckDBConnection;
@@ -58,7 +52,6 @@ final class CkaMatrixBenchmark extends Benchmark {
     print("layers", layers);
     print("dim", dim);
     print("n", n);
-    Path dir = Files.createTempDirectory("actdb-bench-matrix");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
       ActdbFunctions.register(c);
       long t0 = System.nanoTime();
@@ -107,15 +100,12 @@ final class CkaMatrixBenchmark extends Benchmark {
         print(name + "_outside_kernel_share", 1 - flops / rate / 1e9 / querySeconds);
       }
       if (noNumpy) return;
-      Path file = dir.resolve("acts.f32");
-      writeFloats(rows, file);
-      String dims = String.join(",", Collections.nCopies(layers, String.valueOf(dim)));
-      Map<String, String> numpy;
-      try {
-        numpy =
-            BundledScript.run("python3", dir, "cka_matrix_numpy.py", file.toString(), "" + n, dims);
-      } catch (BundledScript.Failed | java.io.IOException e) {
-        print("numpy", "unavailable: " + e.getMessage());
+      int[] dims = new int[layers];
+      Arrays.fill(dims, dim);
+      String[] whyNot = new String[1];
+      Map<String, String> numpy = NumpyYardstick.ckaMatrix(rows, n, dims, whyNot);
+      if (numpy == null) {
+        print("numpy", "unavailable: " + whyNot[0]);
         return;
       }
       for (String key :
@@ -136,8 +126,6 @@ final class CkaMatrixBenchmark extends Benchmark {
       double f32 = Double.parseDouble(numpy.get("numpy_float32_seconds"));
       print("exact_to_numpy_float64", exactSeconds / f64);
       print("float_runs_to_numpy_float32", floatSeconds / f32);
-    } finally {
-      DirectoryTree.delete(dir);
     }
   }
 
@@ -195,22 +183,5 @@ final class CkaMatrixBenchmark extends Benchmark {
       }
     }
     return all;
-  }
-
-  private static void writeFloats(float[] data, Path file) throws java.io.IOException {
-    try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-      for (float x : data) {
-        if (!buf.hasRemaining()) {
-          buf.flip();
-          ch.write(buf);
-          buf.clear();
-        }
-        buf.putFloat(x);
-      }
-      buf.flip();
-      ch.write(buf);
-    }
   }
 }

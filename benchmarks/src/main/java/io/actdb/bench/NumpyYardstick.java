@@ -53,6 +53,34 @@ final class NumpyYardstick {
     }
   }
 
+  /**
+   * Runs {@code cka_matrix_numpy.py} on {@code rows} ({@code n} rows of the layers {@code dims}
+   * side by side): linear CKA of every pair of layers from one Gram matrix, in float64 and float32,
+   * with NumPy's GEMM rates; null with the reason in {@code whyNot[0]} when python3 or numpy is
+   * missing or the script fails.
+   */
+  static Map<String, String> ckaMatrix(float[] rows, int n, int[] dims, String[] whyNot)
+      throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("actdb-bench");
+    try {
+      Path file = dir.resolve("rows.f32");
+      writeFloats(rows, file);
+      StringBuilder list = new StringBuilder();
+      for (int d : dims) list.append(list.isEmpty() ? "" : ",").append(d);
+      try {
+        return BundledScript.run(
+            "python3", dir, "cka_matrix_numpy.py", file.toString(), "" + n, list.toString());
+      } catch (BundledScript.Failed e) {
+        whyNot[0] = e.getMessage();
+      } catch (IOException e) {
+        whyNot[0] = "python3 not found";
+      }
+      return null;
+    } finally {
+      DirectoryTree.delete(dir);
+    }
+  }
+
   private static void writeFloats(float[] data, Path file) throws IOException {
     try (FileChannel ch =
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
