@@ -1,6 +1,7 @@
 package io.actdb.sql;
 
 import io.actdb.sql.cca.CcaFamily;
+import io.actdb.sql.cca.CcaFamilyMatrix;
 import io.actdb.sql.cka.CkaMatrix;
 import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.cka.RbfCka;
@@ -33,6 +34,7 @@ public final class ActdbFunctions {
             new AggregateBridge<>(new CcaFamily(CcaFamily.Index.SVCCA)),
             new AggregateBridge<>(new CcaFamily(CcaFamily.Index.PWCCA)),
             new AggregateBridge<>(new CcaFamily(CcaFamily.Index.LINREG_R2)),
+            new AggregateBridge<>(new CcaFamilyMatrix()),
             new AggregateBridge<>(new Ipr()),
             new AggregateBridge<>(new Prdc()),
             new AggregateBridge<>(new GeomCa(false)),

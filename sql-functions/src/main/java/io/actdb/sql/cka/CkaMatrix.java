@@ -5,6 +5,7 @@ import io.actdb.sql.input.RowBlock;
 import io.actdb.sql.kernels.GramKernels;
 import io.actdb.sql.kernels.Kernels;
 import io.actdb.sql.spi.AggregateFunction;
+import io.actdb.sql.spi.Cancellation;
 import io.actdb.sql.spi.InputChunk;
 import io.actdb.sql.spi.ResultWriter;
 import io.actdb.sql.spi.SqlFunctionException;
@@ -202,6 +203,44 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
     double[] delta = new double[src.dz];
     for (int k = 0; k < src.dz; k++) delta[k] = (double) src.shift[k] - target.moments.shift[k];
     target.moments.addShifted(src, delta);
+  }
+
+  /** Number of layers of the group, 0 when it saw no row. */
+  public static int layers(State state) {
+    return state == null || state.moments == null ? 0 : state.moments.blocks;
+  }
+
+  /**
+   * The column-centred scatter of layers {@code l} (as x) and {@code m} (as y) of the group, what
+   * the CCA family needs of a pair; null where their CKA is undefined too (fewer than 2 rows, a
+   * constant layer).
+   */
+  public static CentredScatter pairScatter(State state, int l, int m) {
+    BlockMoments b = state.moments;
+    if (b == null || b.n < 2) return null;
+    if (state.constancy.constant(b.starts[l], b.starts[l + 1])) return null;
+    if (state.constancy.constant(b.starts[m], b.starts[m + 1])) return null;
+    int dx = b.starts[l + 1] - b.starts[l];
+    int dy = b.starts[m + 1] - b.starts[m];
+    int dz = dx + dy;
+    int[] column = new int[dz]; // pair column → column of the moments
+    for (int k = 0; k < dx; k++) column[k] = b.starts[l] + k;
+    for (int k = 0; k < dy; k++) column[dx + k] = b.starts[m] + k;
+    double[] out = new double[Math.toIntExact((long) dz * dz)];
+    // Σ(z − μ)(z − μ)ᵀ = Σzzᵀ − n μμᵀ, μ = Σz / n, in the shifted coordinates the moments keep.
+    for (int i = 0; i < dz; i++) {
+      Cancellation.checkpoint();
+      int ci = column[i];
+      double mi = b.sum[ci] / b.n;
+      for (int j = i; j < dz; j++) {
+        int cj = column[j];
+        double g = ci <= cj ? b.gram[ci * b.dz + cj] : b.gram[cj * b.dz + ci];
+        double v = g - b.n * mi * (b.sum[cj] / b.n);
+        out[i * dz + j] = v;
+        out[j * dz + i] = v;
+      }
+    }
+    return new CentredScatter(b.n, dx, dy, out);
   }
 
   @Override

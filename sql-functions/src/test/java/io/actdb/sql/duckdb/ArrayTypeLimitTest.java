@@ -16,6 +16,7 @@ class ArrayTypeLimitTest {
   @Test
   void theLargestArrayIsMadeAndTheNextIsAClearError() throws Exception {
     try (Connection c = TestDb.open()) {
+      assertTrue(c.isValid(1), "DuckDB's library is loaded");
       MemorySegment largest = LogicalTypes.create(SqlType.floatArray(SqlType.MAX_ARRAY_SIZE));
       try {
         assertTrue(largest.address() != 0);
