@@ -15,21 +15,16 @@
 --                the store's forward order (layers.position)             [none]
 
 -- Table: CCA (ρ̄) and linear regression (R², columns fitted from rows) for every pair of layers
-WITH chosen AS (
-  SELECT v.model, v.layer, v.sample_id, v.vec
-  FROM activations v JOIN samples s USING (sample_id)
-  WHERE s.split = coalesce(getvariable('split'), 'test')
-    AND v.model IN (coalesce(getvariable('model_a'), 'cnn-s1'),
-                    coalesce(getvariable('model_b'), 'cnn-s2'))
-),
-pairs AS (
-  SELECT r.model AS model_a, r.layer AS layer_a, k.model AS model_b, k.layer AS layer_b,
-         round(cca(r.vec, k.vec).rho_mean, 3) AS cca_rho_mean,
-         round(linreg_r2(k.vec, r.vec), 3) AS linreg_r2
-  FROM chosen r JOIN chosen k USING (sample_id)
-  WHERE r.model = coalesce(getvariable('model_a'), 'cnn-s1')
-    AND k.model = coalesce(getvariable('model_b'), 'cnn-s2')
-  GROUP BY ALL
+-- layer_cca reads each layer once and forms every pair from one Gram matrix (cca_family_matrix);
+-- linreg_r2_reverse fits layer_b from layer_a.
+WITH pairs AS (
+  SELECT coalesce(getvariable('model_a'), 'cnn-s1') AS model_a, layer_a,
+         coalesce(getvariable('model_b'), 'cnn-s2') AS model_b, layer_b,
+         round(cca_rho_mean, 3) AS cca_rho_mean,
+         round(linreg_r2_reverse, 3) AS linreg_r2
+  FROM layer_cca(coalesce(getvariable('model_a'), 'cnn-s1'),
+                 coalesce(getvariable('model_b'), 'cnn-s2'),
+                 split := coalesce(getvariable('split'), 'test'))
 ),
 ordered AS (
   SELECT model, layer,

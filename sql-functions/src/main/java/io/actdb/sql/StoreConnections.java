@@ -109,6 +109,7 @@ public final class StoreConnections {
       st.execute("CREATE OR REPLACE " + kind + "VIEW activations AS " + activationsQuery(store));
       st.execute("CREATE OR REPLACE " + kind + TOKEN_PAIRS_MACRO);
       st.execute("CREATE OR REPLACE " + kind + LAYER_CKA_MACRO);
+      st.execute("CREATE OR REPLACE " + kind + LAYER_CCA_MACRO);
     }
     return store;
   }
@@ -128,28 +129,60 @@ public final class StoreConnections {
           + " ON a.sample_id = b.sample_id AND a.position = b.position";
 
   /**
+   * The common part of {@code layer_cka} and {@code layer_cca}: the sample layers of {@code
+   * model_a} then {@code model_b} (k from 1, forward order), and each sample's vectors of all of
+   * them as one list, over the samples that hold every one (of one split, if given), so that one
+   * aggregate over those lists reads each layer's file once.
+   */
+  private static String gatheredLayers(String extraParameters) {
+    return "(model_a, model_b, split := NULL"
+        + extraParameters
+        + ") AS TABLE WITH chosen AS (SELECT model, layer, position, row_number() OVER (ORDER BY"
+        + " model = model_a DESC, position, layer) AS k FROM layers"
+        + " WHERE granularity = 'sample' AND model IN (model_a, model_b)),"
+        + " rows_of AS (SELECT a.sample_id, list(a.vec ORDER BY c.k) AS vecs"
+        + " FROM activations a JOIN chosen c ON a.model = c.model AND a.layer = c.layer"
+        + " WHERE a.model IN (model_a, model_b) AND (split IS NULL OR a.sample_id IN"
+        + " (SELECT s.sample_id FROM samples s WHERE s.split = split))"
+        + " GROUP BY a.sample_id HAVING count(*) = (SELECT count(*) FROM chosen)),";
+  }
+
+  /** Joins the pairs {@code p} of the chosen layers back to their names, model_a's first. */
+  private static final String NAMED_PAIRS =
+      " FROM pairs JOIN chosen la ON la.k = p.i JOIN chosen lb ON lb.k = p.j"
+          + " WHERE la.model = model_a AND lb.model = model_b"
+          + " ORDER BY position_a, layer_a, position_b, layer_b";
+
+  /**
    * {@code layer_cka(model_a, model_b [, split := ...])}: CKA, biased and debiased, of every layer
-   * of {@code model_a} against every layer of {@code model_b} (or of one model with itself) over
-   * the samples both hold in every layer (of one split, if given), in one pass of {@code
-   * cka_matrix}: each layer's file is read once and each self-Gram formed once. Rows: layer_a,
-   * position_a, layer_b, position_b, cka, cka_debiased, in forward order.
+   * of {@code model_a} against every layer of {@code model_b} (or of one model with itself) in one
+   * pass of {@code cka_matrix}: each layer's file is read once and each self-Gram formed once.
+   * Rows: layer_a, position_a, layer_b, position_b, cka, cka_debiased, in forward order.
    */
   private static final String LAYER_CKA_MACRO =
-      "MACRO layer_cka(model_a, model_b, split := NULL) AS TABLE"
-          + " WITH chosen AS (SELECT model, layer, position, row_number() OVER (ORDER BY"
-          + " model = model_a DESC, position, layer) AS k FROM layers"
-          + " WHERE granularity = 'sample' AND model IN (model_a, model_b)),"
-          + " rows_of AS (SELECT a.sample_id, list(a.vec ORDER BY c.k) AS vecs"
-          + " FROM activations a JOIN chosen c ON a.model = c.model AND a.layer = c.layer"
-          + " WHERE a.model IN (model_a, model_b) AND (split IS NULL OR a.sample_id IN"
-          + " (SELECT s.sample_id FROM samples s WHERE s.split = split))"
-          + " GROUP BY a.sample_id HAVING count(*) = (SELECT count(*) FROM chosen)),"
+      "MACRO layer_cka"
+          + gatheredLayers("")
           + " pairs AS (SELECT unnest(cka_matrix(vecs)) AS p FROM rows_of)"
           + " SELECT la.layer AS layer_a, la.position AS position_a, lb.layer AS layer_b,"
           + " lb.position AS position_b, p.cka AS cka, p.cka_debiased AS cka_debiased"
-          + " FROM pairs JOIN chosen la ON la.k = p.i JOIN chosen lb ON lb.k = p.j"
-          + " WHERE la.model = model_a AND lb.model = model_b"
-          + " ORDER BY position_a, layer_a, position_b, layer_b";
+          + NAMED_PAIRS;
+
+  /**
+   * {@code layer_cca(model_a, model_b [, split := ...] [, keep := 0.99])}: the CCA family for every
+   * layer pair, as {@code layer_cka}, from {@code cca_family_matrix}. The asymmetric indices come
+   * both ways: pwcca and linreg_r2 take layer_a as x (weights from it, fitted from layer_b), their
+   * {@code _reverse} columns layer_b.
+   */
+  private static final String LAYER_CCA_MACRO =
+      "MACRO layer_cca"
+          + gatheredLayers(", keep := 0.99")
+          + " matrix AS (SELECT unnest(cca_family_matrix(vecs, keep)) AS p FROM rows_of),"
+          + " pairs AS (SELECT m.p, r.p.pwcca AS pwcca_reverse, r.p.linreg_r2 AS"
+          + " linreg_r2_reverse FROM matrix m JOIN matrix r ON r.p.i = m.p.j AND r.p.j = m.p.i)"
+          + " SELECT la.layer AS layer_a, la.position AS position_a, lb.layer AS layer_b,"
+          + " lb.position AS position_b, p.cca_rho_mean, p.cca_r2, p.svcca_rho_mean, p.svcca_r2,"
+          + " p.pwcca, pwcca_reverse, p.linreg_r2, linreg_r2_reverse"
+          + NAMED_PAIRS;
 
   /** Whether the connection's current database is in memory (it has no file). */
   private static boolean inMemory(Statement st) throws SQLException {

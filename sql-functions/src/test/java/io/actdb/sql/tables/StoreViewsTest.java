@@ -232,6 +232,32 @@ class StoreViewsTest {
   }
 
   @Test
+  void layerCcaEqualsThePairwiseFunctionsBothWays() throws SQLException {
+    try (Connection c = StoreConnections.open(dir)) {
+      List<List<Object>> got =
+          rows(
+              c,
+              "SELECT layer_a, layer_b, cca_rho_mean, svcca_r2, pwcca, pwcca_reverse, linreg_r2,"
+                  + " linreg_r2_reverse FROM layer_cca('cnn', 'mlp', split := 'test', keep :="
+                  + " 0.9)");
+      assertEquals(2, got.size());
+      for (List<Object> row : got) {
+        String pairwise =
+            ("SELECT cca(a.vec, b.vec).rho_mean, svcca(a.vec, b.vec, 0.9).r2, pwcca(a.vec, b.vec),"
+                    + " pwcca(b.vec, a.vec), linreg_r2(a.vec, b.vec), linreg_r2(b.vec, a.vec)"
+                    + " FROM layer('cnn', '%s') a JOIN layer('mlp', '%s') b USING (sample_id)"
+                    + " JOIN samples USING (sample_id) WHERE split = 'test'")
+                .formatted(row.get(0), row.get(1));
+        List<Object> expected = rows(c, pairwise).get(0);
+        for (int v = 0; v < 6; v++) {
+          double e = ((Number) expected.get(v)).doubleValue();
+          assertEquals(e, ((Number) row.get(2 + v)).doubleValue(), 1e-9, pairwise + " #" + v);
+        }
+      }
+    }
+  }
+
+  @Test
   void aQueryOnOneLayerReadsOnlyItsFileAndADamagedFileIsNamed() throws Exception {
     Store store = Store.open(dir);
     Path fc = store.fileOf(store.manifest().layer("cnn", "fc").orElseThrow());
