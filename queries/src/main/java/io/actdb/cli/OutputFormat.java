@@ -36,6 +36,7 @@ interface OutputFormat {
       case "duckbox" -> new BoxFormat("duckbox", TextTable.Style.DUCKBOX, DEFAULT_MAX_ROWS);
       case "table" -> new BoxFormat("table", TextTable.Style.TABLE, 0);
       case "markdown" -> new BoxFormat("markdown", TextTable.Style.MARKDOWN, 0);
+      case "column" -> new BoxFormat("column", TextTable.Style.COLUMN, 0);
       case "aligned" -> new BoxFormat("aligned", TextTable.Style.ALIGNED, 0);
       case "line" -> new LineFormat();
       case "csv" -> new CsvFormat();
@@ -46,7 +47,8 @@ interface OutputFormat {
     };
   }
 
-  List<String> NAMES = List.of("duckbox", "table", "markdown", "line", "csv", "json", "aligned");
+  List<String> NAMES =
+      List.of("duckbox", "table", "markdown", "column", "line", "csv", "json", "aligned");
 
   /** Lets picocli parse {@code --format}. */
   final class Converter implements ITypeConverter<OutputFormat> {

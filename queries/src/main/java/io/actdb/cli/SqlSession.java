@@ -35,7 +35,7 @@ final class SqlSession implements AutoCloseable {
       Statements end with ';' and may span several lines. Dot commands start a line, need no ';':
       .help                    this text
       .mode [MODE]             how results are printed: duckbox (default), table, markdown,
-                               line, csv, json or aligned; .format is the same
+                               column, line, csv, json or aligned; .format is the same
       .maxrows [N]             rows duckbox shows, the first and the last half (0: all)
       .output [FILE]           results to FILE; without FILE back to the screen
       .read FILE               run the statements and dot commands of FILE

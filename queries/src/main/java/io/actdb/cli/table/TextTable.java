@@ -23,6 +23,11 @@ public final class TextTable {
     TABLE,
     /** A GitHub-flavoured Markdown table. */
     MARKDOWN,
+    /**
+     * DuckDB's {@code .mode column}: no borders, two spaces between columns, dashes under the
+     * names; what {@code info}, {@code extract} and {@code models} print.
+     */
+    COLUMN,
     /** actdb's older layout, psql-like: {@code |} between columns and a {@code (N rows)} line. */
     ALIGNED
   }
@@ -116,6 +121,7 @@ public final class TextTable {
       case TABLE -> box(out, BoxChars.ASCII, false);
       case MARKDOWN -> markdown(out);
       case ALIGNED -> aligned(out);
+      case COLUMN -> column(out);
     }
   }
 
@@ -278,6 +284,32 @@ public final class TextTable {
       alignedRow(out, row, widths);
     }
     out.println("(" + rows(rowCount) + ")");
+  }
+
+  private void column(PrintWriter out) {
+    String[][] header = cells(columns.stream().map(Column::name).toArray(String[]::new));
+    int[] widths = widths(List.<String[][]>of(header));
+    columnRow(out, header, widths);
+    String[][] rule = new String[widths.length][];
+    for (int c = 0; c < widths.length; c++) {
+      rule[c] = new String[] {"-".repeat(widths[c])};
+    }
+    columnRow(out, rule, widths);
+    for (String[][] row : head) {
+      columnRow(out, row, widths);
+    }
+  }
+
+  private void columnRow(PrintWriter out, String[][] row, int[] widths) {
+    int height = height(row);
+    for (int l = 0; l < height; l++) {
+      StringBuilder line = new StringBuilder();
+      for (int c = 0; c < widths.length; c++) {
+        String text = l < row[c].length ? row[c][l] : "";
+        line.append(c == 0 ? "" : "  ").append(pad(text, widths[c], columns.get(c).rightAligned()));
+      }
+      out.println(line.toString().stripTrailing());
+    }
   }
 
   private void alignedRow(PrintWriter out, String[][] row, int[] widths) {
