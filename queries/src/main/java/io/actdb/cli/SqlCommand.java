@@ -38,6 +38,8 @@ import picocli.CommandLine.ParameterException;
       "Without -c or -f: an interactive shell in a terminal, else the script on stdin. -c and -f"
           + " may be repeated and mixed; they run in the order given, after every --set.",
       "A failing statement stops a script with exit status 1.",
+      "DuckDB's dot commands work typed and in scripts alike: .tables, .schema, .mode csv,"
+          + " .maxrows 100, .timer on, .output out.csv, .read more.sql, .help.",
     })
 final class SqlCommand extends ActdbCommand {
   /** One -c or -f of the command line; they run in the order given. */
