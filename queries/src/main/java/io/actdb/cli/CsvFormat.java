@@ -1,16 +1,24 @@
 package io.actdb.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 
 /**
- * CSV: a header row with the column names, then one line per row. Fields are quoted as RFC 4180
- * says (when they hold a comma, a double quote or a line break; quotes are doubled). NULL is an
- * empty field and the empty string is {@code ""}, so the two stay apart. Lines end with LF.
+ * CSV: a header row with the column names, then one line per row, written by Jackson's CSV
+ * generator. Fields are quoted as RFC 4180 says (when they hold a comma, a double quote or a line
+ * break; quotes are doubled). NULL is an empty field and the empty string is {@code ""}, so the two
+ * stay apart. Lines end with LF.
  */
 final class CsvFormat implements OutputFormat {
+  private static final CsvFactory FACTORY =
+      CsvFactory.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
 
   @Override
   public String name() {
@@ -18,40 +26,36 @@ final class CsvFormat implements OutputFormat {
   }
 
   @Override
-  public void write(ResultSet result, PrintWriter out) throws SQLException {
+  public void write(ResultSet result, PrintWriter out) throws SQLException, IOException {
     ResultSetMetaData meta = result.getMetaData();
     int columns = meta.getColumnCount();
-    StringBuilder line = new StringBuilder();
+    CsvSchema.Builder schema = CsvSchema.builder().setLineSeparator("\n").setNullValue("");
     for (int c = 1; c <= columns; c++) {
-      appendField(line, meta.getColumnLabel(c), c);
+      schema.addColumn("c" + c);
     }
-    out.print(line.append('\n'));
-    while (result.next()) {
-      line.setLength(0);
+    try (CsvGenerator csv = FACTORY.createGenerator(out)) {
+      csv.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      csv.setSchema(schema.build());
+      csv.writeStartArray();
       for (int c = 1; c <= columns; c++) {
-        appendField(line, result.getString(c), c);
+        csv.writeString(meta.getColumnLabel(c));
       }
-      out.print(line.append('\n'));
-    }
-  }
-
-  private static void appendField(StringBuilder line, String value, int column) {
-    if (column > 1) {
-      line.append(',');
-    }
-    if (value == null) {
-      return;
-    }
-    boolean quote =
-        value.isEmpty()
-            || value.indexOf(',') >= 0
-            || value.indexOf('"') >= 0
-            || value.indexOf('\n') >= 0
-            || value.indexOf('\r') >= 0;
-    if (quote) {
-      line.append('"').append(value.replace("\"", "\"\"")).append('"');
-    } else {
-      line.append(value);
+      csv.writeEndArray();
+      while (result.next()) {
+        csv.writeStartArray();
+        for (int c = 1; c <= columns; c++) {
+          String value = result.getString(c);
+          if (value == null) {
+            csv.writeNull();
+          } else if (value.isEmpty()) {
+            // Jackson's strict quoting check leaves "" bare, and bare it would read back as NULL.
+            csv.writeRawValue("\"\"");
+          } else {
+            csv.writeString(value);
+          }
+        }
+        csv.writeEndArray();
+      }
     }
   }
 }

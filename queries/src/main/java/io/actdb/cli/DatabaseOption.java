@@ -4,6 +4,8 @@ import io.actdb.sql.StoreConnections;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Properties;
+import org.duckdb.DuckDBDriver;
 import picocli.CommandLine.Option;
 
 /** The {@code --db} and {@code --store} options shared by commands that open a database. */
@@ -28,5 +30,15 @@ final class DatabaseOption {
    */
   Connection open() throws SQLException {
     return StoreConnections.open(db, store);
+  }
+
+  /**
+   * As {@link #open()}, with results streamed: rows are read from DuckDB as they are printed, so a
+   * result of millions of rows costs memory for one chunk at a time.
+   */
+  Connection openStreaming() throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+    return StoreConnections.open(db, store, properties);
   }
 }

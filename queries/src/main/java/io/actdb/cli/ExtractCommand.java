@@ -1,6 +1,8 @@
 package io.actdb.cli;
 
 import ai.djl.Device;
+import io.actdb.cli.table.TextTable;
+import io.actdb.cli.table.TextTable.Column;
 import io.actdb.extractor.Extraction;
 import io.actdb.extractor.Extraction.Pooling;
 import io.actdb.extractor.Extraction.Summary;
@@ -287,13 +289,25 @@ final class ExtractCommand extends ActdbCommand {
         .printf(
             "  busy time: reading %.1f s, model %.1f s, writing Arrow %.1f s (stages overlap)%n",
             s.readSeconds(), s.computeSeconds(), s.writeSeconds());
-    out().printf("  %-24s %8s %8s %10s %9s%n", "layer", "dim", "pooling", "rows", "MiB");
+    TextTable table =
+        new TextTable(
+            List.of(
+                Column.text("layer"),
+                Column.number("dim"),
+                Column.text("pooling"),
+                Column.number("rows"),
+                Column.number("MiB")),
+            TextTable.Style.COLUMN);
     for (LayerEntry e : s.written()) {
-      out()
-          .printf(
-              "  %-24s %8d %8s %10d %9.1f%n",
-              e.layer(), e.dim(), e.pooling(), e.rows(), e.bytes() / 1048576.0);
+      table.add(
+          e.layer(),
+          Integer.toString(e.dim()),
+          e.pooling(),
+          Long.toString(e.rows()),
+          String.format("%.1f", e.bytes() / 1048576.0));
     }
+    // indented under the line that names the model
+    table.render().lines().forEach(line -> out().println("  " + line));
     if (!s.skipped().isEmpty())
       out().printf("  skipped (already stored): %s%n", String.join(", ", s.skipped()));
   }

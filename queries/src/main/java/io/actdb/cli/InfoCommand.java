@@ -1,10 +1,11 @@
 package io.actdb.cli;
 
+import io.actdb.cli.table.TextTable;
+import io.actdb.cli.table.TextTable.Column;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.Manifest;
 import io.actdb.storage.Store;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -55,27 +56,33 @@ final class InfoCommand extends ActdbCommand {
             "samples  %s%n",
             m.samples() == null ? "none" : m.samples().rows() + " (" + m.samples().file() + ")");
     out().printf("models   %d, layers %d%n%n", m.models().size(), m.layers().size());
-    List<String[]> rows = new ArrayList<>();
     // The manifest lists each model's layers in forward order (position), never by name.
-    rows.add(
-        new String[] {
-          "model", "layer", "dim", "rows", "pooling", "MiB", "position", "rows per", "tokenizer"
-        });
+    TextTable table =
+        new TextTable(
+            List.of(
+                Column.text("model"),
+                Column.text("layer"),
+                Column.number("dim"),
+                Column.number("rows"),
+                Column.text("pooling"),
+                Column.number("MiB"),
+                Column.number("position"),
+                Column.text("rows per"),
+                Column.text("tokenizer")),
+            TextTable.Style.COLUMN);
     for (LayerEntry e : m.layers()) {
-      rows.add(
-          new String[] {
-            e.model(),
-            e.layer(),
-            Integer.toString(e.dim()),
-            Long.toString(e.rows()),
-            e.pooling(),
-            String.format("%.1f", e.bytes() / (1024.0 * 1024.0)),
-            Integer.toString(e.position()),
-            e.granularity(),
-            e.tokenizer() == null ? "-" : e.tokenizer()
-          });
+      table.add(
+          e.model(),
+          e.layer(),
+          Integer.toString(e.dim()),
+          Long.toString(e.rows()),
+          e.pooling(),
+          String.format("%.1f", e.bytes() / (1024.0 * 1024.0)),
+          Integer.toString(e.position()),
+          e.granularity(),
+          e.tokenizer() == null ? "-" : e.tokenizer());
     }
-    if (!m.layers().isEmpty()) printAligned(rows);
+    if (!m.layers().isEmpty()) table.writeTo(out());
     List<String> problems;
     try (BufferAllocator allocator = new RootAllocator()) {
       problems = s.check(allocator, quick);
@@ -97,25 +104,6 @@ final class InfoCommand extends ActdbCommand {
       for (String p : problems) err().println("  " + p);
       throw new CommandFailure(
           problems.size() + " damaged file(s); the other layers stay readable");
-    }
-  }
-
-  private void printAligned(List<String[]> rows) {
-    int columns = rows.get(0).length;
-    int[] width = new int[columns];
-    for (String[] r : rows)
-      for (int c = 0; c < columns; c++) width[c] = Math.max(width[c], r[c].length());
-    for (String[] r : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int c = 0; c < columns; c++) {
-        boolean number = c == 2 || c == 3 || c == 5 || c == 6;
-        String cell =
-            number
-                ? " ".repeat(width[c] - r[c].length()) + r[c]
-                : r[c] + " ".repeat(width[c] - r[c].length());
-        line.append(cell).append(c + 1 < columns ? "  " : "");
-      }
-      out().println(line.toString().stripTrailing());
     }
   }
 }

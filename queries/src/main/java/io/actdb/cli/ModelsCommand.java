@@ -1,7 +1,8 @@
 package io.actdb.cli;
 
+import io.actdb.cli.table.TextTable;
+import io.actdb.cli.table.TextTable.Column;
 import io.actdb.extractor.model.onnx.PretrainedModel;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -18,29 +19,27 @@ final class ModelsCommand extends ActdbCommand {
   @Override
   protected void execute() {
     var out = out();
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"name", "source", "MiB", "layers", "dim", "licence"});
+    TextTable table =
+        new TextTable(
+            List.of(
+                Column.text("name"),
+                Column.text("source"),
+                Column.number("MiB"),
+                Column.text("layers"),
+                Column.number("dim"),
+                Column.text("licence")),
+            TextTable.Style.COLUMN);
     for (PretrainedModel m : PretrainedModel.values()) {
       long bytes = m.modelBytes();
-      rows.add(
-          new String[] {
-            m.shortcut(),
-            m.artifact(),
-            bytes < 0 ? "missing" : String.format("%.1f", bytes / 1048576.0),
-            "embeddings, layer0..layer" + (m.blocks() - 1) + " (" + (m.blocks() + 1) + ")",
-            Integer.toString(m.dim()),
-            m.licence()
-          });
+      table.add(
+          m.shortcut(),
+          m.artifact(),
+          bytes < 0 ? "missing" : String.format("%.1f", bytes / 1048576.0),
+          "embeddings, layer0..layer" + (m.blocks() - 1) + " (" + (m.blocks() + 1) + ")",
+          Integer.toString(m.dim()),
+          m.licence());
     }
-    // Columns as wide as their widest cell; numbers right-aligned, the licence last and free.
-    int[] width = new int[5];
-    for (String[] row : rows) {
-      for (int c = 0; c < width.length; c++) width[c] = Math.max(width[c], row[c].length());
-    }
-    String format =
-        "%-" + width[0] + "s  %-" + width[1] + "s  %" + width[2] + "s  %-" + width[3] + "s  %"
-            + width[4] + "s  %s%n";
-    for (String[] row : rows) out.printf(format, (Object[]) row);
+    table.writeTo(out);
     if (!PretrainedModel.MINILM_L6.available()) {
       out.println(
           "missing: the model jars are not on the class path (the actdb-models module brings"

@@ -1,5 +1,6 @@
 package io.actdb.cli;
 
+import io.actdb.cli.table.TextTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.ResultSet;
@@ -18,10 +19,26 @@ interface OutputFormat {
   /** Writes every row of {@code result} to {@code out}; does not close either. */
   void write(ResultSet result, PrintWriter out) throws SQLException, IOException;
 
-  /** The format called {@code name} ({@code table}, {@code csv} or {@code json}, any case). */
+  /**
+   * This format showing at most {@code maxRows} rows, where it limits rows at all (duckbox, as in
+   * DuckDB's CLI); 0 shows every row.
+   */
+  default OutputFormat withMaxRows(int maxRows) {
+    return this;
+  }
+
+  /** DuckDB CLI's {@code .maxrows} default. */
+  int DEFAULT_MAX_ROWS = 40;
+
+  /** The format called {@code name} (one of {@link #NAMES}, any case). */
   static OutputFormat named(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
-      case "table" -> new TableFormat();
+      case "duckbox" -> new BoxFormat("duckbox", TextTable.Style.DUCKBOX, DEFAULT_MAX_ROWS);
+      case "table" -> new BoxFormat("table", TextTable.Style.TABLE, 0);
+      case "markdown" -> new BoxFormat("markdown", TextTable.Style.MARKDOWN, 0);
+      case "column" -> new BoxFormat("column", TextTable.Style.COLUMN, 0);
+      case "aligned" -> new BoxFormat("aligned", TextTable.Style.ALIGNED, 0);
+      case "line" -> new LineFormat();
       case "csv" -> new CsvFormat();
       case "json" -> new JsonFormat();
       default ->
@@ -30,7 +47,8 @@ interface OutputFormat {
     };
   }
 
-  List<String> NAMES = List.of("table", "csv", "json");
+  List<String> NAMES =
+      List.of("duckbox", "table", "markdown", "column", "line", "csv", "json", "aligned");
 
   /** Lets picocli parse {@code --format}. */
   final class Converter implements ITypeConverter<OutputFormat> {

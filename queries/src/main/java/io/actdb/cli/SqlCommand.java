@@ -38,6 +38,8 @@ import picocli.CommandLine.ParameterException;
       "Without -c or -f: an interactive shell in a terminal, else the script on stdin. -c and -f"
           + " may be repeated and mixed; they run in the order given, after every --set.",
       "A failing statement stops a script with exit status 1.",
+      "DuckDB's dot commands work typed and in scripts alike: .tables, .schema, .mode csv,"
+          + " .maxrows 100, .timer on, .output out.csv, .read more.sql, .help.",
     })
 final class SqlCommand extends ActdbCommand {
   /** One -c or -f of the command line; they run in the order given. */
@@ -120,7 +122,7 @@ final class SqlCommand extends ActdbCommand {
   @Option(
       names = "--format",
       paramLabel = "<format>",
-      defaultValue = "table",
+      defaultValue = "duckbox",
       converter = OutputFormat.Converter.class,
       completionCandidates = OutputFormat.Names.class,
       description =
@@ -134,8 +136,9 @@ final class SqlCommand extends ActdbCommand {
     List<String> sets = setStatements(); // usage errors before the database opens
     List<ScriptPart> scripts = new ArrayList<>(parts);
     if (scripts.isEmpty() && !inTerminal()) scripts.add(new ScriptPart(null, Path.of("-")));
-    try (Connection connection = database.open()) {
-      StatementRunner runner = new StatementRunner(connection, format, out(), true);
+    try (Connection connection = database.openStreaming();
+        SqlSession session = new SqlSession(connection, format, out(), false)) {
+      StatementRunner runner = session.runner();
       for (String set : sets) {
         try {
           runner.run(set);
@@ -144,8 +147,10 @@ final class SqlCommand extends ActdbCommand {
         }
       }
       if (scripts.isEmpty()) {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-          new SqlShell(connection, terminal, format, historyFile()).run();
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build();
+            SqlSession typed =
+                new SqlSession(connection, format, terminal.writer(), /* typed= */ true)) {
+          new SqlShell(connection, terminal, typed, historyFile()).run();
         }
         return;
       }
@@ -155,12 +160,16 @@ final class SqlCommand extends ActdbCommand {
       Runtime.getRuntime().addShutdownHook(cancelOnExit);
       try {
         for (ScriptPart part : scripts) {
+          boolean goOn;
           if (part.command() != null) {
-            runScript(runner, part.command(), "-c");
+            goOn = runScript(session, part.command(), "-c");
           } else if (part.file().toString().equals("-")) {
-            runScript(runner, utf8(System.in.readAllBytes(), "stdin"), "stdin");
+            goOn = runScript(session, utf8(System.in.readAllBytes(), "stdin"), "stdin");
           } else {
-            runScript(runner, read(part.file()), part.file().toString());
+            goOn = runScript(session, read(part.file()), part.file().toString());
+          }
+          if (!goOn) {
+            break;
           }
         }
       } finally {
@@ -170,23 +179,15 @@ final class SqlCommand extends ActdbCommand {
   }
 
   /**
-   * Runs the statements of a script in order and stops at the first that fails; its error names the
-   * place in the script when there is more than one statement.
+   * Runs the statements and dot commands of a script in order and stops at the first that fails;
+   * its error names the place in the script. Returns false when the script asked to quit.
    */
-  private static void runScript(StatementRunner runner, String script, String origin)
-      throws CommandFailure, IOException {
-    List<SqlScript.Statement> statements = SqlScript.split(script);
-    for (int i = 0; i < statements.size(); i++) {
-      SqlScript.Statement statement = statements.get(i);
-      try {
-        runner.run(statement.sql());
-      } catch (SQLException e) {
-        if (origin.equals("-c")) {
-          String where = statements.size() > 1 ? "statement " + (i + 1) + ": " : "";
-          throw new CommandFailure(where + e.getMessage(), e);
-        }
-        throw new CommandFailure(inScript(origin, statement, e.getMessage()), e);
-      }
+  private static boolean runScript(SqlSession session, String script, String origin)
+      throws CommandFailure {
+    try {
+      return session.run(script, origin);
+    } catch (SqlSession.Failure e) {
+      throw new CommandFailure(e.getMessage(), e.getCause());
     }
   }
 

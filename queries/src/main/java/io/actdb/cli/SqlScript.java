@@ -7,6 +7,11 @@ import java.util.List;
  * Splits SQL text into statements at the semicolons that are outside string literals ({@code
  * '...'}, {@code E'...'}, {@code $tag$...$tag$}), quoted identifiers ({@code "..."}) and comments
  * ({@code -- ...}, {@code /* ... *}{@code /}, nested as in DuckDB).
+ *
+ * <p>Not DuckDB's own {@code duckdb_extract_statements}: the C API hands back the statements only
+ * as opaque handles to prepare and run through the C API, without their text or where they start,
+ * so the shell could neither run them through JDBC nor name a script's line; and it cannot tell an
+ * unfinished statement (the shell's cue to read another line) from a wrong one.
  */
 final class SqlScript {
   /**

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import org.jline.reader.EOFError;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -18,42 +17,30 @@ import org.jline.terminal.Terminal;
 
 /**
  * The interactive SQL shell: JLine line editing and history, statements that span lines until a
- * {@code ;}, and a few dot commands. A failing statement prints its error and the shell goes on;
- * Ctrl-C cancels the running statement (or clears the line being typed); {@code .quit}, {@code
- * .exit} or Ctrl-D leave.
+ * {@code ;}, and DuckDB's dot commands ({@link SqlSession}). A failing statement prints its error
+ * and the shell goes on; Ctrl-C cancels the running statement (or clears the line being typed);
+ * {@code .quit}, {@code .exit} or Ctrl-D leave.
  */
 final class SqlShell {
   static final String PROMPT = "actdb> ";
   static final String CONTINUATION_PROMPT = "  ...> ";
 
-  private static final String HELP =
-      """
-      Statements end with ';' and may span several lines.
-      .format table|csv|json   how results are printed (now: %s)
-      .help                    this text
-      .quit, .exit, Ctrl-D     leave the shell
-      Ctrl-C cancels a running statement. Functions: cka(x, y), cka_debiased(x, y),
-      cka_rbf(x, y, sigma_frac), and all of DuckDB's.\
-      """;
-
   private final Connection connection;
   private final Terminal terminal;
   private final Path historyFile;
   private final PrintWriter out;
-  private final StatementRunner runner;
-  private OutputFormat format;
+  private final SqlSession session;
 
   /**
    * @param historyFile where the statement history is kept across sessions; null keeps it in memory
    *     only
    */
-  SqlShell(Connection connection, Terminal terminal, OutputFormat format, Path historyFile) {
+  SqlShell(Connection connection, Terminal terminal, SqlSession session, Path historyFile) {
     this.connection = connection;
     this.terminal = terminal;
     this.historyFile = historyFile;
     this.out = terminal.writer();
-    this.format = format;
-    this.runner = new StatementRunner(connection, format, out, false);
+    this.session = session;
   }
 
   /** Reads and runs statements until the user leaves. */
@@ -88,13 +75,8 @@ final class SqlShell {
       } catch (EndOfFileException e) {
         break;
       }
-      String trimmed = input.strip();
-      if (isDotCommand(trimmed)) {
-        if (!dotCommand(trimmed)) {
-          break;
-        }
-      } else {
-        runStatements(input);
+      if (!run(input)) {
+        break;
       }
       out.flush();
     }
@@ -106,51 +88,23 @@ final class SqlShell {
     out.flush();
   }
 
-  private void runStatements(String input) {
+  /** Runs what the user typed; returns false when the shell should end. */
+  private boolean run(String input) {
     Terminal.SignalHandler previous =
-        terminal.handle(Terminal.Signal.INT, signal -> runner.cancel());
+        terminal.handle(Terminal.Signal.INT, signal -> session.runner().cancel());
     try {
-      for (SqlScript.Statement statement : SqlScript.split(input)) {
-        try {
-          if (runner.run(statement.sql())) {
-            out.println();
-          }
-        } catch (SQLException | IOException e) {
-          out.println(e.getMessage());
-          out.println();
-          return; // what the user typed after a failed statement likely depends on it
-        }
-      }
+      return session.run(input, null);
+    } catch (SqlSession.Failure e) {
+      // what the user typed after a failed statement likely depends on it: it does not run
+      out.println(e.getMessage());
+      out.println();
+      return true;
     } finally {
       terminal.handle(Terminal.Signal.INT, previous);
     }
   }
 
-  /** Runs a dot command; returns false when the shell should end. */
-  private boolean dotCommand(String command) {
-    String[] words = command.split("\\s+");
-    switch (words[0].toLowerCase(Locale.ROOT)) {
-      case ".quit", ".exit" -> {
-        return false;
-      }
-      case ".help" -> out.println(HELP.formatted(format.name()));
-      case ".format" -> {
-        if (words.length != 2) {
-          out.println("format: " + format.name() + " (usage: .format table|csv|json)");
-        } else {
-          try {
-            format = OutputFormat.named(words[1]);
-            runner.setFormat(format);
-          } catch (IllegalArgumentException e) {
-            out.println(e.getMessage());
-          }
-        }
-      }
-      default -> out.println("unknown command " + words[0] + " (.help lists the commands)");
-    }
-    return true;
-  }
-
+  /** A line that starts with a period, as DuckDB's CLI has it: no space before the period. */
   private static boolean isDotCommand(String line) {
     return line.startsWith(".");
   }
@@ -168,7 +122,7 @@ final class SqlShell {
     @Override
     public ParsedLine parse(String line, int cursor, ParseContext context) {
       if (context == ParseContext.ACCEPT_LINE
-          && !isDotCommand(line.strip())
+          && !isDotCommand(line)
           && !SqlScript.isComplete(line)) {
         throw new EOFError(-1, cursor, "statement not finished: end it with ;");
       }

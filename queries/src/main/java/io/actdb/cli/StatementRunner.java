@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Runs SQL statements one at a time on a connection and prints the rows they return. */
 final class StatementRunner {
   private final Connection connection;
-  private final PrintWriter out;
+  private PrintWriter out;
   private final AtomicReference<Statement> running = new AtomicReference<>();
   private final boolean blankLineBetweenResults;
   private OutputFormat format;
@@ -34,6 +34,16 @@ final class StatementRunner {
 
   void setFormat(OutputFormat format) {
     this.format = format;
+  }
+
+  OutputFormat format() {
+    return format;
+  }
+
+  /** Where the rows of the next results go. */
+  void setOutput(PrintWriter out) {
+    this.out = out;
+    printedResult = false;
   }
 
   /**

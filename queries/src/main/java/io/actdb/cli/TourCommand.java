@@ -175,7 +175,7 @@ final class TourCommand extends ActdbCommand {
       try (Statement s = connection.createStatement()) {
         if (s.execute(statement.sql())) {
           out.println();
-          new TableFormat().write(s.getResultSet(), out);
+          OutputFormat.named("duckbox").write(s.getResultSet(), out);
         }
       }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.actdb.cli.table.TextTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ class SqlCommandTest {
 
   @Test
   void scriptAsTable() throws IOException {
-    Cli.Result result = Cli.run("sql", "-f", script(SCRIPT).toString());
+    Cli.Result result = Cli.run("sql", "--format", "aligned", "-f", script(SCRIPT).toString());
 
     assertEquals(0, result.status(), result.err());
     assertEquals(
@@ -116,7 +117,9 @@ class SqlCommandTest {
     assertEquals(
         "[]\n", Cli.run("sql", "--format", "json", "-c", "SELECT 1 AS a WHERE false").out());
     assertEquals("a\n", Cli.run("sql", "--format", "csv", "-c", "SELECT 1 AS a WHERE false").out());
-    assertEquals(" a\n---\n(0 rows)\n", Cli.run("sql", "-c", "SELECT 1 AS a WHERE false").out());
+    assertEquals(
+        " a\n---\n(0 rows)\n",
+        Cli.run("sql", "--format", "aligned", "-c", "SELECT 1 AS a WHERE false").out());
   }
 
   @Test
@@ -137,10 +140,12 @@ class SqlCommandTest {
     Cli.Result result =
         Cli.run(
             "sql",
+            "--format",
+            "aligned",
             "-c",
             "SELECT 'one' || chr(10) || 'two' AS text, repeat('x', 100) AS long, 7 AS n");
 
-    String cut = "x".repeat(TableFormat.MAX_CELL_WIDTH - 3) + "...";
+    String cut = "x".repeat(TextTable.MAX_CELL_WIDTH - 3) + "...";
     assertEquals(
         " text | long"
             + " ".repeat(cut.length() - 4)

@@ -33,7 +33,7 @@ class SqlShellTest {
                 new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
                 screen,
                 StandardCharsets.UTF_8)) {
-      new SqlShell(connection, terminal, new CsvFormat(), history).run();
+      new SqlShell(connection, terminal, typed(connection, terminal), history).run();
     }
     return screen.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
   }
@@ -90,7 +90,7 @@ class SqlShellTest {
               .start(
                   () -> {
                     try {
-                      new SqlShell(connection, terminal, new CsvFormat(), null).run();
+                      new SqlShell(connection, terminal, typed(connection, terminal), null).run();
                     } catch (Exception e) {
                       throw new IllegalStateException(e);
                     }
@@ -119,6 +119,10 @@ class SqlShellTest {
     }
   }
 
+  private static SqlSession typed(Connection connection, Terminal terminal) {
+    return new SqlSession(connection, new CsvFormat(), terminal.writer(), true);
+  }
+
   private static void type(PipedOutputStream keyboard, String text) throws Exception {
     keyboard.write(text.getBytes(StandardCharsets.UTF_8));
     keyboard.flush();
@@ -126,8 +130,9 @@ class SqlShellTest {
 
   @Test
   void unknownDotCommandIsReported() throws Exception {
-    String screen = session(".tables\n.quit\n", null);
+    String screen = session(".nosuch\n.quit\n", null);
 
-    assertEquals(1, screen.split("unknown command \\.tables", -1).length - 1, screen);
+    assertEquals(1, screen.split("unknown dot command '\\.nosuch'", -1).length - 1, screen);
+    assertTrue(screen.contains(".help lists the dot commands"), screen);
   }
 }

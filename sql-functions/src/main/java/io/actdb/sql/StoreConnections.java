@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * Connections on a store: DuckDB with the actdb functions, the table functions {@code layer(model,
@@ -60,8 +61,19 @@ public final class StoreConnections {
    * unless that is null.
    */
   public static Connection open(Path database, Path store) throws SQLException {
+    return open(database, store, new Properties());
+  }
+
+  /**
+   * As {@link #open(Path, Path)}, with DuckDB's JDBC connection properties: {@code
+   * jdbc_stream_results=true} lets a client read a large result chunk by chunk, as {@code actdb
+   * sql} does, instead of DuckDB materialising it first.
+   */
+  public static Connection open(Path database, Path store, Properties duckdbProperties)
+      throws SQLException {
     Connection connection =
-        DriverManager.getConnection("jdbc:duckdb:" + (database == null ? "" : database));
+        DriverManager.getConnection(
+            "jdbc:duckdb:" + (database == null ? "" : database), duckdbProperties);
     try {
       ActdbFunctions.register(connection);
       if (store != null) attach(connection, store);

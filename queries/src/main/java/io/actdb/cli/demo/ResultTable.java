@@ -1,5 +1,6 @@
 package io.actdb.cli.demo;
 
+import io.actdb.cli.table.TextTable;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -39,49 +40,29 @@ public record ResultTable(String title, List<String> columns, List<List<Object>>
   }
 
   private static String cell(Object v) {
-    return v == null ? "NULL" : v.toString();
+    return v == null ? null : v.toString();
   }
 
-  /** Aligned columns for a terminal; numbers right-aligned. */
+  /** DuckDB's box for a terminal, every row shown; numbers right-aligned. */
   public String toConsole() {
-    int[] width = new int[columns.size()];
-    for (int c = 0; c < columns.size(); c++) {
-      width[c] = columns.get(c).length();
-      for (List<Object> row : rows) width[c] = Math.max(width[c], cell(row.get(c)).length());
-    }
-    StringBuilder b = new StringBuilder();
-    for (int c = 0; c < columns.size(); c++)
-      b.append(c == 0 ? " " : " | ").append(pad(columns.get(c), width[c], false));
-    b.append('\n');
-    for (int c = 0; c < columns.size(); c++)
-      b.append(c == 0 ? "-" : "-+-").append("-".repeat(width[c]));
-    b.append('\n');
-    for (List<Object> row : rows) {
-      for (int c = 0; c < columns.size(); c++) {
-        Object v = row.get(c);
-        b.append(c == 0 ? " " : " | ").append(pad(cell(v), width[c], v instanceof Number));
-      }
-      b.append('\n');
-    }
-    return b.toString();
+    return render(TextTable.Style.DUCKBOX);
   }
 
+  /** A Markdown table; a column whose first value is a number is right-aligned. */
   public String toMarkdown() {
-    StringBuilder b = new StringBuilder("| ").append(String.join(" | ", columns)).append(" |\n|");
-    for (int c = 0; c < columns.size(); c++)
-      b.append(
-          rows.isEmpty() || !(rows.getFirst().get(c) instanceof Number) ? " --- |" : " ---: |");
-    b.append('\n');
-    for (List<Object> row : rows) {
-      b.append("|");
-      for (Object v : row) b.append(' ').append(cell(v).replace("|", "\\|")).append(" |");
-      b.append('\n');
-    }
-    return b.toString();
+    return render(TextTable.Style.MARKDOWN);
   }
 
-  private static String pad(String s, int width, boolean right) {
-    String fill = " ".repeat(Math.max(0, width - s.length()));
-    return right ? fill + s : s + fill;
+  private String render(TextTable.Style style) {
+    List<TextTable.Column> header = new ArrayList<>();
+    for (int c = 0; c < columns.size(); c++) {
+      boolean number = !rows.isEmpty() && rows.getFirst().get(c) instanceof Number;
+      header.add(new TextTable.Column(columns.get(c), null, number));
+    }
+    TextTable table = new TextTable(header, style);
+    for (List<Object> row : rows) {
+      table.add(row.stream().map(ResultTable::cell).toArray(String[]::new));
+    }
+    return table.render();
   }
 }
