@@ -16,6 +16,7 @@ import picocli.CommandLine.ParameterException;
     subcommands = {
       CkaBenchmark.class,
       CkaMatrixBenchmark.class,
+      CkaRbfBenchmark.class,
       IprBenchmark.class,
       GeomcaBenchmark.class,
       StoreBenchmark.class,

@@ -27,30 +27,7 @@ final class NumpyYardstick {
   static Map<String, String> ipr(
       float[] data, int nRef, int nEval, int dim, int k, String forms, String[] whyNot)
       throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("actdb-bench");
-    try {
-      Path file = dir.resolve("points.f32");
-      writeFloats(data, file);
-      try {
-        return BundledScript.run(
-            "python3",
-            dir,
-            "ipr_numpy.py",
-            file.toString(),
-            "" + nRef,
-            "" + nEval,
-            "" + dim,
-            "" + k,
-            forms);
-      } catch (BundledScript.Failed e) {
-        whyNot[0] = e.getMessage();
-      } catch (IOException e) {
-        whyNot[0] = "python3 not found";
-      }
-      return null;
-    } finally {
-      DirectoryTree.delete(dir);
-    }
+    return run("ipr_numpy.py", data, whyNot, "" + nRef, "" + nEval, "" + dim, "" + k, forms);
   }
 
   /**
@@ -61,15 +38,27 @@ final class NumpyYardstick {
    */
   static Map<String, String> ckaMatrix(float[] rows, int n, int[] dims, String[] whyNot)
       throws IOException, InterruptedException {
+    StringBuilder list = new StringBuilder();
+    for (int d : dims) list.append(list.isEmpty() ? "" : ",").append(d);
+    return run("cka_matrix_numpy.py", rows, whyNot, "" + n, list.toString());
+  }
+
+  /**
+   * Runs the bundled {@code script} on {@code rows} (written as little-endian float32 to a file,
+   * its path the first argument, {@code args} after it); its {@code name=value} lines, or null with
+   * the reason in {@code whyNot[0]}.
+   */
+  static Map<String, String> run(String script, float[] rows, String[] whyNot, String... args)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("actdb-bench");
     try {
       Path file = dir.resolve("rows.f32");
       writeFloats(rows, file);
-      StringBuilder list = new StringBuilder();
-      for (int d : dims) list.append(list.isEmpty() ? "" : ",").append(d);
+      String[] all = new String[args.length + 1];
+      all[0] = file.toString();
+      System.arraycopy(args, 0, all, 1, args.length);
       try {
-        return BundledScript.run(
-            "python3", dir, "cka_matrix_numpy.py", file.toString(), "" + n, list.toString());
+        return BundledScript.run("python3", dir, script, all);
       } catch (BundledScript.Failed e) {
         whyNot[0] = e.getMessage();
       } catch (IOException e) {
