@@ -106,28 +106,36 @@ public final class CcaFamily implements AggregateFunction<CcaFamily.State> {
   }
 
   private static void acceptKeep(State state, InputChunk.DoubleColumn column, int row) {
+    state.keep = checkedKeep(state.keep, column, row);
+  }
+
+  /**
+   * The keep of row {@code row} of {@code column}, checked, and the same as {@code previous} (NaN
+   * before the first row).
+   */
+  static double checkedKeep(double previous, InputChunk.DoubleColumn column, int row) {
     if (column.isNull(row)) {
       throw new SqlFunctionException("keep is NULL; leave it out for the default " + DEFAULT_KEEP);
     }
-    double keep = column.get(row);
+    return sameKeep(previous, column.get(row));
+  }
+
+  /** {@code keep}, checked, when it is the same as {@code previous} (NaN: none yet). */
+  static double sameKeep(double previous, double keep) {
     if (!(keep > 0 && keep <= 1)) {
       throw new SqlFunctionException(
           "keep is the share of variance to keep, in (0, 1] (e.g. 0.99), got " + keep);
     }
-    setKeep(state, keep);
-  }
-
-  private static void setKeep(State state, double keep) {
-    if (!Double.isNaN(state.keep) && state.keep != keep) {
+    if (!Double.isNaN(previous) && previous != keep) {
       throw new SqlFunctionException(
-          "keep must be the same for every row of a group, got " + state.keep + " and " + keep);
+          "keep must be the same for every row of a group, got " + previous + " and " + keep);
     }
-    state.keep = keep;
+    return keep;
   }
 
   @Override
   public void combine(State source, State target) {
-    if (!Double.isNaN(source.keep)) setKeep(target, source.keep);
+    if (!Double.isNaN(source.keep)) target.keep = sameKeep(target.keep, source.keep);
     cka.combine(source.moments, target.moments);
   }
 

@@ -5,7 +5,6 @@ import io.actdb.sql.cka.CkaMatrix;
 import io.actdb.sql.spi.AggregateFunction;
 import io.actdb.sql.spi.InputChunk;
 import io.actdb.sql.spi.ResultWriter;
-import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.spi.SqlType;
 import java.util.List;
 
@@ -71,33 +70,14 @@ public final class CcaFamilyMatrix implements AggregateFunction<CcaFamilyMatrix.
   public void update(State state, InputChunk input, int[] rows, int count) {
     if (input.columnCount() > 1) {
       InputChunk.DoubleColumn keep = input.doubles(1);
-      for (int i = 0; i < count; i++) {
-        int r = rows[i];
-        if (keep.isNull(r)) {
-          throw new SqlFunctionException(
-              "keep is NULL; leave it out for the default " + CcaFamily.DEFAULT_KEEP);
-        }
-        setKeep(state, keep.get(r));
-      }
+      for (int i = 0; i < count; i++) state.keep = CcaFamily.checkedKeep(state.keep, keep, rows[i]);
     }
     matrix.update(state.moments, input, rows, count);
   }
 
-  private static void setKeep(State state, double keep) {
-    if (!(keep > 0 && keep <= 1)) {
-      throw new SqlFunctionException(
-          "keep is the share of variance to keep, in (0, 1] (e.g. 0.99), got " + keep);
-    }
-    if (!Double.isNaN(state.keep) && state.keep != keep) {
-      throw new SqlFunctionException(
-          "keep must be the same for every row of a group, got " + state.keep + " and " + keep);
-    }
-    state.keep = keep;
-  }
-
   @Override
   public void combine(State source, State target) {
-    if (!Double.isNaN(source.keep)) setKeep(target, source.keep);
+    if (!Double.isNaN(source.keep)) target.keep = CcaFamily.sameKeep(target.keep, source.keep);
     matrix.combine(source.moments, target.moments);
   }
 

@@ -81,15 +81,7 @@ final class BlockMoments {
         for (int k = 0; k < dz; k++) sumAZ[row + k] += al * v[k];
       }
     }
-    if (accumulation == GramKernels.Accumulation.EXACT) {
-      kernels.addUpperGramShifted(x, shift, rows, dz, gram, parallelism);
-    } else {
-      for (int r = 0; r < rows; r++) {
-        int base = r * dz;
-        for (int k = 0; k < dz; k++) x[base + k] -= shift[k];
-      }
-      kernels.addUpperGram(x, rows, dz, gram, accumulation, parallelism);
-    }
+    CkaMoments.addShiftedGram(kernels, x, shift, rows, dz, gram, accumulation, parallelism);
     n += rows;
   }
 

@@ -40,7 +40,6 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
               new SqlType.Field("cka_debiased", SqlType.DOUBLE)));
 
   private static final int PARALLELISM = Runtime.getRuntime().availableProcessors();
-  private static final ThreadLocal<float[][]> BLOCK = ThreadLocal.withInitial(() -> new float[1][]);
 
   private final GramKernels kernels = Kernels.get();
 
@@ -92,7 +91,7 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
       accept(state, vectors, first, layers);
       if (block == null) {
         blockRows = LinearCka.blockRows(state.dz);
-        block = blockFor(blockRows, state.dz);
+        block = LinearCka.blockFor(blockRows, state.dz);
       }
       int at = buffered * state.dz;
       for (int l = 0; l < layers; l++) {
@@ -144,13 +143,6 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
     for (int l = 0; l < layers; l++) {
       RowBlock.checkDim(state.dims[l], vectors.dim(first + l), "vecs[" + (l + 1) + "]");
     }
-  }
-
-  private static float[] blockFor(int rows, int dz) {
-    float[][] holder = BLOCK.get();
-    int needed = Math.toIntExact((long) rows * dz);
-    if (holder[0] == null || holder[0].length < needed) holder[0] = new float[needed];
-    return holder[0];
   }
 
   private void flush(State state, float[] block, int rows) {

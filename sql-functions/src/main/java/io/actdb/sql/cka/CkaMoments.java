@@ -86,16 +86,32 @@ final class CkaMoments {
         sumBZ[k] += b * v;
       }
     }
+    addShiftedGram(kernels, x, shift, rows, dz, gram, accumulation, parallelism);
+    n += rows;
+  }
+
+  /**
+   * Adds the upper triangle of {@code (x − shift)ᵀ(x − shift)} to {@code gram}: differences in
+   * float64 with {@code EXACT}; with {@code FLOAT_RUNS} in float32, overwriting {@code x}.
+   */
+  static void addShiftedGram(
+      GramKernels kernels,
+      float[] x,
+      float[] shift,
+      int rows,
+      int dz,
+      double[] gram,
+      GramKernels.Accumulation accumulation,
+      int parallelism) {
     if (accumulation == GramKernels.Accumulation.EXACT) {
       kernels.addUpperGramShifted(x, shift, rows, dz, gram, parallelism);
-    } else {
-      for (int r = 0; r < rows; r++) {
-        int base = r * dz;
-        for (int k = 0; k < dz; k++) x[base + k] -= shift[k];
-      }
-      kernels.addUpperGram(x, rows, dz, gram, accumulation, parallelism);
+      return;
     }
-    n += rows;
+    for (int r = 0; r < rows; r++) {
+      int base = r * dz;
+      for (int k = 0; k < dz; k++) x[base + k] -= shift[k];
+    }
+    kernels.addUpperGram(x, rows, dz, gram, accumulation, parallelism);
   }
 
   /**

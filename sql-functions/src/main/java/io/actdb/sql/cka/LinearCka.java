@@ -161,7 +161,8 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     return (int) Math.clamp(BLOCK_BYTES / ((long) dz * Float.BYTES), 1, BLOCK_ROWS);
   }
 
-  private static float[] blockFor(int rows, int dz) {
+  /** This thread's block buffer for {@code rows} rows of {@code dz} floats (reused, grown). */
+  static float[] blockFor(int rows, int dz) {
     float[][] holder = BLOCK.get();
     int needed = Math.toIntExact((long) rows * dz);
     if (holder[0] == null || holder[0].length < needed) holder[0] = new float[needed];

@@ -69,10 +69,10 @@ class CcaFamilyMatrixTest {
           String at = "pair " + (l + 1) + ", " + (m + 1);
           double[] rho = CcaReference.cca(x, y);
           double[] kept = CcaReference.svcca(x, y, keep);
-          assertEquals(mean(rho), r.getDouble("cca_rho_mean"), 1e-9, at);
-          assertEquals(meanSquare(rho), r.getDouble("cca_r2"), 1e-9, at);
-          assertEquals(mean(kept), r.getDouble("svcca_rho_mean"), 1e-9, at);
-          assertEquals(meanSquare(kept), r.getDouble("svcca_r2"), 1e-9, at);
+          assertEquals(CcaSqlTest.mean(rho), r.getDouble("cca_rho_mean"), 1e-9, at);
+          assertEquals(CcaSqlTest.meanSquare(rho), r.getDouble("cca_r2"), 1e-9, at);
+          assertEquals(CcaSqlTest.mean(kept), r.getDouble("svcca_rho_mean"), 1e-9, at);
+          assertEquals(CcaSqlTest.meanSquare(kept), r.getDouble("svcca_r2"), 1e-9, at);
           assertEquals(
               CcaReference.projectionWeighted(x, y, false), r.getDouble("pwcca"), 1e-9, at);
           assertEquals(CcaReference.linearRegression(x, y), r.getDouble("linreg_r2"), 1e-9, at);
@@ -107,17 +107,5 @@ class CcaFamilyMatrixTest {
               () -> TestDb.scalar(c, "SELECT len(cca_family_matrix([v1::FLOAT[]], 1.5)) FROM w"));
       assertTrue(bad.getMessage().contains("keep is the share of variance"), bad.getMessage());
     }
-  }
-
-  private static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) s += x;
-    return s / v.length;
-  }
-
-  private static double meanSquare(double[] v) {
-    double s = 0;
-    for (double x : v) s += x * x;
-    return s / v.length;
   }
 }

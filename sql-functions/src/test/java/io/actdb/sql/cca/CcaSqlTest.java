@@ -86,13 +86,13 @@ class CcaSqlTest {
     return a;
   }
 
-  private static double mean(double[] v) {
+  static double mean(double[] v) {
     double s = 0;
     for (double d : v) s += d;
     return s / v.length;
   }
 
-  private static double meanSquare(double[] v) {
+  static double meanSquare(double[] v) {
     double s = 0;
     for (double d : v) s += d * d;
     return s / v.length;
