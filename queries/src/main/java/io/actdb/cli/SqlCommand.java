@@ -38,6 +38,13 @@ import picocli.CommandLine.ParameterException;
       "Without -c or -f: an interactive shell in a terminal, else the script on stdin. -c and -f"
           + " may be repeated and mixed; they run in the order given, after every --set.",
       "A failing statement stops a script with exit status 1.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb sql --store acts -c \"SELECT model, layer, position, dim, rows FROM layers\"",
+      "  ./actdb sql --store actdb-demo/store --set model=cnn-s2 -f queries/sql/class_groups.sql"
+          + " --format csv",
     })
 final class SqlCommand extends ActdbCommand {
   /** One -c or -f of the command line; they run in the order given. */

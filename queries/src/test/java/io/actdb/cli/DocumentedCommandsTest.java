@@ -88,7 +88,14 @@ class DocumentedCommandsTest {
               "./actdb bench extract --model minilm-l6 [--data sentences] [--batch 32] [--rounds 3]"
                   + " [--limit N]",
               "a synopsis (brackets: optional) of a benchmark, not part of the tests"),
-          Map.entry("./actdb extract --device gpu ...", "needs a GPU; a synopsis"));
+          Map.entry("./actdb extract --device gpu ...", "needs a GPU; a synopsis"),
+          Map.entry("./actdb demo --quick --embedded-only", "two minutes; DemoCommandTest runs it"),
+          Map.entry(
+              "./actdb bench cka --n 10000 --dim 512",
+              "benchmarks run from their own module; BenchCommandTest runs them small"),
+          Map.entry(
+              "./actdb bench ipr --n 2000 --dim 256",
+              "benchmarks run from their own module; BenchCommandTest runs them small"));
 
   static final List<String> PAGES =
       List.of(
@@ -130,24 +137,40 @@ class DocumentedCommandsTest {
       List<Snippet> snippets = snippets(page, Files.readString(repository().resolve(page)));
       tests.add(DynamicTest.dynamicTest(page, () -> follow(page, snippets)));
     }
+    tests.add(DynamicTest.dynamicTest("help examples", () -> follow("help", helpExamples())));
     return tests.stream();
+  }
+
+  /** The examples in the help of every command, in the order {@code actdb --help} lists them. */
+  static List<Snippet> helpExamples() {
+    List<Snippet> out = new ArrayList<>();
+    for (var command : HelpTextTest.allCommands()) {
+      String name = command.getCommandSpec().qualifiedName();
+      for (String line : command.getCommandSpec().usageMessage().footer()) {
+        if (line.startsWith("  ./actdb ")) {
+          out.add(new Snippet("help of " + name, 0, words(line), null, null));
+        }
+      }
+    }
+    return out;
   }
 
   @Test
   void theExtractorFindsTheDocumentedCommandsAndEverySkipIsStillDocumented() throws Exception {
     List<String> found = new ArrayList<>();
     int sqlBlocks = 0;
-    for (String page : PAGES) {
-      for (Snippet s : snippets(page, Files.readString(repository().resolve(page)))) {
-        if (s.sql() != null) sqlBlocks++;
-        else found.add(String.join(" ", s.args()));
-      }
+    List<Snippet> all = new ArrayList<>(helpExamples());
+    for (String page : PAGES)
+      all.addAll(snippets(page, Files.readString(repository().resolve(page))));
+    for (Snippet s : all) {
+      if (s.sql() != null) sqlBlocks++;
+      else found.add(String.join(" ", s.args()));
     }
     for (String skipped : SKIPPED.keySet()) {
       assertTrue(found.contains(skipped), "skip list names a command no page has: " + skipped);
     }
     assertTrue(found.contains("./actdb info --store acts"), found.toString());
-    assertTrue(found.size() >= 25, found.size() + " commands: " + found);
+    assertTrue(found.size() >= 40, found.size() + " commands: " + found);
     assertTrue(sqlBlocks >= 6, sqlBlocks + " SQL blocks");
   }
 
