@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code actdb info <store>}: what a store holds, and whether its files are sound. */
+/** {@code actdb info --store <dir>}: what a store holds, and whether its files are sound. */
 @Command(
     name = "info",
     mixinStandardHelpOptions = true,
