@@ -35,6 +35,10 @@ class BenchHelpTest {
       assertTrue(
           usage.contains("Examples:\n  ./actdb bench " + benchmark.getKey()),
           benchmark.getKey() + ":\n" + usage);
+      List<String> footer = List.of(benchmark.getValue().getCommandSpec().usageMessage().footer());
+      for (String line : footer.subList(footer.indexOf("Examples:"), footer.size())) {
+        assertTrue(usage.lines().toList().contains(line), "wrapped: " + line + "\n" + usage);
+      }
     }
   }
 

@@ -55,7 +55,8 @@ import picocli.CommandLine.ParameterException;
           + " docs/extract.md.",
       "",
       "Examples:",
-      "  ./actdb extract --model models/cnn-s1-e010.params --data fashion-mnist:test --store acts",
+      "  ./actdb extract --model models/cnn-s1-e010.params --data fashion-mnist:test \\",
+      "      --store acts",
       "  ./actdb extract --model minilm-l6 --data sentences --store acts",
     })
 final class ExtractCommand extends ActdbCommand {

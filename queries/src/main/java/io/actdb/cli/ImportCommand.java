@@ -27,8 +27,8 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:",
       "  ./actdb import --store acts --model resnet18 --layer avgpool feats.parquet",
-      "  ./actdb import --store acts --model vit --layer cls --sample-id idx --vector emb"
-          + " feats.arrow",
+      "  ./actdb import --store acts --model vit --layer cls \\",
+      "      --sample-id idx --vector emb feats.arrow",
     })
 final class ImportCommand extends ActdbCommand {
   @Option(

@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  ./actdb plot heatmap --store acts --out cka -c \"SELECT a.layer, b.layer, cka(a.vec,"
-          + " b.vec) FROM activations a JOIN activations b USING (model, sample_id) WHERE model ="
-          + " 'cnn-s1' GROUP BY ALL ORDER BY ALL\"",
+      "  ./actdb plot heatmap --store acts --out cka -c \\",
+      "      \"SELECT a.layer, b.layer, cka(a.vec, b.vec) FROM activations a \\",
+      "       JOIN activations b USING (model, sample_id) WHERE model = 'cnn-s1' \\",
+      "       GROUP BY ALL ORDER BY ALL\"",
     })
 final class PlotCommand implements Runnable {
   @Spec CommandSpec spec;

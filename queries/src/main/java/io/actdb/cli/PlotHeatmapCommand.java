@@ -36,9 +36,10 @@ import picocli.CommandLine.TypeConversionException;
     footer = {
       "",
       "Examples:",
-      "  ./actdb plot heatmap --store acts --out cka --title \"CKA, cnn-s1\" -c \"SELECT a.layer,"
-          + " b.layer, cka(a.vec, b.vec) FROM activations a JOIN activations b USING (model,"
-          + " sample_id) WHERE model = 'cnn-s1' GROUP BY ALL ORDER BY ALL\"",
+      "  ./actdb plot heatmap --store acts --out cka --title \"CKA, cnn-s1\" -c \\",
+      "      \"SELECT a.layer, b.layer, cka(a.vec, b.vec) FROM activations a \\",
+      "       JOIN activations b USING (model, sample_id) WHERE model = 'cnn-s1' \\",
+      "       GROUP BY ALL ORDER BY ALL\"",
     })
 final class PlotHeatmapCommand extends ActdbCommand {
   /** Where the query comes from: -c or -f, exactly one. */

@@ -42,9 +42,8 @@ import picocli.CommandLine.ParameterException;
     footer = {
       "",
       "Examples:",
-      "  ./actdb sql --store acts -c \"SELECT model, layer, position, dim, rows FROM layers\"",
-      "  ./actdb sql --store actdb-demo/store --set model=cnn-s2 -f queries/sql/class_groups.sql"
-          + " --format csv",
+      "  ./actdb sql --store acts -c \"SELECT model, layer, dim, rows FROM layers\"",
+      "  ./actdb sql --store acts --set model=cnn-s2 -f queries/sql/class_groups.sql",
     })
 final class SqlCommand extends ActdbCommand {
   /** One -c or -f of the command line; they run in the order given. */

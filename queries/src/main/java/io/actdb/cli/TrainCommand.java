@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Examples:",
-      "  ./actdb train --arch cnn --seed 1 --epochs 10 --checkpoints 5,10 --data fashion-mnist:test"
-          + " --limit 5000 --out models",
+      "  ./actdb train --arch cnn --seed 1 --epochs 10 --checkpoints 5,10 \\",
+      "      --data fashion-mnist:test --limit 5000 --out models",
     })
 final class TrainCommand extends ActdbCommand {
   @Option(

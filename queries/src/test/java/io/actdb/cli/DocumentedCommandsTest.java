@@ -146,10 +146,16 @@ class DocumentedCommandsTest {
     List<Snippet> out = new ArrayList<>();
     for (var command : HelpTextTest.allCommands()) {
       String name = command.getCommandSpec().qualifiedName();
-      for (String line : command.getCommandSpec().usageMessage().footer()) {
-        if (line.startsWith("  ./actdb ")) {
-          out.add(new Snippet("help of " + name, 0, words(line), null, null));
+      String[] footer = command.getCommandSpec().usageMessage().footer();
+      for (int i = 0; i < footer.length; i++) {
+        if (!footer[i].startsWith("  ./actdb ")) continue;
+        // sh drops a backslash-newline, inside double quotes too
+        StringBuilder example = new StringBuilder(footer[i]);
+        while (example.toString().endsWith("\\") && i + 1 < footer.length) {
+          example.setLength(example.length() - 1);
+          example.append(footer[++i]);
         }
+        out.add(new Snippet("help of " + name, 0, words(example.toString()), null, null));
       }
     }
     return out;

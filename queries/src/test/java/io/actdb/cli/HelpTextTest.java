@@ -43,6 +43,12 @@ class HelpTextTest {
       String name = c.getCommandSpec().qualifiedName();
       String usage = c.getUsageMessage(CommandLine.Help.Ansi.OFF);
       assertTrue(usage.contains("\nExamples:\n  ./actdb "), name + " has no examples:\n" + usage);
+      // an example picocli had to wrap could not be pasted into a shell
+      List<String> printed = usage.lines().toList();
+      List<String> footer = List.of(c.getCommandSpec().usageMessage().footer());
+      for (String line : footer.subList(footer.indexOf("Examples:"), footer.size())) {
+        assertTrue(printed.contains(line), name + ": wrapped: " + line + "\n" + usage);
+      }
     }
   }
 
