@@ -12,6 +12,12 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb bench cka --n 10000 --dim 512",
+      "  ./actdb bench ipr --n 2000 --dim 256"
+    },
     description = "Benchmarks (name=value output).",
     subcommands = {
       CkaBenchmark.class,

@@ -28,6 +28,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cka",
     mixinStandardHelpOptions = true,
+    header = "Times cka, cka_debiased and the CCA family over an n x D table in DuckDB.",
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb bench cka --n 10000 --dim 512 --threads 2",
+      "  ./actdb bench cka --wide"
+    },
     description = {
       "Times cka(x, y) and cka_debiased(x, y) over n rows of FLOAT[D] x FLOAT[D] in DuckDB,",
       "and the Gram kernel alone on the same shape and thread count. With --wide, a layer wider",

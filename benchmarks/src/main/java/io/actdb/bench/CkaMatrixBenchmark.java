@@ -19,6 +19,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cka-matrix",
     mixinStandardHelpOptions = true,
+    header = "Times cka_matrix (every layer pair in one pass) against NumPy's one Gram.",
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb bench cka-matrix",
+      "  ./actdb bench cka-matrix --layers 16 --dim 1024 --n 10000"
+    },
     description = {
       "Times cka_matrix over a table of activations, one row per sample and layer",
       "(SELECT unnest(cka_matrix(vecs)) FROM (SELECT sample_id, list(vec ORDER BY layer) ...",

@@ -14,6 +14,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cka-rbf",
     mixinStandardHelpOptions = true,
+    header = "Times cka_rbf against NumPy's Gram-form RBF CKA on the same rows.",
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb bench cka-rbf",
+      "  ./actdb bench cka-rbf --n 2000 --dim 512 --frac 0.8"
+    },
     description = {
       "Times cka_rbf(x, y, --frac) over --n rows of FLOAT[--dim] x FLOAT[--dim], and NumPy's",
       "float32 RBF CKA in the Gram form of Kornblith et al.'s demo (n x n distance matrices,",

@@ -33,6 +33,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "extract",
     mixinStandardHelpOptions = true,
+    header = "Times extraction against PyTorch (images) or ONNX Runtime (text encoders).",
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb bench extract",
+      "  ./actdb bench extract --model minilm-l6 --rounds 3"
+    },
     description = {
       "Images/s of a ResNet-18 TorchScript model at 224x224 on the CPU: actdb's extraction of all"
           + " its layers into a store (inputs in memory, maps average-pooled) against the same"

@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "geomca",
     mixinStandardHelpOptions = true,
+    header = "Times geomca on Gaussian points, and its distance kernel alone.",
+    footer = {"", "Examples:", "  ./actdb bench geomca --n 2000 --dim 256"},
     description = {
       "Times geomca(x, ref) (default epsilon) over --n reference and --n evaluation points of",
       "FLOAT[D] in DuckDB, and the distance kernel alone."

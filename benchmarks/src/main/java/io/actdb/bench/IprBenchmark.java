@@ -17,6 +17,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ipr",
     mixinStandardHelpOptions = true,
+    header = "Times ipr on Gaussian points against its distance kernel and NumPy.",
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb bench ipr --n 2000 --dim 256",
+      "  ./actdb bench ipr --store actdb-demo/store --layer cnn-s1/fc1"
+    },
     description = {
       "Times ipr(x, ref) over --n reference and --n evaluation points of FLOAT[D] in DuckDB,",
       "the distance kernel alone, and (when python3 with numpy is there) the straightforward",

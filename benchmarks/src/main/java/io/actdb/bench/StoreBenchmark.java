@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "store",
     mixinStandardHelpOptions = true,
+    header = "Times store writes and scans, and cka from the store against DuckDB tables.",
+    footer = {"", "Examples:", "  ./actdb bench store --rows 20000 --dim 512"},
     description = {
       "Writes two layers of --rows x --dim floats to a temporary store, then times:",
       "  the layer write (MB/s) and a plain sequential write of the same bytes, both fsynced;",

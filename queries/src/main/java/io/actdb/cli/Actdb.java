@@ -45,7 +45,15 @@ public final class Actdb implements Runnable {
 
   /** The actdb command line, with its usage errors kept short. */
   public static CommandLine commandLine() {
-    return shortUsageErrors(new CommandLine(new Actdb()));
+    CommandLine commandLine = shortUsageErrors(new CommandLine(new Actdb()));
+    // picocli's own help command takes no annotations of ours: its examples are set here
+    commandLine
+        .getSubcommands()
+        .get("help")
+        .getCommandSpec()
+        .usageMessage()
+        .footer("", "Examples:", "  ./actdb help sql", "  ./actdb help plot heatmap");
+    return commandLine;
   }
 
   /**

@@ -17,7 +17,11 @@ import picocli.CommandLine.Unmatched;
     footer = {
       "",
       "The benchmarks (cka, ipr, geomca, store, extract) run through the ./actdb launcher:",
-      "./actdb bench --help lists them."
+      "./actdb bench --help lists them.",
+      "",
+      "Examples:",
+      "  ./actdb bench cka --n 10000 --dim 512",
+      "  ./actdb bench ipr --n 2000 --dim 256",
     })
 final class BenchStub extends ActdbCommand {
   /** Whatever follows {@code bench}: the answer is the same. */

@@ -52,6 +52,12 @@ import picocli.CommandLine.Option;
           + " layer.",
       "Models and store are reused by a later run. Uses the embedded 10 000 test images; when"
           + " Debian's dataset-fashion-mnist is installed, the models train on its training set.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb demo",
+      "  ./actdb demo --quick --embedded-only",
     })
 public final class DemoCommand extends ActdbCommand {
   @Option(

@@ -55,6 +55,11 @@ import picocli.CommandLine.ParameterException;
           + " (Debian's fortunes-min and wordnet-base), or a .csv, .parquet or .jsonl file with"
           + " --text-column and optionally --label-column, --id-column, --split-column; see"
           + " docs/extract.md.",
+      "",
+      "Examples:",
+      "  ./actdb extract --model models/cnn-s1-e010.params --data fashion-mnist:test \\",
+      "      --store acts",
+      "  ./actdb extract --model minilm-l6 --data sentences --store acts",
     })
 final class ExtractCommand extends ActdbCommand {
   @Option(

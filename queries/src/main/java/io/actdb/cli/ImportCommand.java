@@ -20,8 +20,15 @@ import picocli.CommandLine.Parameters;
       "The file (e.g. written by PyTorch + pyarrow) has one row per sample: an integer sample id"
           + " and a float vector (fixed-size or variable list of float32/float64). Samples new to"
           + " the store are added (with the file's split, label and label_name columns when it has"
-          + " them). The layer appears in the store only once the whole file was read and checked;"
+          + " them). The layer appears in the store only once the whole file was read and checked."
           + " An existing layer of that name is replaced only with --replace, as in extract.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb import --store acts --model resnet18 --layer avgpool feats.parquet",
+      "  ./actdb import --store acts --model vit --layer cls \\",
+      "      --sample-id idx --vector emb feats.arrow",
     })
 final class ImportCommand extends ActdbCommand {
   @Option(

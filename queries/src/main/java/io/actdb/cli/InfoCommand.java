@@ -13,16 +13,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code actdb info <store>}: what a store holds, and whether its files are sound. */
+/** {@code actdb info --store <dir>}: what a store holds, and whether its files are sound. */
 @Command(
     name = "info",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a store's models and layers in forward order (dims, row counts, one row per sample or"
-          + " per token, tokenizer), and check its files: every byte against"
+      "Print a store's models and layers, and check its files.",
+      "Layers come in forward order, with dims, row counts, one row per sample or per token, and"
+          + " tokenizer. Every byte of each file is checked against"
           + " the CRC32C checksums recorded when the file was written (row counts where a store"
           + " written by an older actdb has none); --quick checks sizes, footers and schemas only.",
       "Exit status 1 when a file is missing, truncated, damaged or does not match the manifest.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb info --store acts",
+      "  ./actdb info --store acts --quick",
     })
 final class InfoCommand extends ActdbCommand {
   @Option(names = "--store", paramLabel = "<dir>", description = "Store directory.")

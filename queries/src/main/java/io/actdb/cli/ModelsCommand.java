@@ -11,9 +11,16 @@ import picocli.CommandLine.Command;
     name = "models",
     mixinStandardHelpOptions = true,
     description = {
-      "List the pretrained ONNX encoders `actdb extract --model <name>` runs: the Maven artifact"
+      "List the pretrained ONNX encoders that extract runs by name.",
+      "For each encoder `actdb extract --model <name>` runs: the Maven artifact"
           + " they come from (fetched once at build time, never at run time), the ONNX file's"
           + " size, the layers stored by default, their width and the licence.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb models",
+      "  ./actdb extract --model minilm-l6 --list-layers",
     })
 final class ModelsCommand extends ActdbCommand {
   @Override

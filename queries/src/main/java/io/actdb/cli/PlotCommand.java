@@ -10,7 +10,15 @@ import picocli.CommandLine.Spec;
     name = "plot",
     mixinStandardHelpOptions = true,
     description = "Draws a chart of a query result as PNG and SVG files.",
-    subcommands = {PlotHeatmapCommand.class})
+    subcommands = {PlotHeatmapCommand.class},
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb plot heatmap --store acts --out cka -c \\",
+      "      \"SELECT a.layer, b.layer, cka(a.vec, b.vec) FROM activations a \\",
+      "       JOIN activations b USING (model, sample_id) WHERE model = 'cnn-s1' \\",
+      "       GROUP BY ALL ORDER BY ALL\"",
+    })
 final class PlotCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code actdb plot heatmap}: a heatmap of a query returning (row label, column label, value), e.g.
@@ -31,6 +32,14 @@ import picocli.CommandLine.ParameterException;
       "Rows and columns come in the order their labels first appear (use ORDER BY).",
       "A NULL value leaves its cell empty. Earlier statements of a script run first.",
       "Prints the paths of the files written.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb plot heatmap --store acts --out cka --title \"CKA, cnn-s1\" -c \\",
+      "      \"SELECT a.layer, b.layer, cka(a.vec, b.vec) FROM activations a \\",
+      "       JOIN activations b USING (model, sample_id) WHERE model = 'cnn-s1' \\",
+      "       GROUP BY ALL ORDER BY ALL\"",
     })
 final class PlotHeatmapCommand extends ActdbCommand {
   /** Where the query comes from: -c or -f, exactly one. */
@@ -49,11 +58,18 @@ final class PlotHeatmapCommand extends ActdbCommand {
     Path file;
   }
 
-  /** Reads png or svg. */
+  /**
+   * Reads png or svg. A wrong name is a usage error in picocli's words; an {@code
+   * IllegalArgumentException} would be shown with its class name.
+   */
   static final class FormatConverter implements ITypeConverter<ImageFormat> {
     @Override
     public ImageFormat convert(String value) {
-      return ImageFormat.named(value);
+      try {
+        return ImageFormat.named(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 

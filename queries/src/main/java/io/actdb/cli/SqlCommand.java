@@ -40,6 +40,12 @@ import picocli.CommandLine.ParameterException;
       "A failing statement stops a script with exit status 1.",
       "DuckDB's dot commands work typed and in scripts alike: .tables, .schema, .mode csv,"
           + " .maxrows 100, .timer on, .output out.csv, .read more.sql, .help.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb sql --store acts -c \"SELECT model, layer, dim, rows FROM layers\"",
+      "  ./actdb sql --store acts --set model=cnn-s2 -f queries/sql/class_groups.sql",
     })
 final class SqlCommand extends ActdbCommand {
   /** One -c or -f of the command line; they run in the order given. */

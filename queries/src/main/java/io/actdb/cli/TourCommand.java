@@ -20,6 +20,11 @@ import picocli.CommandLine.Command;
     description = {
       "A short tour of CKA on generated data (a few seconds, in memory).",
       "Prints the SQL it runs; paste it into 'actdb sql' to explore further.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb tour",
     })
 final class TourCommand extends ActdbCommand {
   static final int SAMPLES = 2000;

@@ -23,6 +23,12 @@ import picocli.CommandLine.Option;
       "Each checkpoint is <out>/<name>-e<epoch>.params with a .json beside it (architecture, seed,"
           + " epoch, subset, accuracy); pass the .params file to `actdb extract --model`. The same"
           + " seed gives the same weights; every seed sees the same subset (the first N samples).",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb train --arch cnn --seed 1 --epochs 10 --checkpoints 5,10 \\",
+      "      --data fashion-mnist:test --limit 5000 --out models",
     })
 final class TrainCommand extends ActdbCommand {
   @Option(

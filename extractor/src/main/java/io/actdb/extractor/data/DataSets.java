@@ -61,7 +61,9 @@ public final class DataSets {
                             + " Debian's dataset-fashion-mnist package, or set "
                             + FashionMnist.FOLDER_VARIABLE
                             + " to a folder holding train-images-idx3-ubyte.gz and"
-                            + " train-labels-idx1-ubyte.gz"));
+                            + " train-labels-idx1-ubyte.gz; or use the 10 000 images that ship"
+                            + " with actdb: --data fashion-mnist:test (with --limit 5000 to keep"
+                            + " the other half unseen, as the demo does)"));
       }
       default -> {
         if (spec.startsWith(FASHION + ":")) {
