@@ -20,7 +20,8 @@ class BenchHelpTest {
     String usage = bench().getUsageMessage(CommandLine.Help.Ansi.OFF);
     Map<String, CommandLine> benchmarks = bench().getSubcommands();
     assertEquals(
-        List.of("cka", "ipr", "geomca", "store", "extract"), List.copyOf(benchmarks.keySet()));
+        List.of("cka", "cka-matrix", "cka-rbf", "ipr", "geomca", "store", "extract"),
+        List.copyOf(benchmarks.keySet()));
     for (String name : benchmarks.keySet()) {
       String entry = listEntry(usage, name);
       assertTrue(entry.endsWith("."), name + "'s summary is cut: '" + entry + "'\n" + usage);
