@@ -37,9 +37,7 @@ import picocli.CommandLine.TypeConversionException;
       "",
       "Examples:",
       "  ./actdb plot heatmap --store acts --out cka --title \"CKA, cnn-s1\" -c \\",
-      "      \"SELECT a.layer, b.layer, cka(a.vec, b.vec) FROM activations a \\",
-      "       JOIN activations b USING (model, sample_id) WHERE model = 'cnn-s1' \\",
-      "       GROUP BY ALL ORDER BY ALL\"",
+      "      \"SELECT layer_a, layer_b, cka FROM layer_cka('cnn-s1', 'cnn-s1')\"",
     })
 final class PlotHeatmapCommand extends ActdbCommand {
   /** Where the query comes from: -c or -f, exactly one. */
