@@ -43,7 +43,7 @@ final class SqlCompletion implements Completer {
 
   private final Connection connection;
   private Names names;
-  private long historySeen = -1;
+  private int historySeen = -1;
 
   SqlCompletion(Connection connection) {
     this.connection = connection;
@@ -66,7 +66,7 @@ final class SqlCompletion implements Completer {
       String before = line.line().substring(0, Math.min(line.cursor(), line.line().length()));
       candidates.addAll(candidatesFor(before, word));
     } catch (RuntimeException e) {
-      // A failing catalog query must not break line editing: no candidates this time.
+      // Completion is a convenience: whatever fails here must not break line editing.
     }
   }
 
@@ -144,7 +144,7 @@ final class SqlCompletion implements Completer {
     String found = alias;
     while (m.find()) {
       String candidate = m.group(1);
-      if (!CHANGES_CATALOG.matcher(candidate).matches() && !isKeywordBeforeAlias(candidate)) {
+      if (!isKeywordBeforeAlias(candidate)) {
         found = candidate.substring(candidate.lastIndexOf('.') + 1);
       }
     }
@@ -175,9 +175,10 @@ final class SqlCompletion implements Completer {
 
   private void noticeCatalogChanges(History history) {
     if (history.isEmpty()) return;
-    long last = history.last();
+    int last = history.last();
     if (historySeen >= 0 && last > historySeen) {
-      Iterator<History.Entry> entries = history.iterator((int) Math.max(historySeen + 1, 0));
+      Iterator<History.Entry> entries =
+          history.iterator(Math.max(historySeen + 1, history.first()));
       while (entries.hasNext()) {
         if (CHANGES_CATALOG.matcher(entries.next().line()).find()) {
           catalogChanged();
@@ -193,7 +194,8 @@ final class SqlCompletion implements Completer {
       try {
         names = readNames();
       } catch (SQLException e) {
-        names = new Names(Set.of(), Set.of(), Set.of(), Map.of(), Set.of(), Set.of());
+        // e.g. a failed transaction not yet rolled back: nothing to offer, and read again next time
+        return new Names(Set.of(), Set.of(), Set.of(), Map.of(), Set.of(), Set.of());
       }
     }
     return names;
