@@ -31,10 +31,10 @@ import org.jline.reader.ParsedLine;
  * no query otherwise. The shell's history tells which statements ran, so the shell needs no hook.
  */
 final class SqlCompletion implements Completer {
-  /** Statements after which the catalog's names may differ. */
+  /** Statements after which the catalog's names may differ; a script read by .read may hold any. */
   private static final Pattern CHANGES_CATALOG =
       Pattern.compile(
-          "\\b(create|drop|alter|attach|detach|use|import|load|comment|install)\\b",
+          "\\b(create|drop|alter|attach|detach|use|import|load|comment|install)\\b|^\\s*\\.read\\b",
           Pattern.CASE_INSENSITIVE);
 
   /** {@code name.prefix} or {@code prefix} at the end of what was typed before the cursor. */

@@ -150,6 +150,10 @@ class SqlCompletionTest {
       reader.getHistory().add("DROP TABLE fresh_one;");
       assertEquals(Set.of("fresh_two"), values(completion, reader, "SELECT * FROM fresh_"));
       st.execute("DROP TABLE fresh_two");
+      st.execute("CREATE TABLE fresh_three (z INTEGER)");
+      reader.getHistory().add(".read make_tables.sql");
+      assertEquals(Set.of("fresh_three"), values(completion, reader, "SELECT * FROM fresh_"));
+      st.execute("DROP TABLE fresh_three");
     }
     terminal.close();
   }
