@@ -26,12 +26,14 @@ import picocli.CommandLine.ParameterException;
       IprBenchmark.class,
       GeomcaBenchmark.class,
       StoreBenchmark.class,
-      ExtractBenchmark.class
+      ExtractBenchmark.class,
+      StartupBenchmark.class
     })
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        new CommandLine(this), "Missing benchmark: use one of cka, ipr, geomca, store, extract");
+        new CommandLine(this),
+        "Missing benchmark: use one of cka, ipr, geomca, store, extract, startup");
   }
 }

@@ -31,7 +31,7 @@ final class JvmFlags {
               + (ActdbDriver.class.getModule().isNamed()
                   ? ActdbDriver.class.getModule().getName()
                   : "ALL-UNNAMED")
-              + " --add-modules jdk.incubator.vector");
+              + " --add-modules jdk.incubator.vector --sun-misc-unsafe-memory-access=allow");
     }
   }
 }

@@ -54,6 +54,7 @@ final class SqlShell {
             .appName("actdb")
             .terminal(terminal)
             .parser(new StatementParser())
+            .completer(new SqlCompletion(connection))
             .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION_PROMPT)
             .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // '!' is just a character
             .option(LineReader.Option.INSERT_TAB, true);
