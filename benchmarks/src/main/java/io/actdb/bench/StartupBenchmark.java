@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "startup",
     mixinStandardHelpOptions = true,
+    header = "Times the CLI's start-up (./actdb sql -c) against java -version's.",
+    footer = {"", "Examples:", "  ./actdb bench startup", "  ./actdb bench startup --runs 9"},
     description = {
       "Times ./actdb sql -c \"SELECT 41 + 1\" from start to exit, as the launcher runs it (with"
           + " its",

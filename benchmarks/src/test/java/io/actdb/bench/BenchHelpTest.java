@@ -20,7 +20,7 @@ class BenchHelpTest {
     String usage = bench().getUsageMessage(CommandLine.Help.Ansi.OFF);
     Map<String, CommandLine> benchmarks = bench().getSubcommands();
     assertEquals(
-        List.of("cka", "cka-matrix", "cka-rbf", "ipr", "geomca", "store", "extract"),
+        List.of("cka", "cka-matrix", "cka-rbf", "ipr", "geomca", "store", "extract", "startup"),
         List.copyOf(benchmarks.keySet()));
     for (String name : benchmarks.keySet()) {
       String entry = listEntry(usage, name);

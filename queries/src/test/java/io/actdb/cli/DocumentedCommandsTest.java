@@ -95,7 +95,13 @@ class DocumentedCommandsTest {
               "benchmarks run from their own module; BenchCommandTest runs them small"),
           Map.entry(
               "./actdb bench ipr --n 2000 --dim 256",
-              "benchmarks run from their own module; BenchCommandTest runs them small"));
+              "benchmarks run from their own module; BenchCommandTest runs them small"),
+          Map.entry(
+              "./actdb sqlline --store actdb-demo/store",
+              "the launcher starts sqlline, not the CLI; SqllineLauncherIT runs it"),
+          Map.entry(
+              "./actdb sqlline --store actdb-demo/store -e !tables",
+              "the launcher starts sqlline, not the CLI; SqllineLauncherIT runs it"));
 
   static final List<String> PAGES =
       List.of(
