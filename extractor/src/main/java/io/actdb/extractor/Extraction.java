@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.actdb.extractor.data.SampleSource;
 import io.actdb.extractor.model.ActivationModel;
+import io.actdb.extractor.model.LibTorchSettings;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.LayerSpec;
 import io.actdb.storage.LayerWriter;
@@ -227,6 +228,7 @@ public final class Extraction {
       ArrayDeque<Future<?>> writes = new ArrayDeque<>();
       int nextRead = 0;
       int done = 0;
+      LibTorchSettings.startEngine();
       try (NDManager base = NDManager.newBaseManager(device)) {
         while (done < n) {
           while (reads.size() < 2 && nextRead < n) {

@@ -14,6 +14,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.actdb.extractor.ExtractorException;
 import io.actdb.extractor.data.SampleSource;
+import io.actdb.extractor.model.LibTorchSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -185,6 +186,7 @@ public final class Training {
     TrainingData data = TrainingData.read(train, size, Architecture.CLASSES);
     Shape sample = new Shape(architecture.channels(), architecture.height(), architecture.width());
     List<Path> saved = new ArrayList<>();
+    LibTorchSettings.startEngine();
     try (NDManager manager = NDManager.newBaseManager(device)) {
       NamedLayers block = BuiltinModels.initialise(architecture, config.seed(), manager);
       ParameterStore store = new ParameterStore(manager, false);
