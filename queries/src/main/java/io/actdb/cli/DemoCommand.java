@@ -204,7 +204,8 @@ public final class DemoCommand extends ActdbCommand {
     try (BufferAllocator allocator = new RootAllocator();
         StoreWriter writer = StoreWriter.open(store, allocator)) {
       for (Map.Entry<String, Path> e : checkpoints.entrySet()) {
-        try (BuiltinModel m = BuiltinModels.load(e.getValue(), dev)) {
+        try (BuiltinModel m = BuiltinModels.load(e.getValue(), dev);
+            ExtractProgress progress = new ExtractProgress(err(), false)) {
           Extraction.Summary s =
               Extraction.run(
                   m,
@@ -212,7 +213,7 @@ public final class DemoCommand extends ActdbCommand {
                   writer,
                   dev,
                   new Extraction.Options(e.getKey(), List.of(), 256, Extraction.Pooling.AVG, false),
-                  new Extraction.Progress() {});
+                  progress);
           say(
               "  extracted %s: %d layers%s",
               e.getKey(),
@@ -450,7 +451,10 @@ public final class DemoCommand extends ActdbCommand {
       return found;
     }
     long t0 = System.nanoTime();
-    List<Path> saved = Training.run(config, train, dev, Training.Listener.NONE);
+    List<Path> saved;
+    try (TrainingProgress progress = new TrainingProgress(err(), run.name(), run.epochs())) {
+      saved = Training.run(config, train, dev, progress);
+    }
     Map<Integer, Path> byEpoch = new LinkedHashMap<>();
     for (int i = 0; i < saved.size(); i++) byEpoch.put(run.storedEpochs().get(i), saved.get(i));
     say(

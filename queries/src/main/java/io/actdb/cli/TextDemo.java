@@ -179,7 +179,8 @@ final class TextDemo {
       tokenizer.checkFits(onnx);
       try (OnnxSession session = OnnxSession.open(onnx, onnx.defaultLayers(), device);
           BufferAllocator allocator = new RootAllocator();
-          StoreWriter writer = StoreWriter.open(store, allocator)) {
+          StoreWriter writer = StoreWriter.open(store, allocator);
+          ExtractProgress progress = new ExtractProgress(demo.err(), false)) {
         Extraction.Summary s =
             TextExtraction.run(
                     session,
@@ -187,7 +188,7 @@ final class TextDemo {
                     texts,
                     writer,
                     new TextExtraction.Options(null, BATCH, TokenPooling.MEAN, false),
-                    new Extraction.Progress() {})
+                    progress)
                 .summary();
         demo.say(
             "  extracted %s: %d layers%s (%.1f s, %.0f sentences/s)",

@@ -47,6 +47,12 @@ public final class Training {
 
     void checkpointSaved(int epoch, Path paramsFile);
 
+    /**
+     * A batch finished: {@code samplesDone} of the epoch's {@code samplesInEpoch} are trained on.
+     * For progress bars; called after every Adam step.
+     */
+    default void batchDone(int epoch, int samplesDone, int samplesInEpoch) {}
+
     Listener NONE =
         new Listener() {
           @Override
@@ -225,6 +231,7 @@ public final class Training {
               }
             }
           }
+          listener.batchDone(epoch, to, size);
         }
         double loss = lossSum / size;
         double accuracy = (double) correct / size;
