@@ -272,7 +272,8 @@ public final class DemoCommand extends ActdbCommand {
             Map.of(
                 "model_a", "'" + pair[0] + "'", "model_b", "'" + pair[1] + "'", "split", "'test'"));
       }
-      // Figure 2 of seed 002: CCA and linear regression beside CKA, for one pair of networks;
+      // Figure 2 of Kornblith et al. (2019): CCA and linear regression beside CKA, for one pair of
+      // networks;
       // their images go to a folder of their own, apart from the CKA matrices.
       experiment(
           c,
@@ -321,6 +322,7 @@ public final class DemoCommand extends ActdbCommand {
             text.extraction() + text.sql(),
             text.extraction(),
             text.sql()));
+    report.references();
     Path md = report.write(reportDir.resolve("README.md"));
     say("report: %s (%.0f s in all)", md, total);
   }
@@ -386,7 +388,10 @@ public final class DemoCommand extends ActdbCommand {
   private static final Map<String, String> CKA_MEASURES =
       orderedMap("cka", "Linear CKA", "cka_debiased", "Debiased linear CKA");
 
-  /** Columns of cca_matrix.sql drawn as heatmaps (seed 002 Figure 2), with their titles. */
+  /**
+   * Columns of cca_matrix.sql drawn as heatmaps (Kornblith et al. 2019, Figure 2), with their
+   * titles.
+   */
   private static final Map<String, String> FIGURE2_MEASURES =
       orderedMap(
           "cca_rho_mean", "CCA (mean ρ)", "linreg_r2", "Linear regression R² (column from row)");
