@@ -1,5 +1,5 @@
 -- Class-group separation layer by layer: as a text encoder goes deeper, do sentences of
--- different groups of categories move into different regions? Reproduces seed 000 §4.1.1
+-- different groups of categories move into different regions? Reproduces the KTH thesis §4.1.1
 -- (tables 6.1-6.9: IPR and GeomCA between class groups) on text, summarised per layer so the
 -- trend with depth shows, plus the nearest-centroid accuracy of the single categories.
 --
@@ -8,7 +8,7 @@
 -- abstract {noun.feeling, noun.time, noun.location}. As in class_groups.sql, R is one half of
 -- its group and E the other half of its group (halves fixed by a hash of the sample id);
 -- "same" averages the three same-group cells (both halves from one group), "cross" the three
--- pairs of different groups. IPR (k = 3) and GeomCA (seed 000 §5.3 defaults) precision and
+-- pairs of different groups. IPR (k = 3) and GeomCA (the thesis's §5.3 defaults) precision and
 -- recall, and the quality of GeomCA's largest component. The thesis finds IPR's same-group
 -- cells 2-10x above the cross-group ones and the largest component's quality 0.50 within a
 -- group but far lower between groups. centroid_accuracy: each test sample gets the category

@@ -1,4 +1,4 @@
--- Seed 002 Figure 2 beside CKA: the same layer x layer comparison of two networks by mean
+-- Kornblith et al. (2019), Figure 2, beside CKA: the same layer x layer comparison of two networks by mean
 -- canonical correlation (CCA ρ̄) and by linear regression (R²). Kornblith et al. show that
 -- neither reveals the correspondence of layers between two networks trained from different
 -- seeds, while CKA does (cka_matrix.sql draws that one).

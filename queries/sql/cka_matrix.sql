@@ -1,5 +1,5 @@
 -- CKA between layers and between models: how alike are two representations of the same
--- images? Reproduces seed 000 §4.1.3 (table 6.15: debiased linear CKA between layers of one
+-- images? Reproduces the KTH thesis §4.1.3 (table 6.15: debiased linear CKA between layers of one
 -- model and across models) as full layer x layer matrices.
 --
 -- Every layer of model_a against every layer of model_b, on the same samples: linear CKA and

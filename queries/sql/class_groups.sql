@@ -1,10 +1,10 @@
 -- Class-group separation: do the representations of different groups of classes occupy
--- different regions? Reproduces seed 000 §4.1.1 (tables 6.1-6.9) on Fashion-MNIST, with the
+-- different regions? Reproduces the KTH thesis §4.1.1 (tables 6.1-6.9) on Fashion-MNIST, with the
 -- groups tops {T-shirt/top, Pullover, Coat, Shirt}, footwear {Sandal, Sneaker, Ankle boot}
 -- and other {Trouser, Dress, Bag} standing in for the thesis's Dogs / Vehicles / Random.
 --
 -- For every pair of groups (reference R, evaluation E) and each layer: IPR (k = 3) and GeomCA
--- (defaults of seed 000 §5.3: ε = 10th percentile of R-R distances, η = 0) precision and
+-- (the thesis's defaults, §5.3: ε = 10th percentile of R-R distances, η = 0) precision and
 -- recall, and the quality of GeomCA's largest component. R is one half of its group and E the
 -- other half of its group (halves fixed by a hash of the sample id), so every cell compares
 -- disjoint sets of equal-ish size; on the diagonal both halves come from the same group: the

@@ -1,9 +1,9 @@
--- The layer-identification sanity check of seed 002 §6.1 (Table 2): given networks of the same
+-- The layer-identification sanity check of Kornblith et al. (2019), §6.1 (Table 2): given networks of the same
 -- architecture trained from different seeds, for each layer of one network, is the most
 -- similar layer of another network the corresponding one? A similarity index that cannot
 -- find it is not measuring what we want. Kornblith et al. find 99.3 % for linear CKA and
 -- 99.1 % for RBF CKA with σ = 0.4 × the median distance (10 Tiny-10 CIFAR-10 networks, logits
--- excluded); CCA-based indices score 1-15 %. Debiased CKA is our addition (no seed figure).
+-- excluded); CCA-based indices score 1-15 %. Debiased CKA is our addition (no published figure).
 -- The first table puts every index of Table 2 beside the paper's accuracy (paper_percent);
 -- PWCCA and linear regression are asymmetric and, as in the paper, symmetrised as S + Sᵀ
 -- (the index of a against b plus that of b against a). SVCCA keeps 0.99 of the variance.
@@ -88,7 +88,7 @@ DROP TABLE linear_similarity;
 DROP TABLE cca_family;
 DROP TABLE layer_rows;
 
--- Table: seed 002 Table 2, every index, beside the paper's accuracy
+-- Table: Kornblith et al. (2019) Table 2, every index, beside the paper's accuracy
 WITH every_index AS (
   SELECT * FROM layer_similarity
   LEFT JOIN cca_similarity USING (model_a, layer_a, model_b, layer_b)

@@ -1,5 +1,5 @@
--- Overfitting seen through CKA: which layers change when a model overfits? Reproduces seed
--- 000 §4.3 (table 6.30): a CNN trained on 1 000 images, its checkpoint at epoch 5 (train and
+-- Overfitting seen through CKA: which layers change when a model overfits? Reproduces the
+-- KTH thesis §4.3 (table 6.30): a CNN trained on 1 000 images, its checkpoint at epoch 5 (train and
 -- test accuracy start to diverge) against epoch 40 (overfit), layer by layer, debiased linear
 -- CKA on the training images it saw and on test images. The thesis finds similarity falling
 -- with depth (0.99 at layer 1 to 0.74 at the output) and the same on training and test data.

@@ -1,5 +1,5 @@
 -- Class-group separation after PCA, and with fewer images: does reducing the dimension first
--- change what IPR and GeomCA say? Reproduces seed 000 §4.2 (results §6.2, tables 6.24-6.29) on
+-- change what IPR and GeomCA say? Reproduces the KTH thesis §4.2 (results §6.2, tables 6.24-6.29) on
 -- Fashion-MNIST, with the class groups of class_groups.sql (tops, footwear, other).
 --
 -- As in the thesis, one PCA per layer is fitted on all points of all groups together (pca),
@@ -88,7 +88,7 @@ SELECT layer, points, reference, evaluation,
 FROM pca_scores JOIN layer_positions USING (layer)
 ORDER BY position, layer, points_order, r_order, e_order;
 
--- Table: what PCA changed, per layer and number of points, beside the thesis's findings (seed 000 §6.2, ImageNet, 500 components)
+-- Table: what PCA changed, per layer and number of points, beside the KTH thesis's findings (§6.2, ImageNet, 500 components)
 WITH layer_positions AS (
   SELECT layer, position FROM layers WHERE model = coalesce(getvariable('model'), 'cnn-s1')
 ),

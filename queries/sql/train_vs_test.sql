@@ -1,5 +1,5 @@
 -- Training vs test data in representation space: does a model represent the images it was
--- trained on differently from unseen ones? Reproduces seed 000 §4.1.2 (tables 6.10-6.14).
+-- trained on differently from unseen ones? Reproduces the KTH thesis §4.1.2 (tables 6.10-6.14).
 --
 -- For each class group and layer: R = one half of the group's training samples, E = the
 -- group's test samples (train vs test), beside the benchmark R = that half, E = the other

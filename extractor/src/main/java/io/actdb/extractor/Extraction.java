@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.actdb.extractor.data.SampleSource;
 import io.actdb.extractor.model.ActivationModel;
+import io.actdb.extractor.model.LibTorchSettings;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.LayerSpec;
 import io.actdb.storage.LayerWriter;
@@ -26,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One pass of a model over a data set, every requested layer captured into the store.
@@ -227,6 +229,7 @@ public final class Extraction {
       ArrayDeque<Future<?>> writes = new ArrayDeque<>();
       int nextRead = 0;
       int done = 0;
+      LibTorchSettings.startEngine();
       try (NDManager base = NDManager.newBaseManager(device)) {
         while (done < n) {
           while (reads.size() < 2 && nextRead < n) {
@@ -372,13 +375,21 @@ public final class Extraction {
     public void close() throws IOException {
       reader.shutdownNow();
       writer.shutdownNow();
+      // The layer writers close only once no write is under way on them, and not on an
+      // interrupted thread (a Ctrl-C), whose file channels would refuse the cleanup.
+      boolean interrupted = Thread.interrupted();
+      awaitQuietly(writer);
       IOException first = null;
-      for (LayerWriter w : writers.values()) {
-        try {
-          w.close();
-        } catch (IOException e) {
-          if (first == null) first = e;
+      try {
+        for (LayerWriter w : writers.values()) {
+          try {
+            w.close();
+          } catch (IOException e) {
+            if (first == null) first = e;
+          }
         }
+      } finally {
+        if (interrupted) Thread.currentThread().interrupt();
       }
       if (first != null) throw first;
     }
@@ -396,6 +407,15 @@ public final class Extraction {
       if (cause instanceof RuntimeException re) throw re;
       if (cause instanceof Error err) throw err;
       throw new IOException(cause);
+    }
+  }
+
+  /** Waits a little for a shut-down executor's task to end. */
+  static void awaitQuietly(ExecutorService executor) {
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

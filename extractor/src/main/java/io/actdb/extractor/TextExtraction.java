@@ -380,13 +380,19 @@ public final class TextExtraction {
     }
 
     void close() throws IOException {
+      // not on an interrupted thread (a Ctrl-C), whose file channels would refuse the cleanup
+      boolean interrupted = Thread.interrupted();
       IOException first = null;
-      for (LayerWriter w : writers.values()) {
-        try {
-          w.close();
-        } catch (IOException e) {
-          if (first == null) first = e;
+      try {
+        for (LayerWriter w : writers.values()) {
+          try {
+            w.close();
+          } catch (IOException e) {
+            if (first == null) first = e;
+          }
         }
+      } finally {
+        if (interrupted) Thread.currentThread().interrupt();
       }
       if (first != null) throw first;
     }

@@ -210,7 +210,8 @@ public final class DemoCommand extends ActdbCommand {
     try (BufferAllocator allocator = new RootAllocator();
         StoreWriter writer = StoreWriter.open(store, allocator)) {
       for (Map.Entry<String, Path> e : checkpoints.entrySet()) {
-        try (BuiltinModel m = BuiltinModels.load(e.getValue(), dev)) {
+        try (BuiltinModel m = BuiltinModels.load(e.getValue(), dev);
+            ExtractProgress progress = new ExtractProgress(err(), false)) {
           Extraction.Summary s =
               Extraction.run(
                   m,
@@ -218,7 +219,7 @@ public final class DemoCommand extends ActdbCommand {
                   writer,
                   dev,
                   new Extraction.Options(e.getKey(), List.of(), 256, Extraction.Pooling.AVG, false),
-                  new Extraction.Progress() {});
+                  progress);
           say(
               "  extracted %s: %d layers%s",
               e.getKey(),
@@ -277,7 +278,8 @@ public final class DemoCommand extends ActdbCommand {
             Map.of(
                 "model_a", "'" + pair[0] + "'", "model_b", "'" + pair[1] + "'", "split", "'test'"));
       }
-      // Figure 2 of seed 002: CCA and linear regression beside CKA, for one pair of networks;
+      // Figure 2 of Kornblith et al. (2019): CCA and linear regression beside CKA, for one pair of
+      // networks;
       // their images go to a folder of their own, apart from the CKA matrices.
       experiment(
           c,
@@ -326,6 +328,7 @@ public final class DemoCommand extends ActdbCommand {
             text.extraction() + text.sql(),
             text.extraction(),
             text.sql()));
+    report.references();
     Path md = report.write(reportDir.resolve("README.md"));
     say("report: %s (%.0f s in all)", md, total);
   }
@@ -391,7 +394,10 @@ public final class DemoCommand extends ActdbCommand {
   private static final Map<String, String> CKA_MEASURES =
       orderedMap("cka", "Linear CKA", "cka_debiased", "Debiased linear CKA");
 
-  /** Columns of cca_matrix.sql drawn as heatmaps (seed 002 Figure 2), with their titles. */
+  /**
+   * Columns of cca_matrix.sql drawn as heatmaps (Kornblith et al. 2019, Figure 2), with their
+   * titles.
+   */
   private static final Map<String, String> FIGURE2_MEASURES =
       orderedMap(
           "cca_rho_mean", "CCA (mean ρ)", "linreg_r2", "Linear regression R² (column from row)");
@@ -456,7 +462,10 @@ public final class DemoCommand extends ActdbCommand {
       return found;
     }
     long t0 = System.nanoTime();
-    List<Path> saved = Training.run(config, train, dev, Training.Listener.NONE);
+    List<Path> saved;
+    try (TrainingProgress progress = new TrainingProgress(err(), run.name(), run.epochs())) {
+      saved = Training.run(config, train, dev, progress);
+    }
     Map<Integer, Path> byEpoch = new LinkedHashMap<>();
     for (int i = 0; i < saved.size(); i++) byEpoch.put(run.storedEpochs().get(i), saved.get(i));
     say(

@@ -222,20 +222,32 @@ final class ExtractCommand extends ActdbCommand {
             model, dev, outputs, seed, source.channels(), source.height(), source.width())) {
       // an unknown layer name is refused before the store directory is created or locked
       Extraction.chooseLayers(m, layers);
-      try (BufferAllocator allocator = new RootAllocator();
-          StoreWriter writer = StoreWriter.open(store, allocator);
-          ExtractProgress progress = new ExtractProgress(err())) {
-        summary =
-            Extraction.run(
-                m,
-                source,
-                writer,
-                dev,
-                new Extraction.Options(name, layers, batch, pooling, replace),
-                progress);
+      try (InterruptCleanup interrupt = new InterruptCleanup()) {
+        try (BufferAllocator allocator = new RootAllocator();
+            StoreWriter writer = StoreWriter.open(store, allocator);
+            ExtractProgress progress = new ExtractProgress(err())) {
+          summary =
+              Extraction.run(
+                  m,
+                  source,
+                  writer,
+                  dev,
+                  new Extraction.Options(name, layers, batch, pooling, replace),
+                  progress);
+        } catch (IOException | RuntimeException e) {
+          throw interrupt.interrupted() ? interrupted() : e;
+        }
       }
     }
     printSummary(summary, dev);
+  }
+
+  /** The error of an extraction stopped by Ctrl-C, after its cleanup. */
+  CommandFailure interrupted() {
+    return new CommandFailure(
+        "actdb: extract interrupted; "
+            + store
+            + " is as it was before this run (run the command again to extract)");
   }
 
   /**

@@ -140,20 +140,24 @@ final class OnnxExtraction {
     }
     SampleSource source = DataSets.open(command.data);
     Summary summary;
-    try (OnnxSession session = OnnxSession.open(onnx, chosen, device);
-        BufferAllocator allocator = new RootAllocator();
-        StoreWriter writer = StoreWriter.open(command.store, allocator);
-        ExtractProgress progress = new ExtractProgress(command.err())) {
-      // the image path's arithmetic (pooling maps) runs on the CPU PyTorch engine
-      summary =
-          Extraction.run(
-              session,
-              source,
-              writer,
-              Device.cpu(),
-              new Extraction.Options(
-                  command.name, List.of(), command.batch, pooling, command.replace),
-              progress);
+    try (InterruptCleanup interrupt = new InterruptCleanup()) {
+      try (OnnxSession session = OnnxSession.open(onnx, chosen, device);
+          BufferAllocator allocator = new RootAllocator();
+          StoreWriter writer = StoreWriter.open(command.store, allocator);
+          ExtractProgress progress = new ExtractProgress(command.err())) {
+        // the image path's arithmetic (pooling maps) runs on the CPU PyTorch engine
+        summary =
+            Extraction.run(
+                session,
+                source,
+                writer,
+                Device.cpu(),
+                new Extraction.Options(
+                    command.name, List.of(), command.batch, pooling, command.replace),
+                progress);
+      } catch (IOException | RuntimeException e) {
+        throw interrupt.interrupted() ? command.interrupted() : e;
+      }
     }
     command.printSummary(summary, device);
   }
@@ -185,18 +189,22 @@ final class OnnxExtraction {
       tokenizer.checkFits(onnx);
       if (pooling == TokenPooling.NONE) printTokenRowsSize(tokenizer, texts, chosen, pretrained);
       TextSummary result;
-      try (OnnxSession session = OnnxSession.open(onnx, chosen, device);
-          BufferAllocator allocator = new RootAllocator();
-          StoreWriter writer = StoreWriter.open(command.store, allocator);
-          ExtractProgress progress = new ExtractProgress(command.err())) {
-        result =
-            TextExtraction.run(
-                session,
-                tokenizer,
-                texts,
-                writer,
-                new TextExtraction.Options(command.name, command.batch, pooling, command.replace),
-                progress);
+      try (InterruptCleanup interrupt = new InterruptCleanup()) {
+        try (OnnxSession session = OnnxSession.open(onnx, chosen, device);
+            BufferAllocator allocator = new RootAllocator();
+            StoreWriter writer = StoreWriter.open(command.store, allocator);
+            ExtractProgress progress = new ExtractProgress(command.err())) {
+          result =
+              TextExtraction.run(
+                  session,
+                  tokenizer,
+                  texts,
+                  writer,
+                  new TextExtraction.Options(command.name, command.batch, pooling, command.replace),
+                  progress);
+        } catch (IOException | RuntimeException e) {
+          throw interrupt.interrupted() ? command.interrupted() : e;
+        }
       }
       command.printSummary(result.summary(), device);
       var out = command.out();

@@ -179,7 +179,8 @@ final class TextDemo {
       tokenizer.checkFits(onnx);
       try (OnnxSession session = OnnxSession.open(onnx, onnx.defaultLayers(), device);
           BufferAllocator allocator = new RootAllocator();
-          StoreWriter writer = StoreWriter.open(store, allocator)) {
+          StoreWriter writer = StoreWriter.open(store, allocator);
+          ExtractProgress progress = new ExtractProgress(demo.err(), false)) {
         Extraction.Summary s =
             TextExtraction.run(
                     session,
@@ -187,7 +188,7 @@ final class TextDemo {
                     texts,
                     writer,
                     new TextExtraction.Options(null, BATCH, TokenPooling.MEAN, false),
-                    new Extraction.Progress() {})
+                    progress)
                 .summary();
         demo.say(
             "  extracted %s: %d layers%s (%.1f s, %.0f sentences/s)",
@@ -217,9 +218,9 @@ final class TextDemo {
         String.format(
             Locale.ROOT,
             "Within %s, neighbouring layers have linear CKA %.2f on average (lowest %.2f); the"
-                + " embeddings and the last layer (%s) %.2f (debiased %.2f). Compare: seed 000"
-                + " (Table 6.15) finds 0.81-0.85 between AlexNet's two compared layers, and cites"
-                + " Wu et al. on text models: adjacent layers are more similar.",
+                + " embeddings and the last layer (%s) %.2f (debiased %.2f). Compare: the KTH"
+                + " thesis (Table 6.15) finds 0.81-0.85 between AlexNet's two compared layers, and"
+                + " cites Wu et al. on text models: adjacent layers are more similar.",
             within.text(0, "model_a"),
             adjacent,
             lowestAdjacent,
@@ -247,13 +248,13 @@ final class TextDemo {
             Locale.ROOT,
             "Between %s and %s (one architecture and vocabulary, trained differently),"
                 + " corresponding layers have linear CKA %.2f on average (%.2f at %s, %.2f at %s),"
-                + " other pairs %.2f. Compare: seed 000 (Table 6.15) finds about 0.5 between"
-                + " AlexNet and ResNet features, and cites Wu et al. on text models: models of"
-                + " one family are more similar, and layers closer to the input."
-                + " Layer identification finds the corresponding layer in %.1f %% of %d trials"
-                + " by linear CKA, %.1f %% by debiased CKA and %.1f %% by RBF CKA. Compare: seed"
-                + " 002 (Table 2) finds 99.3 %% (linear) and 99.1 %% (RBF) between CNNs of one"
-                + " architecture trained from different seeds.",
+                + " other pairs %.2f. Compare: the KTH thesis (Table 6.15) finds about 0.5 between"
+                + " AlexNet and ResNet features, and cites Wu et al. on text models: models of one"
+                + " family are more similar, and layers closer to the input. Layer identification"
+                + " finds the corresponding layer in %.1f %% of %d trials by linear CKA, %.1f %% by"
+                + " debiased CKA and %.1f %% by RBF CKA. Compare: Kornblith et al. (2019, Table 2)"
+                + " find 99.3 %% (linear) and 99.1 %% (RBF) between CNNs of one architecture"
+                + " trained from different seeds.",
             between.text(0, "model_a"),
             between.text(0, "model_b"),
             diagonal / Math.max(1, nDiagonal),
@@ -318,7 +319,7 @@ final class TextDemo {
     out.add(
         "Class groups (living / things / abstract), first → last layer: "
             + String.join("; ", separationTrend)
-            + ". Compare: seed 000 §4.1.1 finds IPR's same-group cells 2-10x above the"
+            + ". Compare: the KTH thesis §4.1.1 finds IPR's same-group cells 2-10x above the"
             + " cross-group ones and a largest-component quality of 0.50 within a group, far"
             + " lower between groups.");
     return out;

@@ -125,27 +125,27 @@ final class TrainCommand extends ActdbCommand {
             "training %s on %d samples of %s, %d epochs, seed %d, on %s%n",
             architecture, n, source.description(), epochs, seed, dev);
     out().flush();
-    List<Path> saved =
-        Training.run(
-            config,
-            source,
-            dev,
-            new Training.Listener() {
-              @Override
-              public void epochDone(int epoch, double loss, double accuracy, double seconds) {
-                out()
-                    .printf(
-                        "  epoch %3d  loss %.4f  train accuracy %.4f  %.1f s%n",
-                        epoch, loss, accuracy, seconds);
-                out().flush();
-              }
+    List<Path> saved;
+    try (TrainingProgress progress =
+        new TrainingProgress(err(), run, epochs) {
+          @Override
+          public void epochDone(int epoch, double loss, double accuracy, double seconds) {
+            super.epochDone(epoch, loss, accuracy, seconds);
+            out()
+                .printf(
+                    "  epoch %3d  loss %.4f  train accuracy %.4f  %.1f s%n",
+                    epoch, loss, accuracy, seconds);
+            out().flush();
+          }
 
-              @Override
-              public void checkpointSaved(int epoch, Path file) {
-                out().printf("  saved %s%n", file);
-                out().flush();
-              }
-            });
+          @Override
+          public void checkpointSaved(int epoch, Path file) {
+            out().printf("  saved %s%n", file);
+            out().flush();
+          }
+        }) {
+      saved = Training.run(config, source, dev, progress);
+    }
     out().printf("%d checkpoint(s) in %s%n", saved.size(), out);
   }
 }

@@ -71,6 +71,29 @@ class DemoCommandTest {
   }
 
   @Test
+  void theReportCitesTheWorksByAuthorTitleAndYear() throws Exception {
+    assertEquals(0, run.status(), run.err());
+    String md = Files.readString(dir.resolve("report/README.md"));
+    for (String seedNumber : List.of("seed 000", "seed 002", "seed figure")) {
+      assertFalse(md.contains(seedNumber), "the report still says '" + seedNumber + "'");
+    }
+    String references = md.substring(md.indexOf("## References"));
+    assertTrue(
+        references.contains(
+            "1. Simon Kornblith, Mohammad Norouzi, Honglak Lee, Geoffrey Hinton. *Similarity of"
+                + " Neural Network Representations Revisited.*"),
+        references);
+    assertTrue(references.contains("(ICML), 2019."), references);
+    assertTrue(
+        references.contains(
+            "2. *Structural Comparison of Data Representations Obtained from Deep Learning"
+                + " Models.* Master's thesis, KTH Royal Institute of Technology"),
+        references);
+    assertTrue(md.contains("Reproduces the KTH thesis §4.1.1"), md);
+    assertTrue(md.contains("sanity check of Kornblith et al. (2019), §6.1"), md);
+  }
+
+  @Test
   void aSecondRunReusesModelsAndStore() {
     assertEquals(0, run.status(), run.err());
     Cli.Result again =

@@ -343,9 +343,12 @@ public final class LayerWriter implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (finished && entry != null) return;
-    if (!finished) release();
-    Files.deleteIfExists(temp);
-    store.layerAbandoned(this);
+    try {
+      if (!finished) release();
+    } finally {
+      Files.deleteIfExists(temp);
+      store.layerAbandoned(this);
+    }
   }
 
   private void release() throws IOException {

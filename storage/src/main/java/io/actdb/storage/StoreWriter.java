@@ -250,8 +250,15 @@ public final class StoreWriter implements AutoCloseable {
     return manifest.layers().stream().anyMatch(e -> e.file().equals(relative));
   }
 
-  void layerAbandoned(LayerWriter writer) {
+  void layerAbandoned(LayerWriter writer) throws IOException {
     openLayers.remove(writer);
+    // The folder made for an abandoned layer goes with it (an interrupted first extraction of a
+    // model leaves no empty model folder); one holding published files or open layers stays.
+    Path folder = writer.temp().getParent();
+    if (openLayers.stream().noneMatch(open -> open.temp().getParent().equals(folder))) {
+      deleteEmptyDirectory(folder);
+      deleteEmptyDirectory(dir.resolve(ACTIVATIONS_DIR));
+    }
   }
 
   /**

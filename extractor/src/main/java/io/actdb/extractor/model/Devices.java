@@ -11,7 +11,7 @@ public final class Devices {
 
   /** The PyTorch engine: loading it loads libtorch (from the jar, never downloaded). */
   public static Engine engine() {
-    return Engine.getEngine("PyTorch");
+    return LibTorchSettings.startEngine();
   }
 
   /**

@@ -3,7 +3,6 @@ package io.actdb.extractor.model;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -82,7 +81,7 @@ public final class TorchScriptModel implements ActivationModel {
   /** So that a libtorch that cannot start is not reported as a bad file. */
   private static void startEngine(Path file) throws ExtractorException {
     try {
-      Engine.getEngine(ENGINE);
+      LibTorchSettings.startEngine();
     } catch (RuntimeException e) {
       throw new ExtractorException(
           "cannot load " + file + ": the PyTorch engine did not start: " + e.getMessage(), e);

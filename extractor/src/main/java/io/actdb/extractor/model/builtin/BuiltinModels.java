@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.actdb.extractor.ExtractorException;
+import io.actdb.extractor.model.LibTorchSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,6 +32,7 @@ public final class BuiltinModels {
   public static BuiltinModel create(String architecture, long seed, Device device)
       throws ExtractorException {
     Architecture a = find(architecture);
+    LibTorchSettings.startEngine();
     NDManager manager = NDManager.newBaseManager(device);
     try {
       return new BuiltinModel(

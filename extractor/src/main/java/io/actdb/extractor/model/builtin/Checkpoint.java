@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.actdb.extractor.ExtractorException;
+import io.actdb.extractor.model.LibTorchSettings;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -82,6 +83,7 @@ final class Checkpoint {
                             + info.architecture()
                             + "', which is not built in; known: "
                             + String.join(", ", Architecture.names())));
+    LibTorchSettings.startEngine();
     NDManager manager = NDManager.newBaseManager(device);
     try {
       NamedLayers block = architecture.layers().get();

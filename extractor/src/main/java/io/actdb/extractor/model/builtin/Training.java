@@ -14,6 +14,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.actdb.extractor.ExtractorException;
 import io.actdb.extractor.data.SampleSource;
+import io.actdb.extractor.model.LibTorchSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +46,12 @@ public final class Training {
     void epochDone(int epoch, double loss, double accuracy, double seconds);
 
     void checkpointSaved(int epoch, Path paramsFile);
+
+    /**
+     * A batch finished: {@code samplesDone} of the epoch's {@code samplesInEpoch} are trained on.
+     * For progress bars; called after every Adam step.
+     */
+    default void batchDone(int epoch, int samplesDone, int samplesInEpoch) {}
 
     Listener NONE =
         new Listener() {
@@ -185,6 +192,7 @@ public final class Training {
     TrainingData data = TrainingData.read(train, size, Architecture.CLASSES);
     Shape sample = new Shape(architecture.channels(), architecture.height(), architecture.width());
     List<Path> saved = new ArrayList<>();
+    LibTorchSettings.startEngine();
     try (NDManager manager = NDManager.newBaseManager(device)) {
       NamedLayers block = BuiltinModels.initialise(architecture, config.seed(), manager);
       ParameterStore store = new ParameterStore(manager, false);
@@ -223,6 +231,7 @@ public final class Training {
               }
             }
           }
+          listener.batchDone(epoch, to, size);
         }
         double loss = lossSum / size;
         double accuracy = (double) correct / size;
