@@ -2,6 +2,8 @@ package io.actdb.cli.plot;
 
 import java.awt.Color;
 import java.awt.Paint;
+import net.mahdilamb.colormap.Colormap;
+import net.mahdilamb.colormap.reference.sequential.Viridis;
 import org.jfree.chart.renderer.PaintScale;
 
 /**
@@ -10,11 +12,8 @@ import org.jfree.chart.renderer.PaintScale;
  * nearer end; NaN gets none (a transparent paint).
  */
 final class ViridisScale implements PaintScale {
-  // Ten evenly spaced stops of matplotlib's viridis; colours in between are interpolated in sRGB.
-  private static final int[] STOPS = {
-    0x440154, 0x482878, 0x3E4989, 0x31688E, 0x26828E, 0x1F9E89, 0x35B779, 0x6DCD59, 0xB4DE2C,
-    0xFDE725,
-  };
+  // Matplotlib's viridis, from a maintained colour-map library (the one QuPath uses).
+  private static final Colormap VIRIDIS = new Viridis();
   private static final Color NONE = new Color(0, 0, 0, 0);
 
   private final double lower;
@@ -48,19 +47,6 @@ final class ViridisScale implements PaintScale {
     if (Double.isNaN(value)) {
       return NONE;
     }
-    double t = Math.clamp((value - lower) / (upper - lower), 0.0, 1.0);
-    double position = t * (STOPS.length - 1);
-    int from = Math.min((int) position, STOPS.length - 2);
-    double f = position - from;
-    Color a = new Color(STOPS[from]);
-    Color b = new Color(STOPS[from + 1]);
-    return new Color(
-        mix(a.getRed(), b.getRed(), f),
-        mix(a.getGreen(), b.getGreen(), f),
-        mix(a.getBlue(), b.getBlue(), f));
-  }
-
-  private static int mix(int a, int b, double f) {
-    return (int) Math.round(a + (b - a) * f);
+    return VIRIDIS.get(Math.clamp((value - lower) / (upper - lower), 0.0, 1.0));
   }
 }
