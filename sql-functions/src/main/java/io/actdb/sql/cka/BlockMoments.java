@@ -132,10 +132,11 @@ final class BlockMoments {
       double di = delta[i];
       int toJ = blockOf[i] * dz; // G[i][j]·δ_i lands in gp[block(i)][j]
       gp[toJ + i] += gram[row + i] * di;
-      for (int j = i + 1; j < dz; j++) {
-        double g = gram[row + j];
-        gp[blockOf[j] * dz + i] += g * delta[j];
-        gp[toJ + j] += g * di;
+      for (int j = i + 1; j < dz; j++) gp[toJ + j] += gram[row + j] * di;
+      // Σ_{j > i in block q} G[i][j]·δ_j lands in gp[q][i]: one sum per block.
+      for (int q = blockOf[i]; q < blocks; q++) {
+        int from = Math.max(i + 1, starts[q]);
+        gp[q * dz + i] += dot(gram, row + from, delta, from, starts[q + 1] - from);
       }
     }
     double[] pp = new double[blocks * blocks]; // Σ p_l p_m
@@ -205,9 +206,9 @@ final class BlockMoments {
       Arrays.fill(rowSums, 0);
       int bi = blockOf[i];
       double diag = gram[row + i] + 2 * di * si + n * di * di;
-      for (int j = i + 1; j < dz; j++) {
-        double v = gram[row + j] + di * sum[j] + si * delta[j] + n * di * delta[j];
-        rowSums[blockOf[j]] += v * v;
+      for (int q = bi; q < blocks; q++) {
+        int from = Math.max(i + 1, starts[q]);
+        rowSums[q] = centredSquares(row, from, starts[q + 1], di, si, delta);
       }
       // Within block bi each off-diagonal entry stands for itself and its mirror.
       frob[bi * blocks + bi] += diag * diag + 2 * rowSums[bi];
@@ -217,5 +218,51 @@ final class BlockMoments {
       }
     }
     return new Centred(c.sumA(), c.sumAA(), frob);
+  }
+
+  /**
+   * {@code Σ_{from <= j < to} (G[i][j] + δ_i Σz_j + Σz_i δ_j + n δ_i δ_j)²}: the squared centred
+   * entries of row {@code i} (at {@code row = i·dz}) in one block. Four partial sums, so that the
+   * additions do not wait on each other.
+   */
+  private double centredSquares(int row, int from, int to, double di, double si, double[] delta) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    double ndi = n * di;
+    int j = from;
+    for (; j + 3 < to; j += 4) {
+      double v0 = gram[row + j] + di * sum[j] + (si + ndi) * delta[j];
+      double v1 = gram[row + j + 1] + di * sum[j + 1] + (si + ndi) * delta[j + 1];
+      double v2 = gram[row + j + 2] + di * sum[j + 2] + (si + ndi) * delta[j + 2];
+      double v3 = gram[row + j + 3] + di * sum[j + 3] + (si + ndi) * delta[j + 3];
+      s0 += v0 * v0;
+      s1 += v1 * v1;
+      s2 += v2 * v2;
+      s3 += v3 * v3;
+    }
+    for (; j < to; j++) {
+      double v = gram[row + j] + di * sum[j] + (si + ndi) * delta[j];
+      s0 += v * v;
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** {@code Σ a[aFrom + k]·b[bFrom + k]} over {@code k < length}, in four partial sums. */
+  private static double dot(double[] a, int aFrom, double[] b, int bFrom, int length) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int k = 0;
+    for (; k + 3 < length; k += 4) {
+      s0 += a[aFrom + k] * b[bFrom + k];
+      s1 += a[aFrom + k + 1] * b[bFrom + k + 1];
+      s2 += a[aFrom + k + 2] * b[bFrom + k + 2];
+      s3 += a[aFrom + k + 3] * b[bFrom + k + 3];
+    }
+    for (; k < length; k++) s0 += a[aFrom + k] * b[bFrom + k];
+    return (s0 + s1) + (s2 + s3);
   }
 }
