@@ -66,8 +66,7 @@ final class BlockMoments {
       int base = r * dz;
       for (int k = 0; k < dz; k++) v[k] = (double) x[base + k] - shift[k];
       for (int l = 0; l < blocks; l++) {
-        double s = 0;
-        for (int k = starts[l]; k < starts[l + 1]; k++) s += v[k] * v[k];
+        double s = CkaMoments.shiftedSquares(x, base, shift, starts[l], starts[l + 1]);
         a[l] = s;
         sumA[l] += s;
       }

@@ -64,16 +64,8 @@ final class CkaMoments {
     if (rows == 0) return;
     for (int r = 0; r < rows; r++) {
       int base = r * dz;
-      double a = 0;
-      double b = 0;
-      for (int k = 0; k < dx; k++) {
-        double v = (double) x[base + k] - shift[k];
-        a += v * v;
-      }
-      for (int k = dx; k < dz; k++) {
-        double v = (double) x[base + k] - shift[k];
-        b += v * v;
-      }
+      double a = shiftedSquares(x, base, shift, 0, dx);
+      double b = shiftedSquares(x, base, shift, dx, dz);
       sumA += a;
       sumB += b;
       sumAA += a * a;
@@ -88,6 +80,33 @@ final class CkaMoments {
     }
     addShiftedGram(kernels, x, shift, rows, dz, gram, accumulation, parallelism);
     n += rows;
+  }
+
+  /**
+   * {@code Σ (x[base + k] − shift[k])²} over {@code from <= k < to}, differences and sum in
+   * float64, in four partial sums so that the additions do not wait on each other.
+   */
+  static double shiftedSquares(float[] x, int base, float[] shift, int from, int to) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int k = from;
+    for (; k + 3 < to; k += 4) {
+      double v0 = (double) x[base + k] - shift[k];
+      double v1 = (double) x[base + k + 1] - shift[k + 1];
+      double v2 = (double) x[base + k + 2] - shift[k + 2];
+      double v3 = (double) x[base + k + 3] - shift[k + 3];
+      s0 += v0 * v0;
+      s1 += v1 * v1;
+      s2 += v2 * v2;
+      s3 += v3 * v3;
+    }
+    for (; k < to; k++) {
+      double v = (double) x[base + k] - shift[k];
+      s0 += v * v;
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /**

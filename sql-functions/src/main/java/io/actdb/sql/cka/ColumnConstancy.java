@@ -23,7 +23,8 @@ final class ColumnConstancy {
       int base = r * dim;
       for (int k = 0; k < dim; k++) {
         // 0.0 and -0.0 are the same value here; NaN cannot reach this (inputs are checked).
-        if (rows[base + k] != first[k]) varies[k] = true;
+        // Without a branch, so that the loop is vectorized.
+        varies[k] |= rows[base + k] != first[k];
       }
     }
   }

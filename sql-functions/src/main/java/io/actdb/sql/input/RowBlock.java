@@ -14,6 +14,13 @@ public final class RowBlock {
     int from = column.offset(row);
     int dim = column.dim(row);
     System.arraycopy(values, from, target, at, dim);
+    // NaN and ±Inf are the floats whose exponent bits are all ones; the OR of that test over the
+    // row is a loop without branches (vectorized), and the element is looked for only when set.
+    int special = 0;
+    for (int i = 0; i < dim; i++) {
+      special |= ((Float.floatToRawIntBits(target[at + i]) & 0x7f800000) + 0x00800000) >>> 31;
+    }
+    if (special == 0) return;
     for (int i = 0; i < dim; i++) {
       float v = target[at + i];
       if (v - v != 0f) { // NaN and ±Inf are the only floats for which v − v is not 0
