@@ -34,6 +34,7 @@ final class BenchCommand implements Runnable {
   public void run() {
     throw new ParameterException(
         new CommandLine(this),
-        "Missing benchmark: use one of cka, ipr, geomca, store, extract, startup");
+        "Missing benchmark: use one of cka, cka-matrix, cka-rbf, ipr, geomca, store, extract,"
+            + " startup");
   }
 }

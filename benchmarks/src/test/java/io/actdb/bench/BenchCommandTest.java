@@ -133,7 +133,17 @@ class BenchCommandTest {
   void ckaPrintsItsFiguresAndTheRightCka() {
     int n = 64;
     int dim = 8;
-    Run run = Run.of("bench", "cka", "--n", "" + n, "--dim", "" + dim, "--kernel-seconds", "1");
+    Run run =
+        Run.of(
+            "bench",
+            "cka",
+            "--n",
+            "" + n,
+            "--dim",
+            "" + dim,
+            "--kernel-seconds",
+            "1",
+            "--no-numpy");
     assertEquals(0, run.status(), run.err());
     assertEquals(
         List.of(
@@ -153,6 +163,8 @@ class BenchCommandTest {
             "cka_float_runs_query_gflops",
             "kernel_gflops",
             "kernel_float_runs_gflops",
+            "cka_outside_kernel_share",
+            "cka_float_runs_outside_kernel_share",
             "cca",
             "cca_seconds",
             "cca_finalize_seconds",
