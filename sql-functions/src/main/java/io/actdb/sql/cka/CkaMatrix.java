@@ -255,21 +255,18 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
         Double biased = null;
         Double debiased = null;
         if (!constant[l] && !constant[q]) {
-          double xx = c.frob()[l * layers + l];
-          double yy = c.frob()[q * layers + q];
-          double xy = c.frob()[l * layers + q];
-          double sumA = c.sumA()[l];
-          double sumB = c.sumA()[q];
-          boolean defined = sumA > 0 && sumB > 0 && xx > 0 && yy > 0;
-          if (defined && n >= LinearCka.Estimator.BIASED.minRows) {
-            biased = Math.min(1.0, Math.max(0.0, xy / Math.sqrt(xx * yy)));
-          }
-          if (defined && n >= LinearCka.Estimator.DEBIASED.minRows) {
-            double hxy = LinearCka.unbiasedHsic(xy, c.sumAA()[l * layers + q], sumA, sumB, n);
-            double hxx = LinearCka.unbiasedHsic(xx, c.sumAA()[l * layers + l], sumA, sumA, n);
-            double hyy = LinearCka.unbiasedHsic(yy, c.sumAA()[q * layers + q], sumB, sumB, n);
-            if (hxx > 0 && hyy > 0) debiased = hxy / Math.sqrt(hxx * hyy);
-          }
+          CkaMoments.Centred pairSums =
+              new CkaMoments.Centred(
+                  c.sumA()[l],
+                  c.sumA()[q],
+                  c.sumAA()[l * layers + l],
+                  c.sumAA()[q * layers + q],
+                  c.sumAA()[l * layers + q],
+                  c.frob()[l * layers + l],
+                  c.frob()[q * layers + q],
+                  c.frob()[l * layers + q]);
+          biased = LinearCka.value(LinearCka.Estimator.BIASED, n, pairSums);
+          debiased = LinearCka.value(LinearCka.Estimator.DEBIASED, n, pairSums);
         }
         ResultWriter pair = out.listElement(l * layers + q);
         pair.field(0).setLong(l + 1);

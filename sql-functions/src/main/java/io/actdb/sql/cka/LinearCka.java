@@ -272,6 +272,15 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     } else {
       return null;
     }
+    return value(estimator, n, c);
+  }
+
+  /**
+   * The CKA of {@code estimator} from the centred sums of {@code n} varying rows, or null when it
+   * is undefined (too few rows, a sum that rounds to zero). Shared with {@link CkaMatrix}.
+   */
+  static Double value(Estimator estimator, long n, CkaMoments.Centred c) {
+    if (n < estimator.minRows) return null;
     // Varying columns have a positive centred variance; a sum that rounds to zero or below
     // (spread some 1e-16 of the distance to the origin) cannot give a meaningful ratio.
     if (!(c.sumA() > 0) || !(c.sumB() > 0) || !(c.xx() > 0) || !(c.yy() > 0)) return null;
