@@ -76,18 +76,7 @@ class CcaFamilyMatrixTest {
           assertEquals(
               CcaReference.projectionWeighted(x, y, false), r.getDouble("pwcca"), 1e-9, at);
           assertEquals(CcaReference.linearRegression(x, y), r.getDouble("linreg_r2"), 1e-9, at);
-          String pairwise =
-              ("SELECT cca(v%1$d, v%2$d).rho_mean, svcca(v%1$d, v%2$d, %3$s).r2,"
-                      + " pwcca(v%1$d, v%2$d), linreg_r2(v%1$d, v%2$d) FROM w")
-                  .formatted(l + 1, m + 1, keep);
-          try (Statement s2 = c.createStatement();
-              ResultSet p = s2.executeQuery(pairwise)) {
-            p.next();
-            assertEquals(p.getDouble(1), r.getDouble("cca_rho_mean"), 1e-9, at);
-            assertEquals(p.getDouble(2), r.getDouble("svcca_r2"), 1e-9, at);
-            assertEquals(p.getDouble(3), r.getDouble("pwcca"), 1e-9, at);
-            assertEquals(p.getDouble(4), r.getDouble("linreg_r2"), 1e-9, at);
-          }
+          assertPairwise(c, r, l + 1, m + 1, keep, at);
         }
       }
       assertEquals(9, pairs);
@@ -157,22 +146,30 @@ class CcaFamilyMatrixTest {
           String at = "pair " + l + ", " + m;
           double[] rho = CcaReference.cca(data[l - 1], data[m - 1]);
           assertEquals(CcaSqlTest.mean(rho), r.getDouble("cca_rho_mean"), 1e-9, at);
-          String pairwise =
-              ("SELECT cca(v%1$d, v%2$d).rho_mean, svcca(v%1$d, v%2$d).r2,"
-                      + " pwcca(v%1$d, v%2$d), linreg_r2(v%1$d, v%2$d) FROM w")
-                  .formatted(l, m);
-          try (Statement s2 = c.createStatement();
-              ResultSet p = s2.executeQuery(pairwise)) {
-            p.next();
-            assertEquals(p.getDouble(1), r.getDouble("cca_rho_mean"), 1e-9, at);
-            assertEquals(p.getDouble(2), r.getDouble("svcca_r2"), 1e-9, at);
-            assertEquals(p.getDouble(3), r.getDouble("pwcca"), 1e-9, at);
-            assertEquals(p.getDouble(4), r.getDouble("linreg_r2"), 1e-9, at);
-          }
+          assertPairwise(c, r, l, m, CcaFamily.DEFAULT_KEEP, at);
           checked++;
         }
       }
       assertEquals(9, checked);
+    }
+  }
+
+  /**
+   * Row {@code r} of the matrix equals the pairwise functions over columns v{@code l}, v{@code m}.
+   */
+  private static void assertPairwise(
+      Connection c, ResultSet r, int l, int m, double keep, String at) throws SQLException {
+    String pairwise =
+        ("SELECT cca(v%1$d, v%2$d).rho_mean, svcca(v%1$d, v%2$d, %3$s).r2,"
+                + " pwcca(v%1$d, v%2$d), linreg_r2(v%1$d, v%2$d) FROM w")
+            .formatted(l, m, keep);
+    try (Statement s = c.createStatement();
+        ResultSet p = s.executeQuery(pairwise)) {
+      p.next();
+      assertEquals(p.getDouble(1), r.getDouble("cca_rho_mean"), 1e-9, at);
+      assertEquals(p.getDouble(2), r.getDouble("svcca_r2"), 1e-9, at);
+      assertEquals(p.getDouble(3), r.getDouble("pwcca"), 1e-9, at);
+      assertEquals(p.getDouble(4), r.getDouble("linreg_r2"), 1e-9, at);
     }
   }
 }

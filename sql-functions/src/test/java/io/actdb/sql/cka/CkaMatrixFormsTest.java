@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.actdb.sql.TestDb;
 import io.actdb.sql.input.HeapBudget;
-import io.actdb.sql.spi.InputChunk;
 import io.actdb.sql.spi.ResultWriter;
 import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.sql.spi.VectorColumn;
@@ -102,7 +101,7 @@ class CkaMatrixFormsTest {
   }
 
   /** One chunk of rows of {@code vecs}, each row its layers' vectors; NULL rows where asked. */
-  private record Chunk(VectorListColumn lists, int size) implements InputChunk {
+  private record Chunk(VectorListColumn lists, int size) implements VectorChunk {
     static Chunk of(float[][][] layers, int from, int to, boolean nullEvery5th) {
       int n = to - from;
       int count = layers.length;
@@ -136,21 +135,6 @@ class CkaMatrixFormsTest {
     @Override
     public VectorListColumn vectorLists(int column, String argumentName) {
       return lists;
-    }
-
-    @Override
-    public DoubleColumn doubles(int column) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public BooleanColumn booleans(int column) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public LongColumn longs(int column) {
-      throw new UnsupportedOperationException();
     }
   }
 
