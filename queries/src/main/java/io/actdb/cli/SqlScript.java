@@ -11,7 +11,9 @@ import java.util.List;
  * <p>Not DuckDB's own {@code duckdb_extract_statements}: the C API hands back the statements only
  * as opaque handles to prepare and run through the C API, without their text or where they start,
  * so the shell could neither run them through JDBC nor name a script's line; and it cannot tell an
- * unfinished statement (the shell's cue to read another line) from a wrong one.
+ * unfinished statement (the shell's cue to read another line) from a wrong one. Nor can the text
+ * go to JDBC whole: DuckDB's driver runs every statement of a string but returns only the last
+ * result. DuckDB's parser is the judge of this split in {@code SqlScriptAgainstDuckDbTest}.
  */
 final class SqlScript {
   /**

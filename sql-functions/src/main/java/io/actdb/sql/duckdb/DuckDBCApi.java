@@ -262,6 +262,23 @@ final class DuckDBCApi {
           "duckdb_register_aggregate_function_set",
           FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
 
+  // ---------------------------------------------------------------- parser
+  /**
+   * idx_t duckdb_extract_statements(duckdb_connection con, const char *query,
+   * duckdb_extracted_statements *out); 0 on a parse error
+   */
+  static final MethodHandle duckdb_extract_statements =
+      bind(
+          "duckdb_extract_statements", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
+
+  /** const char *duckdb_extract_statements_error(duckdb_extracted_statements statements) */
+  static final MethodHandle duckdb_extract_statements_error =
+      bind("duckdb_extract_statements_error", FunctionDescriptor.of(ADDRESS, ADDRESS));
+
+  /** void duckdb_destroy_extracted(duckdb_extracted_statements *statements) */
+  static final MethodHandle duckdb_destroy_extracted =
+      bind("duckdb_destroy_extracted", voidOf(ADDRESS));
+
   // ---------------------------------------------------------------- value
   /** void duckdb_destroy_value(duckdb_value *value) */
   static final MethodHandle duckdb_destroy_value = bind("duckdb_destroy_value", voidOf(ADDRESS));

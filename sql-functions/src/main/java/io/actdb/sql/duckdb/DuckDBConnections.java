@@ -147,6 +147,22 @@ public final class DuckDBConnections {
     if (token != null) token.cancel();
   }
 
+  /**
+   * How many statements DuckDB's own parser finds in {@code sql} ({@code duckdb_extract_statements}
+   * of the C API): 0 for text of only blanks and comments. The C API gives the statements back only
+   * as handles to run through the C API, not as text; see the shell's statement splitter.
+   *
+   * @throws SQLException with the parser's message when {@code sql} does not parse
+   */
+  public static long countStatements(Connection connection, String sql) throws SQLException {
+    DuckDBConnection duck = duckConnection(connection);
+    try {
+      return NativeDuckDB.countStatements(nativeConnection(duck), sql);
+    } catch (IllegalArgumentException e) {
+      throw new SQLException(e.getMessage(), e);
+    }
+  }
+
   /** Number of databases with actdb functions that are still open; for leak checks. */
   public static int liveDatabases() {
     return CancelToken.live();

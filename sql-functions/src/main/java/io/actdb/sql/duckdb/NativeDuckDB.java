@@ -90,6 +90,42 @@ final class NativeDuckDB {
     return pointer.reinterpret(Long.MAX_VALUE);
   }
 
+  // ---------------------------------------------------------------- parser
+  /**
+   * How many statements DuckDB's parser finds in {@code sql}, on connection {@code connection}.
+   *
+   * @throws IllegalArgumentException with the parser's message when {@code sql} does not parse
+   */
+  static long countStatements(MemorySegment connection, String sql) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment query = arena.allocateFrom(sql);
+      MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+      long count =
+          callLong(
+              () ->
+                  (long) DuckDBCApi.duckdb_extract_statements.invokeExact(connection, query, out));
+      MemorySegment extracted = out.get(ValueLayout.ADDRESS, 0);
+      try {
+        if (count == 0) {
+          MemorySegment error =
+              call(
+                  () ->
+                      (MemorySegment)
+                          DuckDBCApi.duckdb_extract_statements_error.invokeExact(extracted));
+          if (error.address() != 0) {
+            throw new IllegalArgumentException(unbounded(error).getString(0));
+          }
+        }
+        return count;
+      } finally {
+        run(
+            () -> {
+              DuckDBCApi.duckdb_destroy_extracted.invokeExact(out);
+            });
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- logical types
   static MemorySegment createLogicalType(int typeId) {
     return call(() -> (MemorySegment) DuckDBCApi.duckdb_create_logical_type.invokeExact(typeId));
