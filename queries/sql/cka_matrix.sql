@@ -15,23 +15,16 @@
 --                the store's forward order (layers.position)             [none]
 
 -- Table: CKA for every pair of layers (model_a layer = rows, model_b layer = columns)
--- One aggregate per pair: layer_cka('a', 'b') gives the same matrix in one pass when all the
--- layers of both models fit one Gram matrix in the heap (8·(Σd)² bytes; docs/sql-functions.md),
--- which the text encoders' 13 + 13 layers of 384 do not at the tests' -Xmx2g.
-WITH picked AS (
-  SELECT a.model, a.layer, a.sample_id, a.vec
-  FROM activations a JOIN samples s USING (sample_id)
-  WHERE s.split = coalesce(getvariable('split'), 'test')
-    AND a.model IN (coalesce(getvariable('model_a'), 'cnn-s1'), coalesce(getvariable('model_b'), 'cnn-s2'))
-),
-similarity AS (
-  SELECT a.model AS model_a, a.layer AS layer_a, b.model AS model_b, b.layer AS layer_b,
-         round(cka(a.vec, b.vec), 3) AS cka,
-         round(cka_debiased(a.vec, b.vec), 3) AS cka_debiased
-  FROM picked a JOIN picked b USING (sample_id)
-  WHERE a.model = coalesce(getvariable('model_a'), 'cnn-s1')
-    AND b.model = coalesce(getvariable('model_b'), 'cnn-s2')
-  GROUP BY ALL
+-- layer_cka reads each layer once and forms each layer's self-products once (cka_matrix): one
+-- Gram matrix of all layers side by side, or, for few samples against the layers' dimensions
+-- (the text encoders), one n x n Gram matrix per layer (docs/sql-functions.md).
+WITH similarity AS (
+  SELECT coalesce(getvariable('model_a'), 'cnn-s1') AS model_a, layer_a,
+         coalesce(getvariable('model_b'), 'cnn-s2') AS model_b, layer_b,
+         round(cka, 3) AS cka, round(cka_debiased, 3) AS cka_debiased
+  FROM layer_cka(coalesce(getvariable('model_a'), 'cnn-s1'),
+                 coalesce(getvariable('model_b'), 'cnn-s2'),
+                 split := coalesce(getvariable('split'), 'test'))
 ),
 -- where each layer goes: layer_order first, then the store's forward order, never by name
 placed AS (

@@ -16,6 +16,33 @@
 --   cca_family      also compute the CCA family (cca, svcca, pwcca, linreg_r2), each pair
 --                   paying eigen-decompositions of its layers' scatter     [true]
 
+-- The chosen layers, numbered, and each sample's vectors of all of them in one list: the
+-- aggregates below read these once and form every pair from each layer's self-products computed
+-- once (cka_matrix, cca_family_matrix): one Gram matrix of all layers side by side, or, for few
+-- samples against the layers' dimensions, one n x n Gram matrix per layer.
+CREATE OR REPLACE TEMP TABLE chosen_layers AS
+SELECT model, layer, row_number() OVER (ORDER BY model, position, layer) AS k
+FROM layers
+WHERE granularity = 'sample'
+  AND list_contains(coalesce(getvariable('models'), ['cnn-s1', 'cnn-s2', 'cnn-s3']), model)
+  AND NOT list_contains(coalesce(getvariable('exclude_layers'), ['logits']), layer);
+
+CREATE OR REPLACE TEMP TABLE layer_rows AS
+SELECT a.sample_id, list(a.vec ORDER BY c.k) AS vecs
+FROM activations a JOIN chosen_layers c USING (model, layer) JOIN samples s USING (sample_id)
+WHERE list_contains(coalesce(getvariable('models'), ['cnn-s1', 'cnn-s2', 'cnn-s3']), a.model)
+  AND s.split = coalesce(getvariable('split'), 'test')
+GROUP BY a.sample_id
+HAVING count(*) = (SELECT count(*) FROM chosen_layers);
+
+CREATE OR REPLACE TEMP TABLE linear_similarity AS
+WITH pairs AS (SELECT unnest(cka_matrix(vecs)) AS p FROM layer_rows)
+SELECT la.model AS model_a, la.layer AS layer_a, lb.model AS model_b, lb.layer AS layer_b,
+       p.cka AS linear, p.cka_debiased AS debiased
+FROM pairs JOIN chosen_layers la ON la.k = p.i JOIN chosen_layers lb ON lb.k = p.j
+WHERE la.model < lb.model;
+
+-- RBF CKA has no such shortcut: one aggregate per pair of layers.
 CREATE OR REPLACE TEMP TABLE layer_similarity AS
 WITH picked AS (
   SELECT a.model, a.layer, a.sample_id, a.vec
@@ -23,56 +50,49 @@ WITH picked AS (
   WHERE list_contains(coalesce(getvariable('models'), ['cnn-s1', 'cnn-s2', 'cnn-s3']), a.model)
     AND NOT list_contains(coalesce(getvariable('exclude_layers'), ['logits']), a.layer)
     AND s.split = coalesce(getvariable('split'), 'test')
+),
+rbf AS (
+  SELECT a.model AS model_a, a.layer AS layer_a, b.model AS model_b, b.layer AS layer_b,
+         cka_rbf(a.vec, b.vec, 0.4) AS rbf_04,
+         cka_rbf(a.vec, b.vec, 0.2) AS rbf_02,
+         cka_rbf(a.vec, b.vec, 0.8) AS rbf_08
+  FROM picked a JOIN picked b USING (sample_id)
+  WHERE a.model < b.model
+  GROUP BY ALL
 )
-SELECT a.model AS model_a, a.layer AS layer_a, b.model AS model_b, b.layer AS layer_b,
-       cka(a.vec, b.vec) AS linear,
-       cka_debiased(a.vec, b.vec) AS debiased,
-       cka_rbf(a.vec, b.vec, 0.4) AS rbf_04,
-       cka_rbf(a.vec, b.vec, 0.2) AS rbf_02,
-       cka_rbf(a.vec, b.vec, 0.8) AS rbf_08
-FROM picked a JOIN picked b USING (sample_id)
-WHERE a.model < b.model
-GROUP BY ALL;
+SELECT model_a, layer_a, model_b, layer_b, linear, debiased, rbf_04, rbf_02, rbf_08
+FROM linear_similarity JOIN rbf USING (model_a, layer_a, model_b, layer_b);
 
--- The CCA family, two aggregates per statement: every group of a statement holds its
--- (dx + dy)² moments at once, so fewer aggregates per pass keep wide layers within the heap.
-CREATE OR REPLACE TEMP TABLE cca_pairs AS
-WITH picked AS (
-  SELECT a.model, a.layer, a.sample_id, a.vec
-  FROM activations a JOIN samples s USING (sample_id)
-  WHERE list_contains(coalesce(getvariable('models'), ['cnn-s1', 'cnn-s2', 'cnn-s3']), a.model)
-    AND NOT list_contains(coalesce(getvariable('exclude_layers'), ['logits']), a.layer)
-    AND s.split = coalesce(getvariable('split'), 'test')
-    AND coalesce(getvariable('cca_family'), true)
+-- The CCA family of every pair in the same way (pwcca and linear regression symmetrised as
+-- S + Sᵀ: the index of a against b plus that of b against a). Switched off, no pair has it.
+CREATE OR REPLACE TEMP TABLE cca_family AS
+WITH pairs AS (
+  SELECT unnest(cca_family_matrix(vecs, 0.99)) AS p FROM layer_rows
+  WHERE coalesce(getvariable('cca_family'), true)
 )
-SELECT a.model AS model_a, a.layer AS layer_a, b.model AS model_b, b.layer AS layer_b,
-       a.vec AS vec_a, b.vec AS vec_b
-FROM picked a JOIN picked b USING (sample_id)
-WHERE a.model < b.model;
+SELECT la.model AS model_a, la.layer AS layer_a, lb.model AS model_b, lb.layer AS layer_b,
+       p.cca_rho_mean, p.cca_r2, p.svcca_rho_mean, p.svcca_r2, p.pwcca, p.linreg_r2
+FROM pairs JOIN chosen_layers la ON la.k = p.i JOIN chosen_layers lb ON lb.k = p.j;
 
 CREATE OR REPLACE TEMP TABLE cca_similarity AS
-SELECT model_a, layer_a, model_b, layer_b,
-       cca(vec_a, vec_b) AS cca, svcca(vec_a, vec_b, 0.99) AS svcca
-FROM cca_pairs GROUP BY ALL;
+SELECT f.model_a, f.layer_a, f.model_b, f.layer_b,
+       {'rho_mean': f.cca_rho_mean, 'r2': f.cca_r2} AS cca,
+       {'rho_mean': f.svcca_rho_mean, 'r2': f.svcca_r2} AS svcca,
+       f.pwcca + r.pwcca AS pwcca_sym,
+       f.linreg_r2 + r.linreg_r2 AS linreg_sym
+FROM cca_family f JOIN cca_family r
+  ON r.model_a = f.model_b AND r.layer_a = f.layer_b
+ AND r.model_b = f.model_a AND r.layer_b = f.layer_a
+WHERE f.model_a < f.model_b;
 
-CREATE OR REPLACE TEMP TABLE pwcca_similarity AS
-SELECT model_a, layer_a, model_b, layer_b,
-       pwcca(vec_a, vec_b) + pwcca(vec_b, vec_a) AS pwcca_sym
-FROM cca_pairs GROUP BY ALL;
-
-CREATE OR REPLACE TEMP TABLE linreg_similarity AS
-SELECT model_a, layer_a, model_b, layer_b,
-       linreg_r2(vec_a, vec_b) + linreg_r2(vec_b, vec_a) AS linreg_sym
-FROM cca_pairs GROUP BY ALL;
-
-DROP TABLE cca_pairs;
+DROP TABLE linear_similarity;
+DROP TABLE cca_family;
+DROP TABLE layer_rows;
 
 -- Table: Kornblith et al. (2019) Table 2, every index, beside the paper's accuracy
 WITH every_index AS (
   SELECT * FROM layer_similarity
   LEFT JOIN cca_similarity USING (model_a, layer_a, model_b, layer_b)
-  LEFT JOIN pwcca_similarity USING (model_a, layer_a, model_b, layer_b)
-  LEFT JOIN linreg_similarity USING (model_a, layer_a, model_b, layer_b)
 ),
 both_directions AS (
   SELECT model_a, layer_a, model_b, layer_b, linear, rbf_02, rbf_04, rbf_08, cca, svcca,

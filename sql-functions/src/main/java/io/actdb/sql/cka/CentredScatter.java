@@ -57,22 +57,34 @@ public record CentredScatter(long n, int dx, int dy, double[] matrix) {
     int dz = dx + state.dy();
     if (wide.n < 2) return null;
     if (state.constancy.constant(0, dx) || state.constancy.constant(dx, dz)) return null;
-    long bytes = (long) dz * dz * Double.BYTES;
+    requireScatterFits(function, dx, state.dy());
+    int n = Math.toIntExact(wide.n);
+    float[] rows = new float[Math.toIntExact((long) n * dz)];
+    wide.copyRows(0, n, rows);
+    return ofRows(rows, n, dx, state.dy());
+  }
+
+  /** Fails with a clear error when a (dx + dy)² scatter matrix does not fit the heap. */
+  static void requireScatterFits(String function, int dx, int dy) {
+    long dz = (long) dx + dy;
+    long bytes = dz * dz * Double.BYTES;
     if (!HeapBudget.fits(bytes)) {
       throw new SqlFunctionException(
           function
               + " needs the ("
               + dx
               + " + "
-              + state.dy()
+              + dy
               + ")² scatter matrix ("
               + HeapBudget.describe(bytes)
               + "), which does not fit the heap; reduce the dimensions first (pool the layer, or"
               + " project it with PCA) or raise -Xmx through ACTDB_JAVA_OPTS");
     }
-    int n = Math.toIntExact(wide.n);
-    float[] rows = new float[Math.toIntExact((long) n * dz)];
-    wide.copyRows(0, n, rows);
+  }
+
+  /** The scatter of {@code n} rows {@code [x, y]} of {@code dx + dy} floats, row-major. */
+  static CentredScatter ofRows(float[] rows, int n, int dx, int dy) {
+    int dz = dx + dy;
     double[] sum = new double[dz];
     for (int r = 0; r < n; r++) for (int k = 0; k < dz; k++) sum[k] += rows[r * dz + k];
     float[] shift = new float[dz];
@@ -92,6 +104,6 @@ public record CentredScatter(long n, int dx, int dy, double[] matrix) {
         out[j * dz + i] = v;
       }
     }
-    return new CentredScatter(n, dx, state.dy(), out);
+    return new CentredScatter(n, dx, dy, out);
   }
 }

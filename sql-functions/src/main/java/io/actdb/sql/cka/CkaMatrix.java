@@ -26,7 +26,14 @@ import java.util.List;
  * <p>Result: {@code LIST(STRUCT(i BIGINT, j BIGINT, cka DOUBLE, cka_debiased DOUBLE))}, all L²
  * ordered pairs, i and j counting from 1 in the list's order. A row whose list or any of its
  * vectors is NULL is skipped (as {@code cka} skips a row with a NULL side); rows must agree on L
- * and on each position's dimension. Memory: O((Σd)²) doubles per group and thread, whatever n.
+ * and on each position's dimension.
+ *
+ * <p>Memory per group and thread, in one of two forms chosen as the rows arrive: the feature form
+ * holds (Σd)² doubles whatever n; the example form ({@link MatrixRows}) holds the n rows, n·Σd
+ * floats off the heap, and at finalize L·n² doubles of Gram matrices. A group keeps its rows while
+ * they cost no more than the feature form would (few samples against Σd: wide layers, many layers),
+ * then folds them into the feature form and streams on; it keeps them whatever n when the feature
+ * form does not fit the heap. Both forms give the same values to float64 rounding.
  */
 public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
   public static final String NAME = "cka_matrix";
@@ -43,13 +50,17 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
 
   private final GramKernels kernels = Kernels.get();
 
-  /** Per group: the layers' dims once known, which columns vary, the moments. */
+  /**
+   * Per group: the layers' dims once known, which columns vary, then either the rows themselves
+   * (example form, {@link MatrixRows}) or the feature-space moments.
+   */
   public static final class State {
     final GramKernels.Accumulation accumulation = LinearCka.accumulation();
     final ColumnConstancy constancy = new ColumnConstancy();
     int[] dims;
     int dz;
     BlockMoments moments;
+    WideRows rows;
   }
 
   @Override
@@ -117,13 +128,12 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
         RowBlock.checkNotEmpty(dims[l], "vecs[" + (l + 1) + "]");
         dz += dims[l];
       }
-      String what = "the moments of " + layers + " layers of " + dz + " dimensions in all";
-      HeapBudget.require(BlockMoments.bytes(layers, dz), what);
-      if (dz * dz > Integer.MAX_VALUE) {
+      if (dz > Integer.MAX_VALUE) {
         throw new SqlFunctionException(
-            what
-                + ": one Gram matrix holds at most 46 340 dimensions in all; pool the layers or"
-                + " compare fewer at once");
+            "vecs holds "
+                + dz
+                + " floats in one row, more than 2^31; pool the layers or compare"
+                + " fewer at once");
       }
       state.dims = dims;
       state.dz = (int) dz;
@@ -150,20 +160,49 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
     int dz = state.dz;
     state.constancy.add(block, rows, dz);
     if (state.moments == null) {
-      // The origin: this first block's float32 mean, so later rows sit near it.
-      double[] mean = new double[dz];
-      for (int r = 0; r < rows; r++) {
-        for (int k = 0; k < dz; k++) mean[k] += block[r * dz + k];
+      long kept = state.rows == null ? 0 : state.rows.n;
+      if (MatrixRows.keepRows(kept + rows, state.dims.length, dz)) {
+        if (state.rows == null) state.rows = MatrixRows.newRows(state.dims);
+        state.rows.add(block, rows);
+        return;
       }
-      float[] shift = new float[dz];
-      for (int k = 0; k < dz; k++) shift[k] = (float) (mean[k] / rows);
-      state.moments = newMoments(state.dims, shift);
+      if (state.rows != null) {
+        toMoments(state);
+      } else {
+        // The origin: this first block's float32 mean, so later rows sit near it.
+        double[] mean = new double[dz];
+        for (int r = 0; r < rows; r++) {
+          for (int k = 0; k < dz; k++) mean[k] += block[r * dz + k];
+        }
+        float[] shift = new float[dz];
+        for (int k = 0; k < dz; k++) shift[k] = (float) (mean[k] / rows);
+        state.moments = newMoments(state.dims, shift);
+      }
     }
     state.moments.addBlock(kernels, block, rows, state.accumulation, PARALLELISM);
   }
 
+  /**
+   * Folds the kept rows of {@code state} into feature-space moments about their mean (so later rows
+   * sit near the origin, as in {@code cka}), and streams on in the feature form.
+   */
+  private void toMoments(State state) {
+    WideRows kept = state.rows;
+    BlockMoments moments = newMoments(state.dims, kept.meanAsFloats());
+    addRows(moments, kept, state.accumulation);
+    state.moments = moments;
+    state.rows = null;
+  }
+
+  private void addRows(BlockMoments moments, WideRows kept, GramKernels.Accumulation accumulation) {
+    kept.replay(
+        LinearCka.blockRows(kept.dz),
+        (block, count) -> moments.addBlock(kernels, block, count, accumulation, PARALLELISM));
+  }
+
   private static BlockMoments newMoments(int[] dims, float[] shift) {
     String what = "the moments of " + dims.length + " layers of " + shift.length + " dimensions";
+    HeapBudget.require(BlockMoments.bytes(dims.length, shift.length), what);
     try {
       return new BlockMoments(dims, shift);
     } catch (OutOfMemoryError e) {
@@ -173,7 +212,7 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
 
   @Override
   public void combine(State source, State target) {
-    if (source.moments == null) return;
+    if (source.moments == null && source.rows == null) return;
     if (target.dims == null) {
       target.dims = source.dims.clone();
       target.dz = source.dz;
@@ -186,6 +225,18 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
               + " in others of the same group");
     }
     target.constancy.addAll(source.constancy);
+    if (source.rows != null) {
+      if (target.moments != null) {
+        addRows(target.moments, source.rows, target.accumulation);
+        return;
+      }
+      if (target.rows == null) target.rows = MatrixRows.newRows(target.dims);
+      target.rows.addAll(source.rows);
+      if (!MatrixRows.keepRows(target.rows.n, target.dims.length, target.dz)) toMoments(target);
+      return;
+    }
+    // The source's moments fit, so the target's rows can become moments too.
+    if (target.rows != null) toMoments(target);
     BlockMoments src = source.moments;
     if (target.moments == null) {
       target.moments = newMoments(target.dims, src.shift.clone());
@@ -199,7 +250,9 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
 
   /** Number of layers of the group, 0 when it saw no row. */
   public static int layers(State state) {
-    return state == null || state.moments == null ? 0 : state.moments.blocks;
+    if (state == null) return 0;
+    if (state.rows != null) return state.rows.representations();
+    return state.moments == null ? 0 : state.moments.blocks;
   }
 
   /**
@@ -208,6 +261,13 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
    * constant layer).
    */
   public static CentredScatter pairScatter(State state, int l, int m) {
+    if (state.rows != null) {
+      WideRows kept = state.rows;
+      if (kept.n < 2) return null;
+      if (state.constancy.constant(kept.starts[l], kept.starts[l + 1])) return null;
+      if (state.constancy.constant(kept.starts[m], kept.starts[m + 1])) return null;
+      return MatrixRows.pairScatter(kept, l, m);
+    }
     BlockMoments b = state.moments;
     if (b == null || b.n < 2) return null;
     if (state.constancy.constant(b.starts[l], b.starts[l + 1])) return null;
@@ -235,27 +295,34 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
     return new CentredScatter(b.n, dx, dy, out);
   }
 
+  /** What CKA needs of a pair of layers of the group, whichever its form. */
+  private interface PairSums {
+    CkaMoments.Centred of(int l, int q);
+  }
+
   @Override
   public void finalize(State state, ResultWriter out) {
-    if (state == null || state.moments == null) {
+    int layers = layers(state);
+    if (layers == 0) {
       out.setNull();
       return;
     }
-    BlockMoments m = state.moments;
-    int layers = m.blocks;
-    long n = m.n;
-    BlockMoments.Centred c = m.centred();
-    boolean[] constant = new boolean[layers];
-    for (int l = 0; l < layers; l++) {
-      constant[l] = state.constancy.constant(m.starts[l], m.starts[l + 1]);
-    }
-    out.list(layers * layers);
-    for (int l = 0; l < layers; l++) {
-      for (int q = 0; q < layers; q++) {
-        Double biased = null;
-        Double debiased = null;
-        if (!constant[l] && !constant[q]) {
-          CkaMoments.Centred pairSums =
+    int[] starts;
+    long n;
+    PairSums sums;
+    if (state.rows != null) {
+      WideRows kept = state.rows;
+      starts = kept.starts;
+      n = kept.n;
+      WideRows.ExampleSums example = kept.exampleSums(kernels, PARALLELISM);
+      sums = example::pair;
+    } else {
+      BlockMoments m = state.moments;
+      starts = m.starts;
+      n = m.n;
+      BlockMoments.Centred c = m.centred();
+      sums =
+          (l, q) ->
               new CkaMoments.Centred(
                   c.sumA()[l],
                   c.sumA()[q],
@@ -265,6 +332,18 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
                   c.frob()[l * layers + l],
                   c.frob()[q * layers + q],
                   c.frob()[l * layers + q]);
+    }
+    boolean[] constant = new boolean[layers];
+    for (int l = 0; l < layers; l++) {
+      constant[l] = state.constancy.constant(starts[l], starts[l + 1]);
+    }
+    out.list(layers * layers);
+    for (int l = 0; l < layers; l++) {
+      for (int q = 0; q < layers; q++) {
+        Double biased = null;
+        Double debiased = null;
+        if (!constant[l] && !constant[q]) {
+          CkaMoments.Centred pairSums = sums.of(l, q);
           biased = LinearCka.value(LinearCka.Estimator.BIASED, n, pairSums);
           debiased = LinearCka.value(LinearCka.Estimator.DEBIASED, n, pairSums);
         }

@@ -198,13 +198,9 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
 
   /** Adds every kept row of {@code rows} to {@code moments}, a block at a time. */
   private void addRows(CkaMoments moments, WideRows rows, GramKernels.Accumulation accumulation) {
-    int blockRows = blockRows(rows.dz);
-    float[] block = new float[Math.toIntExact((long) blockRows * rows.dz)];
-    for (int from = 0; from < rows.n; ) {
-      int count = rows.copyRows(from, blockRows, block);
-      moments.addBlock(kernels, block, count, accumulation, PARALLELISM);
-      from += count;
-    }
+    rows.replay(
+        blockRows(rows.dz),
+        (block, count) -> moments.addBlock(kernels, block, count, accumulation, PARALLELISM));
   }
 
   private CkaMoments newMoments(int dx, int dy, float[] shift) {

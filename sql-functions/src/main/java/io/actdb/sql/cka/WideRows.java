@@ -6,13 +6,15 @@ import io.actdb.sql.kernels.OffHeapRows;
 import io.actdb.sql.spi.Cancellation;
 import io.actdb.sql.spi.SqlFunctionException;
 import java.util.Arrays;
+import java.util.function.ObjIntConsumer;
 
 /**
- * The rows of a group kept as rows, for linear CKA in example space: each row's {@code [x, y]} as
- * float32 outside the heap ({@link OffHeapRows}), and at finalize the n×n Gram matrices {@code K =
- * X̃X̃ᵀ}, {@code L = ỸỸᵀ} of the column-centred rows, computed with the SIMD Gram kernel on
- * transposed column blocks. Memory grows with the rows: {@code n·(dx + dy)} floats off the heap,
- * plus {@code 2n²} doubles of heap at finalize.
+ * The rows of a group kept as rows, for linear CKA in example space: each row's L representations
+ * side by side ({@code [x, y]} for {@code cka}, L = 2; every layer for {@code cka_matrix}) as
+ * float32 outside the heap ({@link OffHeapRows}), and at finalize one n×n Gram matrix per
+ * representation ({@code K = X̃X̃ᵀ}, {@code L = ỸỸᵀ}, …) of the column-centred rows, computed with
+ * the SIMD Gram kernel on transposed column blocks. Memory grows with the rows: {@code n·Σd} floats
+ * off the heap, plus {@code L·n²} doubles of heap at finalize.
  *
  * <p>Centring: the kernel multiplies float32 values, each product exact in float64, so the values
  * it sees must be exact too. A column whose values all lie within a factor 2 of its float32 mean (a
@@ -27,26 +29,51 @@ final class WideRows {
 
   final int dx;
   final int dz;
+
+  /** Representation l is columns {@code starts[l] .. starts[l + 1]}. */
+  final int[] starts;
+
   int n;
   private final OffHeapRows rows;
+  private final long featureFormBytes;
   // Allocated with the first row, after the size checks.
   private double[] columnSum;
   private float[] columnMin;
   private float[] columnMax;
 
+  /** The rows of {@code cka(x, y)}: x then y. */
   WideRows(int dx, int dy) {
-    this.dx = dx;
-    this.dz = dx + dy;
+    this(new int[] {dx, dy}, CkaMoments.bytes((long) dx + dy));
+  }
+
+  /**
+   * Rows of representations of {@code dims} side by side; {@code featureFormBytes}, what the
+   * feature-space form of the same group would take, only serves the error messages.
+   */
+  WideRows(int[] dims, long featureFormBytes) {
+    starts = new int[dims.length + 1];
+    for (int l = 0; l < dims.length; l++) starts[l + 1] = Math.addExact(starts[l], dims[l]);
+    this.dx = dims[0];
+    this.dz = starts[dims.length];
+    this.featureFormBytes = featureFormBytes;
     this.rows = new OffHeapRows(dz);
   }
 
-  /** Bytes for {@code n} rows of {@code dz} floats and the two n×n matrices of finalize. */
-  static long bytes(long n, long dz) {
-    return n * dz * Float.BYTES + gramBytes(n);
+  /** Number of representations side by side. */
+  int representations() {
+    return starts.length - 1;
   }
 
-  private static long gramBytes(long n) {
-    return 2 * n * n * Double.BYTES;
+  /**
+   * Bytes for {@code n} rows of {@code dz} floats and the {@code representations} n×n matrices of
+   * finalize.
+   */
+  static long bytes(long n, long dz, int representations) {
+    return n * dz * Float.BYTES + gramBytes(n, representations);
+  }
+
+  private static long gramBytes(long n, int representations) {
+    return representations * n * n * Double.BYTES;
   }
 
   /**
@@ -58,14 +85,17 @@ final class WideRows {
   }
 
   private String describeGroup(long rowCount) {
+    StringBuilder widths = new StringBuilder();
+    for (int l = 0; l < representations(); l++) {
+      if (l > 0) widths.append(" + ");
+      widths.append(starts[l + 1] - starts[l]);
+    }
     return "a group of "
         + rowCount
         + " rows of "
-        + dx
-        + " + "
-        + (dz - dx)
+        + widths
         + " floats, kept as rows for the example-space form (its feature-space form would need "
-        + HeapBudget.describe(CkaMoments.bytes(dz))
+        + HeapBudget.describe(featureFormBytes)
         + ")";
   }
 
@@ -74,20 +104,23 @@ final class WideRows {
     long needed = (long) n + more;
     long rowBytes = needed * dz * Float.BYTES;
     long budget = offHeapBudget();
-    long heapBytes = gramBytes(needed) + (long) dz * (Double.BYTES + 2 * Float.BYTES);
+    long heapBytes =
+        gramBytes(needed, representations()) + (long) dz * (Double.BYTES + 2 * Float.BYTES);
     boolean heapFits = HeapBudget.fits(heapBytes) && needed * needed <= Integer.MAX_VALUE;
     if (rowBytes <= budget && heapFits) return;
     throw new SqlFunctionException(
         describeGroup(needed)
             + " needs "
-            + HeapBudget.describe(bytes(needed, dz))
+            + HeapBudget.describe(bytes(needed, dz, representations()))
             + ": "
             + HeapBudget.describe(rowBytes)
             + " outside the heap for the rows, within the JVM's direct-memory limit of "
             + HeapBudget.describe(budget)
             + ", and "
             + HeapBudget.describe(heapBytes)
-            + " of heap for the two Gram matrices and the column statistics, within a quarter of"
+            + " of heap for the "
+            + representations()
+            + " Gram matrices and the column statistics, within a quarter of"
             + " the JVM's maximum heap of "
             + HeapBudget.describe(Runtime.getRuntime().maxMemory())
             + ". Sample fewer rows (USING SAMPLE), pool the layer (actdb extract --pool), or"
@@ -179,45 +212,103 @@ final class WideRows {
   }
 
   /**
-   * What CKA needs of the centred rows, from {@code K} and {@code L}: {@code Σã = tr K}, {@code Σã²
-   * = Σ K_ii²}, {@code ‖X̃ᵀX̃‖²_F = ‖K‖²_F}, {@code ‖X̃ᵀỸ‖²_F = ⟨K, L⟩_F}, and so on.
+   * Passes every kept row, in order, to {@code sink} in blocks of at most {@code blockRows} rows
+   * (row-major, {@code dz} floats each; the block is reused between calls).
+   */
+  void replay(int blockRows, ObjIntConsumer<float[]> sink) {
+    float[] block = new float[Math.toIntExact((long) blockRows * dz)];
+    for (int from = 0; from < n; ) {
+      Cancellation.checkpoint();
+      int count = copyRows(from, blockRows, block);
+      sink.accept(block, count);
+      from += count;
+    }
+  }
+
+  /**
+   * What CKA needs of the centred rows of x and y ({@code cka}'s two representations), from {@code
+   * K} and {@code L}: {@code Σã = tr K}, {@code Σã² = Σ K_ii²}, {@code ‖X̃ᵀX̃‖²_F = ‖K‖²_F}, {@code
+   * ‖X̃ᵀỸ‖²_F = ⟨K, L⟩_F}, and so on.
    */
   CkaMoments.Centred centred(GramKernels kernels, int parallelism) {
+    return exampleSums(kernels, parallelism).pair(0, 1);
+  }
+
+  /**
+   * The sums of {@link #centred} for every pair of representations at once: each representation's
+   * centred n×n Gram matrix is formed once ({@code L·n²} doubles held together), then every pair's
+   * inner products are read from them.
+   */
+  ExampleSums exampleSums(GramKernels kernels, int parallelism) {
+    int layers = representations();
     double[] origin = origins();
-    String what = "the example-space Gram matrices of " + n + " rows";
-    double[] k = HeapBudget.allocateDoubles((long) n * n, what);
-    double[] l = HeapBudget.allocateDoubles((long) n * n, what);
+    String what = "the " + layers + " example-space Gram matrices of " + n + " rows";
+    HeapBudget.require(gramBytes(n, layers), what);
+    double[][] grams = new double[layers][];
     int columns = (int) Math.clamp(BLOCK_BYTES / ((long) n * Float.BYTES), 1, dz);
     float[] block = HeapBudget.allocateFloats((long) columns * n, what);
-    gram(kernels, parallelism, 0, dx, origin, block, columns, k);
-    gram(kernels, parallelism, dx, dz, origin, block, columns, l);
-    centre(k);
-    centre(l);
-    double sumA = 0;
-    double sumB = 0;
-    double sumAA = 0;
-    double sumBB = 0;
-    double sumAB = 0;
-    double xx = 0;
-    double yy = 0;
-    double xy = 0;
-    for (int i = 0; i < n; i++) {
-      double a = k[i * n + i];
-      double b = l[i * n + i];
-      sumA += a;
-      sumB += b;
-      sumAA += a * a;
-      sumBB += b * b;
-      sumAB += a * b;
-      for (int j = 0; j < n; j++) {
-        double kv = k[i * n + j];
-        double lv = l[i * n + j];
-        xx += kv * kv;
-        yy += lv * lv;
-        xy += kv * lv;
+    for (int l = 0; l < layers; l++) {
+      grams[l] = HeapBudget.allocateDoubles((long) n * n, what);
+      gram(kernels, parallelism, starts[l], starts[l + 1], origin, block, columns, grams[l]);
+      centre(grams[l]);
+    }
+    double[] trace = new double[layers];
+    double[] diagonalProducts = new double[layers * layers];
+    double[] innerProducts = new double[layers * layers];
+    for (int l = 0; l < layers; l++) {
+      for (int i = 0; i < n; i++) trace[l] += grams[l][i * n + i];
+    }
+    for (int l = 0; l < layers; l++) {
+      for (int m = l; m < layers; m++) {
+        Cancellation.checkpoint();
+        double diagonal = 0;
+        for (int i = 0; i < n; i++) diagonal += grams[l][i * n + i] * grams[m][i * n + i];
+        double inner = inner(grams[l], grams[m]);
+        diagonalProducts[l * layers + m] = diagonal;
+        diagonalProducts[m * layers + l] = diagonal;
+        innerProducts[l * layers + m] = inner;
+        innerProducts[m * layers + l] = inner;
       }
     }
-    return new CkaMoments.Centred(sumA, sumB, sumAA, sumBB, sumAB, xx, yy, xy);
+    return new ExampleSums(layers, trace, diagonalProducts, innerProducts);
+  }
+
+  /**
+   * Sums of the centred Gram matrices {@code K_l} of L representations: {@code trace[l] = tr K_l},
+   * {@code diagonalProducts[l·L + m] = Σ_i K_l,ii·K_m,ii}, {@code innerProducts[l·L + m] = ⟨K_l,
+   * K_m⟩_F}.
+   */
+  record ExampleSums(
+      int layers, double[] trace, double[] diagonalProducts, double[] innerProducts) {
+    /** What CKA needs of representations {@code l} (as x) and {@code m} (as y). */
+    CkaMoments.Centred pair(int l, int m) {
+      return new CkaMoments.Centred(
+          trace[l],
+          trace[m],
+          diagonalProducts[l * layers + l],
+          diagonalProducts[m * layers + m],
+          diagonalProducts[l * layers + m],
+          innerProducts[l * layers + l],
+          innerProducts[m * layers + m],
+          innerProducts[l * layers + m]);
+    }
+  }
+
+  /** {@code ⟨a, b⟩_F} of two n×n matrices, in four partial sums so the additions overlap. */
+  private static double inner(double[] a, double[] b) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int k = 0;
+    for (; k + 3 < a.length; k += 4) {
+      s0 += a[k] * b[k];
+      s1 += a[k + 1] * b[k + 1];
+      s2 += a[k + 2] * b[k + 2];
+      s3 += a[k + 3] * b[k + 3];
+    }
+    for (; k < a.length; k++) s0 += a[k] * b[k];
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** Adds {@code Σ_c z_c z_cᵀ} over columns {@code from .. to-1} to the upper triangle of g. */

@@ -76,18 +76,7 @@ class CcaFamilyMatrixTest {
           assertEquals(
               CcaReference.projectionWeighted(x, y, false), r.getDouble("pwcca"), 1e-9, at);
           assertEquals(CcaReference.linearRegression(x, y), r.getDouble("linreg_r2"), 1e-9, at);
-          String pairwise =
-              ("SELECT cca(v%1$d, v%2$d).rho_mean, svcca(v%1$d, v%2$d, %3$s).r2,"
-                      + " pwcca(v%1$d, v%2$d), linreg_r2(v%1$d, v%2$d) FROM w")
-                  .formatted(l + 1, m + 1, keep);
-          try (Statement s2 = c.createStatement();
-              ResultSet p = s2.executeQuery(pairwise)) {
-            p.next();
-            assertEquals(p.getDouble(1), r.getDouble("cca_rho_mean"), 1e-9, at);
-            assertEquals(p.getDouble(2), r.getDouble("svcca_r2"), 1e-9, at);
-            assertEquals(p.getDouble(3), r.getDouble("pwcca"), 1e-9, at);
-            assertEquals(p.getDouble(4), r.getDouble("linreg_r2"), 1e-9, at);
-          }
+          assertPairwise(c, r, l + 1, m + 1, keep, at);
         }
       }
       assertEquals(9, pairs);
@@ -106,6 +95,81 @@ class CcaFamilyMatrixTest {
               SQLException.class,
               () -> TestDb.scalar(c, "SELECT len(cca_family_matrix([v1::FLOAT[]], 1.5)) FROM w"));
       assertTrue(bad.getMessage().contains("keep is the share of variance"), bad.getMessage());
+    }
+  }
+
+  /**
+   * Twenty layers of 3 dims and 14 samples: few against Σd = 60, so {@code cka_matrix}'s state
+   * keeps the rows (its example form) and each pair's scatter comes from them; the pairwise
+   * functions, whose state for 3 + 3 dims takes the feature-space moments, agree.
+   */
+  @Test
+  void manyLayersOfFewSamplesGiveThePairwiseFunctions() throws SQLException {
+    int layers = 20;
+    int n = 14;
+    Random random = new Random(20);
+    float[][] latent = TestDb.gaussian(random, n, 2);
+    StringBuilder columns = new StringBuilder();
+    StringBuilder list = new StringBuilder();
+    float[][][] data = new float[layers][n][3];
+    for (int l = 0; l < layers; l++) {
+      float[][] map = TestDb.gaussian(random, 2, 3);
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < 3; k++) {
+          double v =
+              0.5 * random.nextGaussian() + latent[i][0] * map[0][k] + latent[i][1] * map[1][k];
+          data[l][i][k] = Math.round(v * 1024) / 1024f;
+        }
+      }
+      columns.append(l == 0 ? "" : ", ").append("v").append(l + 1).append(" FLOAT[3]");
+      list.append(l == 0 ? "" : ", ").append("v").append(l + 1).append("::FLOAT[]");
+    }
+    try (Connection c = TestDb.open()) {
+      TestDb.exec(c, "CREATE TABLE w (" + columns + ")");
+      try (var appender = c.unwrap(DuckDBConnection.class).createAppender("w")) {
+        for (int i = 0; i < n; i++) {
+          var row = appender.beginRow();
+          for (int l = 0; l < layers; l++) row = row.append(data[l][i]);
+          row.endRow();
+        }
+      }
+      int checked = 0;
+      try (Statement s = c.createStatement();
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT p.* FROM (SELECT unnest(cca_family_matrix(["
+                      + list
+                      + "])) AS p FROM w) WHERE p.i IN (1, 7, 20) AND p.j IN (2, 7, 13)")) {
+        while (r.next()) {
+          int l = r.getInt("i");
+          int m = r.getInt("j");
+          String at = "pair " + l + ", " + m;
+          double[] rho = CcaReference.cca(data[l - 1], data[m - 1]);
+          assertEquals(CcaSqlTest.mean(rho), r.getDouble("cca_rho_mean"), 1e-9, at);
+          assertPairwise(c, r, l, m, CcaFamily.DEFAULT_KEEP, at);
+          checked++;
+        }
+      }
+      assertEquals(9, checked);
+    }
+  }
+
+  /**
+   * Row {@code r} of the matrix equals the pairwise functions over columns v{@code l}, v{@code m}.
+   */
+  private static void assertPairwise(
+      Connection c, ResultSet r, int l, int m, double keep, String at) throws SQLException {
+    String pairwise =
+        ("SELECT cca(v%1$d, v%2$d).rho_mean, svcca(v%1$d, v%2$d, %3$s).r2,"
+                + " pwcca(v%1$d, v%2$d), linreg_r2(v%1$d, v%2$d) FROM w")
+            .formatted(l, m, keep);
+    try (Statement s = c.createStatement();
+        ResultSet p = s.executeQuery(pairwise)) {
+      p.next();
+      assertEquals(p.getDouble(1), r.getDouble("cca_rho_mean"), 1e-9, at);
+      assertEquals(p.getDouble(2), r.getDouble("svcca_r2"), 1e-9, at);
+      assertEquals(p.getDouble(3), r.getDouble("pwcca"), 1e-9, at);
+      assertEquals(p.getDouble(4), r.getDouble("linreg_r2"), 1e-9, at);
     }
   }
 }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.actdb.sql.TestDb;
 import io.actdb.sql.kernels.GramKernels;
 import io.actdb.sql.kernels.Kernels;
-import io.actdb.sql.spi.InputChunk;
 import io.actdb.sql.spi.VectorColumn;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -91,7 +90,7 @@ class GramFormTest {
   }
 
   /** A one-off chunk of rows for {@link LinearCka#update}, NULL rows where asked. */
-  private record Chunk(VectorColumn x, VectorColumn y, int size) implements InputChunk {
+  private record Chunk(VectorColumn x, VectorColumn y, int size) implements VectorChunk {
     static Chunk of(float[][] x, float[][] y, int from, int to, boolean nullEvery7th) {
       int n = to - from;
       VectorColumn cx = new VectorColumn();
@@ -116,21 +115,6 @@ class GramFormTest {
     @Override
     public VectorColumn vectors(int column, String argumentName) {
       return column == 0 ? x : y;
-    }
-
-    @Override
-    public DoubleColumn doubles(int column) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public BooleanColumn booleans(int column) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public LongColumn longs(int column) {
-      throw new UnsupportedOperationException();
     }
   }
 
