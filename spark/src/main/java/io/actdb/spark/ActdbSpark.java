@@ -1,5 +1,6 @@
 package io.actdb.spark;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,8 +73,7 @@ public final class ActdbSpark {
    */
   private static void registerOverloads(
       SparkSession spark, String name, List<SparkAggregate> overloads) {
-    FunctionRegistry registry =
-        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
+    FunctionRegistry registry = SessionRegistry.of(spark);
     Map<Integer, Function1<Seq<Expression>, Expression>> builders = new LinkedHashMap<>();
     for (SparkAggregate a : overloads) {
       String scratch = name + "__actdb_" + a.arguments.size();
@@ -89,7 +89,7 @@ public final class ActdbSpark {
 
   /** Chooses the overload of a function by the number of arguments of the call. */
   private static final class ArityDispatch extends AbstractFunction1<Seq<Expression>, Expression>
-      implements java.io.Serializable {
+      implements Serializable {
     private static final long serialVersionUID = 1L;
     private final String name;
     private final Map<Integer, Function1<Seq<Expression>, Expression>> builders;

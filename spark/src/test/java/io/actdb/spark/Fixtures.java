@@ -9,6 +9,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,7 @@ final class Fixtures {
         rows.add(RowFactory.create(id++, (long) g, nullX ? null : x, nullY ? null : y));
       }
     }
-    java.util.Collections.shuffle(rows, random);
+    Collections.shuffle(rows, random);
     return rows;
   }
 
