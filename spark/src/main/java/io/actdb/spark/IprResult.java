@@ -1,7 +1,7 @@
 package io.actdb.spark;
 
 /**
- * What {@link ActdbSpark#ipr} gives: the fields of DuckDB's {@code ipr} struct, same names, same
+ * What {@link SparkGeometry#ipr} gives: the fields of DuckDB's {@code ipr} struct, same names, same
  * values. precision is null when the reference set has k rows or fewer or the evaluation set none;
  * recall likewise the other way round.
  */

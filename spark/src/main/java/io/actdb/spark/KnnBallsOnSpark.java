@@ -95,8 +95,7 @@ final class KnnBallsOnSpark {
       boolean prdc,
       int blockRows) {
     if (k < 1 || k > MAX_K) {
-      throw new SqlFunctionException(
-          function + ": k must be between 1 and " + MAX_K + ", got " + k);
+      throw new ActdbSparkException(function + ": k must be between 1 and " + MAX_K + ", got " + k);
     }
     checkColumn(function, reference, column, "reference");
     checkColumn(function, evaluation, column, "evaluation");
@@ -132,7 +131,7 @@ final class KnnBallsOnSpark {
             .findFirst()
             .orElseThrow(
                 () ->
-                    new SqlFunctionException(
+                    new ActdbSparkException(
                         function
                             + ": the "
                             + which
@@ -144,7 +143,7 @@ final class KnnBallsOnSpark {
     if (!(type instanceof ArrayType array)
         || !(array.elementType().equals(DataTypes.FloatType)
             || array.elementType().equals(DataTypes.DoubleType))) {
-      throw new SqlFunctionException(
+      throw new ActdbSparkException(
           function
               + ": column \""
               + column
@@ -207,7 +206,7 @@ final class KnnBallsOnSpark {
     try {
       check.run();
     } catch (SqlFunctionException e) {
-      throw new SqlFunctionException(function + ": " + e.getMessage());
+      throw new ActdbSparkException(function + ": " + e.getMessage());
     }
   }
 
@@ -247,7 +246,7 @@ final class KnnBallsOnSpark {
       }
       if (!vectors.isEmpty()) out.add(block(partition, out.size(), vectors, dim, pending));
     } catch (SqlFunctionException e) {
-      throw new SqlFunctionException(function + ": " + e.getMessage());
+      throw new ActdbSparkException(function + ": " + e.getMessage());
     }
     return out.iterator();
   }
@@ -378,20 +377,20 @@ final class KnnBallsOnSpark {
   }
 
   /**
-   * Spark reports a task's failure as its own exception with the task's stack trace in the message;
-   * a failure of the data (NaN, dimensions) is handed on with the function's message only.
+   * Spark reports a task's failure as its own exception, with the task's failure in the message
+   * (the task's exception's toString, for {@link ActdbSparkException} its message alone) or as the
+   * cause: a failure of the data (NaN, dimensions) is handed on with the function's message only.
    */
   private static RuntimeException plainFailure(String function, Exception failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SqlFunctionException data)
-        return new SqlFunctionException(data.getMessage());
+      if (t instanceof ActdbSparkException data) return new ActdbSparkException(data.getMessage());
     }
     String text = String.valueOf(failure.getMessage());
-    int at = text.indexOf(SqlFunctionException.class.getName() + ": ");
-    if (at >= 0) {
-      String message = text.substring(at + SqlFunctionException.class.getName().length() + 2);
+    int at = text.indexOf(function + ": ");
+    if (failure.getClass().getName().startsWith("org.apache.spark.") && at >= 0) {
+      String message = text.substring(at);
       int end = message.indexOf('\n');
-      return new SqlFunctionException(end < 0 ? message : message.substring(0, end));
+      return new ActdbSparkException(end < 0 ? message : message.substring(0, end));
     }
     if (failure instanceof RuntimeException unchecked) return unchecked;
     return new IllegalStateException(function + ": the Spark job failed: " + failure, failure);

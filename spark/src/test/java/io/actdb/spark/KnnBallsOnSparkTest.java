@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.actdb.sql.ActdbFunctions;
-import io.actdb.sql.spi.SqlFunctionException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ActdbSpark.ipr} and {@code prdc} on {@code local[2]}: the same answers as DuckDB's
+ * {@code SparkGeometry.ipr} and {@code prdc} on {@code local[2]}: the same answers as DuckDB's
  * aggregates on the same rows (read by DuckDB from the Parquet files Spark wrote), whatever the
  * partitioning, row order and block size; the same answers as a plain brute-force twin; and the
  * aggregates' rules for NULL, too few rows and bad input.
@@ -123,7 +122,7 @@ class KnnBallsOnSparkTest {
       double[] expected = duckdb(points, "ipr(vec, is_ref, " + k + ")", 4);
       for (int blockRows : new int[] {97, 0}) {
         IprResult r =
-            ActdbSpark.ipr(frame(points, true, 4), frame(points, false, 3), "vec", k, blockRows);
+            SparkGeometry.ipr(frame(points, true, 4), frame(points, false, 3), "vec", k, blockRows);
         String what = "k = " + k + ", block rows " + blockRows;
         assertClose(expected[0], r.precision(), "precision, " + what);
         assertClose(expected[1], r.recall(), "recall, " + what);
@@ -139,7 +138,8 @@ class KnnBallsOnSparkTest {
     double[] expected = duckdb(points, "prdc(vec, is_ref)", 6);
     int k = 5;
     // blocks of 53 rows: none is a multiple of the kernels' tiles, the last one short
-    PrdcResult r = ActdbSpark.prdc(frame(points, true, 5), frame(points, false, 2), "vec", k, 53);
+    PrdcResult r =
+        SparkGeometry.prdc(frame(points, true, 5), frame(points, false, 2), "vec", k, 53);
     assertClose(expected[0], r.precision(), "precision");
     assertClose(expected[1], r.recall(), "recall");
     assertClose(expected[2], r.density(), "density");
@@ -147,7 +147,8 @@ class KnnBallsOnSparkTest {
     assertEquals((long) expected[4], r.nReference());
     assertEquals((long) expected[5], r.nEvaluation());
     // the default k is DuckDB's
-    PrdcResult byDefault = ActdbSpark.prdc(frame(points, true, 2), frame(points, false, 2), "vec");
+    PrdcResult byDefault =
+        SparkGeometry.prdc(frame(points, true, 2), frame(points, false, 2), "vec");
     assertClose(expected[2], byDefault.density(), "density, default k");
   }
 
@@ -192,11 +193,12 @@ class KnnBallsOnSparkTest {
       if (inStrict) rInEStrict++;
       if (cov) covered++;
     }
-    IprResult ipr = ActdbSpark.ipr(frame(points, true, 3), frame(points, false, 3), "vec", k, 40);
+    IprResult ipr =
+        SparkGeometry.ipr(frame(points, true, 3), frame(points, false, 3), "vec", k, 40);
     assertEquals((double) eInR / e.size(), ipr.precision());
     assertEquals((double) rInE / r.size(), ipr.recall());
     PrdcResult prdc =
-        ActdbSpark.prdc(frame(points, true, 3), frame(points, false, 3), "vec", k, 40);
+        SparkGeometry.prdc(frame(points, true, 3), frame(points, false, 3), "vec", k, 40);
     assertEquals((double) eInRStrict / e.size(), prdc.precision());
     assertEquals((double) rInEStrict / r.size(), prdc.recall());
     assertEquals((double) balls / ((double) k * e.size()), prdc.density());
@@ -236,13 +238,13 @@ class KnnBallsOnSparkTest {
     // R has 3 rows: no R balls for k = 3 (precision NULL), E's balls still measured
     double[] expected = duckdb(points, "ipr(vec, is_ref, 3)", 4);
     assertTrue(Double.isNaN(expected[0]));
-    IprResult r = ActdbSpark.ipr(frame(points, true, 2), frame(points, false, 2), "vec", 3, 16);
+    IprResult r = SparkGeometry.ipr(frame(points, true, 2), frame(points, false, 2), "vec", 3, 16);
     assertNull(r.precision());
     assertClose(expected[1], r.recall(), "recall");
     assertEquals(3, r.nReference());
     assertEquals(40, r.nEvaluation());
     IprResult empty =
-        ActdbSpark.ipr(frame(points, true, 2).limit(0), frame(points, false, 2), "vec", 3, 16);
+        SparkGeometry.ipr(frame(points, true, 2).limit(0), frame(points, false, 2), "vec", 3, 16);
     assertNull(empty.precision());
     assertNull(empty.recall());
     assertEquals(0, empty.nReference());
@@ -253,31 +255,33 @@ class KnnBallsOnSparkTest {
     List<Point> points = new ArrayList<>(cloud(5, 30, 30, 4));
     Dataset<Row> r = frame(points, true, 2);
     Dataset<Row> e = frame(points, false, 2);
-    SqlFunctionException k =
-        assertThrows(SqlFunctionException.class, () -> ActdbSpark.ipr(r, e, "vec", 0));
+    ActdbSparkException k =
+        assertThrows(ActdbSparkException.class, () -> SparkGeometry.ipr(r, e, "vec", 0));
     assertEquals("ipr: k must be between 1 and 1000000, got 0", k.getMessage());
-    SqlFunctionException column =
-        assertThrows(SqlFunctionException.class, () -> ActdbSpark.prdc(r, e, "emb", 5));
+    ActdbSparkException column =
+        assertThrows(ActdbSparkException.class, () -> SparkGeometry.prdc(r, e, "emb", 5));
     assertTrue(
         column.getMessage().startsWith("prdc: the reference data has no column \"emb\""),
         column.getMessage());
-    SqlFunctionException type =
-        assertThrows(SqlFunctionException.class, () -> ActdbSpark.prdc(r, e, "id", 5));
+    ActdbSparkException type =
+        assertThrows(ActdbSparkException.class, () -> SparkGeometry.prdc(r, e, "id", 5));
     assertTrue(
         type.getMessage().contains("must be array<float> or array<double>"), type.getMessage());
 
     points.add(new Point(new float[] {1, Float.NaN, 2, 3}, false));
-    SqlFunctionException nan =
+    ActdbSparkException nan =
         assertThrows(
-            SqlFunctionException.class, () -> ActdbSpark.ipr(r, frame(points, false, 2), "vec", 3));
+            ActdbSparkException.class,
+            () -> SparkGeometry.ipr(r, frame(points, false, 2), "vec", 3));
     assertTrue(nan.getMessage().startsWith("ipr: x contains NaN at element 2"), nan.getMessage());
     assertFalse(nan.getMessage().contains("Exception"), nan.getMessage());
 
     points.removeLast();
     points.add(new Point(new float[] {1, 2, 3}, false));
-    SqlFunctionException dims =
+    ActdbSparkException dims =
         assertThrows(
-            SqlFunctionException.class, () -> ActdbSpark.ipr(r, frame(points, false, 1), "vec", 3));
+            ActdbSparkException.class,
+            () -> SparkGeometry.ipr(r, frame(points, false, 1), "vec", 3));
     assertTrue(dims.getMessage().startsWith("ipr: dimension mismatch"), dims.getMessage());
   }
 }
