@@ -1,0 +1,258 @@
+package io.actdb.bench;
+
+import io.actdb.cli.CommandFailure;
+import io.actdb.spark.ActdbSpark;
+import io.actdb.sql.ActdbFunctions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code actdb bench spark}: cka on Spark in local mode with one and two cores, against DuckDB on
+ * the same Parquet files, and a projection to a cluster from the measured per-row cost and state.
+ */
+@Command(
+    name = "spark",
+    mixinStandardHelpOptions = true,
+    header = "Times cka on Spark (local[1], local[2]) against DuckDB on the same Parquet files.",
+    footer = {
+      "",
+      "Examples:",
+      "  ./actdb bench spark",
+      "  ./actdb bench spark --n 500000 --dim 128 --runs 1",
+      "  ./actdb bench spark --executors 16,64,256 --executor-cores 8 --network-gbps 25"
+    },
+    description = {
+      "Writes --n rows of x, y FLOAT[D] (y = x/2 + noise) as Parquet with DuckDB, then times",
+      "SELECT cka(x, y) over them on Spark with local[1] and local[2] (scaling ratio; target",
+      ">= 1.7) and on DuckDB with all cores (target: Spark on local[2] within 2x), medians of",
+      "--runs runs after a warm-up. Every engine's answer must agree to 1e-9 relative.",
+      "From the measured per-row cost on one core, the parallel efficiency of local[2] and the",
+      "partial state's size (Spark's shuffle bytes per task), it projects the time for 1 B rows",
+      "of 4096-d on N executors; the model is printed with the figures. Not part of the tests."
+    })
+final class SparkBenchmark extends Benchmark {
+  @Option(names = "--n", description = "Rows (default: ${DEFAULT-VALUE}).")
+  int n = 2_000_000;
+
+  @Option(names = "--dim", description = "Dimension of x and of y (default: ${DEFAULT-VALUE}).")
+  int dim = 256;
+
+  @Option(
+      names = "--runs",
+      description = "Timed runs per engine; the median is reported (default: ${DEFAULT-VALUE}).")
+  int runs = 3;
+
+  @Option(
+      names = "--executors",
+      split = ",",
+      description = "Executor counts to project for (default: 16,64,256).")
+  int[] executors = {16, 64, 256};
+
+  @Option(
+      names = "--executor-cores",
+      description = "Cores per executor in the projection (default: ${DEFAULT-VALUE}).")
+  int executorCores = 4;
+
+  @Option(
+      names = "--network-gbps",
+      description = "Network rate into the final merge, Gbit/s (default: ${DEFAULT-VALUE}).")
+  double networkGbps = 10;
+
+  /** What the projection is for. */
+  private static final long PROJECTED_ROWS = 1_000_000_000L;
+
+  private static final int PROJECTED_DIM = 4096;
+
+  @Override
+  protected void execute() throws Exception {
+    if (n < 1000 || dim < 1 || runs < 1) {
+      throw new CommandFailure("bench spark needs --n >= 1000, --dim >= 1 and --runs >= 1");
+    }
+    print("benchmark", "spark");
+    printMachine();
+    print("n", n);
+    print("dim", dim);
+    Path data = Files.createTempDirectory("actdb-bench-spark");
+    try {
+      String files = data.resolve("*.parquet").toString();
+      long t0 = System.nanoTime();
+      double duck;
+      double duckSeconds;
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+        ActdbFunctions.register(c);
+        writeParquet(c, data);
+        print("setup_seconds", seconds(t0));
+        print("parquet_bytes", directoryBytes(data));
+        String sql = "SELECT cka(x, y) FROM read_parquet('" + files + "')";
+        value(c, sql + " WHERE i < 10000");
+        Object[] row = new Object[1];
+        duckSeconds = timedRuns(c, sql, runs, "duckdb_seconds", row);
+        duck = ((Number) row[0]).doubleValue();
+      }
+      print("duckdb_cka", duck);
+      print("duckdb_seconds", duckSeconds);
+
+      SparkRun one = sparkRun(1, data);
+      SparkRun two = sparkRun(2, data);
+      for (SparkRun r : List.of(one, two)) {
+        if (!(Math.abs(r.cka - duck) <= 1e-9 * Math.abs(duck))) {
+          throw new CommandFailure(
+              "check failed: cka on Spark local[" + r.cores + "] " + r.cka + ", DuckDB " + duck);
+        }
+      }
+      double scaling = one.seconds / two.seconds;
+      double versusDuckdb = two.seconds / duckSeconds;
+      print("spark_scaling_local2_over_local1", scaling);
+      print("spark_scaling_target", 1.7);
+      print("spark_scaling_met", scaling >= 1.7);
+      print("spark_local2_over_duckdb", versusDuckdb);
+      print("spark_over_duckdb_target", 2.0);
+      print("spark_over_duckdb_met", versusDuckdb <= 2.0);
+      project(one, scaling);
+    } finally {
+      deleteTree(data);
+    }
+  }
+
+  /** The DuckDB-written data set: files of about 128 MB, so that Spark splits it among tasks. */
+  private void writeParquet(Connection c, Path dir) throws Exception {
+    exec(c, "SELECT setseed(0.42)");
+    exec(
+        c,
+        "COPY (SELECT i, x, [(v / 2 + random() - 0.5)::FLOAT FOR v IN x] AS y"
+            + " FROM (SELECT i, [(random() - 0.5)::FLOAT FOR j IN range("
+            + dim
+            + ")] AS x FROM range("
+            + n
+            + ") t(i))) TO '"
+            + dir
+            + "' (FORMAT parquet, OVERWRITE_OR_IGNORE, FILE_SIZE_BYTES '128MB')");
+  }
+
+  /** One Spark master's figures. */
+  private record SparkRun(int cores, double seconds, double cka, double stateBytes) {}
+
+  private SparkRun sparkRun(int cores, Path data) {
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[" + cores + "]")
+            .appName("actdb-bench-spark")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", String.valueOf(cores))
+            .getOrCreate();
+    try {
+      spark.sparkContext().setLogLevel("WARN");
+      ActdbSpark.register(spark);
+      spark.read().parquet(data.toString()).createOrReplaceTempView("bench");
+      String name = "spark_local" + cores;
+      // Warm-up (JIT, Spark's code generation) on a slice.
+      spark.sql("SELECT cka(x, y) FROM bench WHERE i < 10000").first();
+      ShuffleBytes shuffle = new ShuffleBytes();
+      spark.sparkContext().addSparkListener(shuffle);
+      double[] times = new double[runs];
+      StringBuilder list = new StringBuilder();
+      double cka = Double.NaN;
+      for (int r = 0; r < runs; r++) {
+        long t0 = System.nanoTime();
+        cka = spark.sql("SELECT cka(x, y) FROM bench").first().getDouble(0);
+        times[r] = seconds(t0);
+        list.append(r == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", times[r]));
+      }
+      spark.sparkContext().removeSparkListener(shuffle);
+      print(name + "_seconds_runs", list);
+      Arrays.sort(times);
+      double median = times[runs / 2];
+      double stateBytes =
+          shuffle.tasks.get() == 0 ? 0 : (double) shuffle.bytes.get() / shuffle.tasks.get();
+      print(name + "_seconds", median);
+      print(name + "_cka", cka);
+      print(name + "_partial_state_bytes", stateBytes);
+      return new SparkRun(cores, median, cka, stateBytes);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Shuffle bytes written by the tasks that wrote any: the partial states, one per task. */
+  private static final class ShuffleBytes extends SparkListener {
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicLong tasks = new AtomicLong();
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      if (end.taskMetrics() == null) return;
+      long written = end.taskMetrics().shuffleWriteMetrics().bytesWritten();
+      if (written > 0) {
+        bytes.addAndGet(written);
+        tasks.incrementAndGet();
+      }
+    }
+  }
+
+  /**
+   * The cluster projection. cka's work per row is the update of its moment (Gram) matrices, O(D²)
+   * for D = dim(x) + dim(y), and its partial state is those matrices, also O(D²): both scale by
+   * (4096 / dim)². The rows are spread over executors × cores tasks in one wave at local[2]'s
+   * measured parallel efficiency; each task sends one partial state to the single reducer of the
+   * one group, which receives them over the network and adds them.
+   */
+  private void project(SparkRun one, double scaling) {
+    double square = Math.pow((double) PROJECTED_DIM / dim, 2);
+    double perRow = one.seconds / n;
+    double perRowProjected = perRow * square;
+    double efficiency = Math.min(1.0, scaling / 2);
+    double stateProjected = one.stateBytes * square;
+    double bytesPerSecond = networkGbps * 1e9 / 8;
+    print(
+        "model",
+        "seconds = rows x per_row_seconds x (4096/dim)^2 / (executors x cores x efficiency)"
+            + " + executors x cores x state_bytes x (4096/dim)^2 / network_bytes_per_second");
+    print("per_row_core_seconds", perRow);
+    print("parallel_efficiency", efficiency);
+    print("projected_rows", PROJECTED_ROWS);
+    print("projected_dim", PROJECTED_DIM);
+    print("projected_per_row_core_seconds", perRowProjected);
+    print("projected_state_bytes", stateProjected);
+    print("projected_executor_cores", executorCores);
+    print("projected_network_gbps", networkGbps);
+    for (int executorCount : executors) {
+      long tasks = (long) executorCount * executorCores;
+      double compute = PROJECTED_ROWS * perRowProjected / (tasks * efficiency);
+      double merge = tasks * stateProjected / bytesPerSecond;
+      print("projected_seconds_" + executorCount + "_executors", compute + merge);
+      print("projected_merge_seconds_" + executorCount + "_executors", merge);
+    }
+  }
+
+  private static long directoryBytes(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      long total = 0;
+      for (Path p : files.toList()) total += Files.size(p);
+      return total;
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> paths = Files.walk(dir)) {
+      List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+      for (Path p : all) Files.delete(p);
+    }
+  }
+}
