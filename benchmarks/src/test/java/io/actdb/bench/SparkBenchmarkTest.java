@@ -41,9 +41,11 @@ class SparkBenchmarkTest {
 
     double ratio = number(v, "spark_local1_seconds") / number(v, "spark_local2_seconds");
     assertEquals(ratio, number(v, "spark_scaling_local2_over_local1"), 1e-4 * ratio);
-    double square = Math.pow(4096.0 / 16, 2);
-    double perRow = number(v, "spark_local1_seconds") / 20000 * square;
-    double state = number(v, "spark_local1_partial_state_bytes") * square;
+    double linear = 4096.0 / 16;
+    double cka = number(v, "spark_local1_seconds") / 20000;
+    double scan = Math.min(number(v, "spark_local1_scan_seconds") / 20000, cka);
+    double perRow = scan * linear + (cka - scan) * linear * linear;
+    double state = number(v, "spark_local1_partial_state_bytes") * linear * linear;
     double efficiency = Math.min(1, ratio / 2);
     for (int executors : new int[] {4, 32}) {
       double tasks = executors * 4.0;
