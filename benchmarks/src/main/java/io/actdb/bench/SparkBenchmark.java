@@ -3,7 +3,9 @@ package io.actdb.bench;
 import io.actdb.cli.CommandFailure;
 import io.actdb.spark.ActdbSpark;
 import io.actdb.sql.ActdbFunctions;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,8 +13,10 @@ import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
@@ -74,6 +78,14 @@ final class SparkBenchmark extends Benchmark {
       description = "Network rate into the final merge, Gbit/s (default: ${DEFAULT-VALUE}).")
   double networkGbps = 10;
 
+  @Option(
+      names = "--data",
+      paramLabel = "<dir>",
+      description =
+          "Keep the Parquet files in this directory, and use the ones it holds from an earlier"
+              + " run of the same --n and --dim instead of writing them again.")
+  Path keptData;
+
   /** What the projection is for. */
   private static final long PROJECTED_ROWS = 1_000_000_000L;
 
@@ -88,7 +100,7 @@ final class SparkBenchmark extends Benchmark {
     printMachine();
     print("n", n);
     print("dim", dim);
-    Path data = Files.createTempDirectory("actdb-bench-spark");
+    Path data = keptData != null ? keptData : Files.createTempDirectory("actdb-bench-spark");
     try {
       String files = data.resolve("*.parquet").toString();
       long t0 = System.nanoTime();
@@ -96,7 +108,12 @@ final class SparkBenchmark extends Benchmark {
       double duckSeconds;
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
         ActdbFunctions.register(c);
-        writeParquet(c, data);
+        if (holdsParquet(data)) {
+          checkKeptData(c, files);
+        } else {
+          Files.createDirectories(data);
+          writeParquet(c, data);
+        }
         print("setup_seconds", seconds(t0));
         print("parquet_bytes", directoryBytes(data));
         String sql = "SELECT cka(x, y) FROM read_parquet('" + files + "')";
@@ -126,7 +143,38 @@ final class SparkBenchmark extends Benchmark {
       print("spark_over_duckdb_met", versusDuckdb <= 2.0);
       project(one, scaling);
     } finally {
-      deleteTree(data);
+      if (keptData == null) deleteTree(data);
+    }
+  }
+
+  private static boolean holdsParquet(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) return false;
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(p -> p.getFileName().toString().endsWith(".parquet"));
+    }
+  }
+
+  /** Parquet files kept from an earlier run must be of this run's shape. */
+  private void checkKeptData(Connection c, String files) throws Exception {
+    String shape =
+        "SELECT count(*) = "
+            + n
+            + " AND min(len(x)) = "
+            + dim
+            + " AND max(len(y)) = "
+            + dim
+            + " FROM read_parquet('"
+            + files
+            + "')";
+    if (value(c, "SELECT (" + shape + ")::INTEGER") != 1) {
+      throw new CommandFailure(
+          "bench spark: "
+              + keptData
+              + " holds Parquet files of another shape than --n "
+              + n
+              + " --dim "
+              + dim
+              + "; give another --data directory or the run's --n and --dim");
     }
   }
 
@@ -155,56 +203,130 @@ final class SparkBenchmark extends Benchmark {
   private record SparkRun(
       int cores, double seconds, double scanSeconds, double cka, double stateBytes) {}
 
-  private SparkRun sparkRun(int cores, Path data) {
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[" + cores + "]")
-            .appName("actdb-bench-spark")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.sql.shuffle.partitions", String.valueOf(cores))
-            .getOrCreate();
-    try {
-      spark.sparkContext().setLogLevel("WARN");
-      ActdbSpark.register(spark);
-      spark.read().parquet(data.toString()).createOrReplaceTempView("bench");
-      String name = "spark_local" + cores;
-      // Warm-up (JIT, Spark's code generation) on a slice.
-      spark.sql("SELECT cka(x, y) FROM bench WHERE i < 10000").first();
-      ShuffleBytes shuffle = new ShuffleBytes();
-      spark.sparkContext().addSparkListener(shuffle);
-      double[] cka = new double[1];
-      double median =
-          timed(name, () -> cka[0] = spark.sql("SELECT cka(x, y) FROM bench").first().getDouble(0));
-      spark.sparkContext().removeSparkListener(shuffle);
-      // The same rows read and decoded without cka: the part of the cost that grows with D, not D².
-      double scan =
-          timed(
-              name + "_scan",
-              () -> spark.sql("SELECT sum(size(x) + size(y)) FROM bench").first().getLong(0));
-      print(name + "_cka", cka[0]);
-      print(name + "_partial_state_bytes", shuffle.largest.get());
-      return new SparkRun(cores, median, scan, cka[0], shuffle.largest.get());
-    } finally {
-      spark.stop();
+  /**
+   * Runs one Spark measurement in a JVM of its own that sees only {@code cores} CPUs: actdb's
+   * kernels size their thread pool from the CPU count, so in this JVM local[1] would still compute
+   * on every core, and neither the scaling nor the cost per core would be measured.
+   */
+  private SparkRun sparkRun(int cores, Path data) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.add("-XX:ActiveProcessorCount=" + cores);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Child.class.getName());
+    command.add(Integer.toString(cores));
+    command.add(data.toString());
+    command.add(Integer.toString(runs));
+    Process child =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Map<String, String> values = new LinkedHashMap<>();
+    try (BufferedReader lines = child.inputReader()) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        int eq = line.indexOf('=');
+        if (eq < 0) continue;
+        String name = line.substring(0, eq);
+        String value = line.substring(eq + 1);
+        values.put(name, value);
+        print(name, name.endsWith("_runs") ? value : (Object) Double.parseDouble(value));
+      }
     }
+    int status = child.waitFor();
+    String prefix = "spark_local" + cores;
+    if (status != 0 || !values.containsKey(prefix + "_cka")) {
+      throw new CommandFailure(
+          "bench spark: the local[" + cores + "] run failed (exit " + status + "); see above");
+    }
+    return new SparkRun(
+        cores,
+        Double.parseDouble(values.get(prefix + "_seconds")),
+        Double.parseDouble(values.get(prefix + "_scan_seconds")),
+        Double.parseDouble(values.get(prefix + "_cka")),
+        Double.parseDouble(values.get(prefix + "_partial_state_bytes")));
   }
 
-  /** Runs {@code query} {@link #runs} times; prints the times and returns their median. */
-  private double timed(String name, Runnable query) {
-    double[] times = new double[runs];
-    StringBuilder list = new StringBuilder();
-    for (int r = 0; r < runs; r++) {
-      long t0 = System.nanoTime();
-      query.run();
-      times[r] = seconds(t0);
-      list.append(r == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", times[r]));
+  /**
+   * The child JVM of {@link #sparkRun}: arguments cores, Parquet directory, runs; prints {@code
+   * name=value} lines with every digit.
+   */
+  static final class Child {
+    private Child() {}
+
+    public static void main(String[] args) {
+      try {
+        measure(Integer.parseInt(args[0]), args[1], Integer.parseInt(args[2]));
+      } catch (Exception e) {
+        System.err.println("bench spark: " + e.getMessage());
+        System.exit(1);
+      }
+      System.exit(0);
     }
-    print(name + "_seconds_runs", list);
-    Arrays.sort(times);
-    double median = times[runs / 2];
-    print(name + "_seconds", median);
-    return median;
+
+    private static void measure(int cores, String data, int runs) {
+      SparkSession spark =
+          SparkSession.builder()
+              .master("local[" + cores + "]")
+              .appName("actdb-bench-spark")
+              .config("spark.ui.enabled", "false")
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.sql.shuffle.partitions", String.valueOf(cores))
+              .getOrCreate();
+      try {
+        spark.sparkContext().setLogLevel("ERROR");
+        ActdbSpark.register(spark);
+        spark.read().parquet(data).createOrReplaceTempView("bench");
+        String name = "spark_local" + cores;
+        print(name + "_cpus", Runtime.getRuntime().availableProcessors());
+        // Warm-up (JIT, Spark's code generation) on a slice.
+        spark.sql("SELECT cka(x, y) FROM bench WHERE i < 10000").first();
+        ShuffleBytes shuffle = new ShuffleBytes();
+        spark.sparkContext().addSparkListener(shuffle);
+        double[] cka = new double[1];
+        double median =
+            timed(
+                name,
+                runs,
+                () -> cka[0] = spark.sql("SELECT cka(x, y) FROM bench").first().getDouble(0));
+        spark.sparkContext().removeSparkListener(shuffle);
+        print(name + "_seconds", median);
+        // The same rows read and decoded without cka: the cost that grows with D, not with D².
+        double scan =
+            timed(
+                name + "_scan",
+                runs,
+                () -> spark.sql("SELECT sum(size(x) + size(y)) FROM bench").first().getLong(0));
+        print(name + "_scan_seconds", scan);
+        print(name + "_cka", cka[0]);
+        print(name + "_partial_state_bytes", shuffle.largest.get());
+      } finally {
+        spark.stop();
+      }
+    }
+
+    private static void print(String name, Object value) {
+      System.out.println(name + "=" + value);
+      System.out.flush();
+    }
+
+    /** Runs {@code query} {@code runs} times; prints the times and returns their median. */
+    private static double timed(String name, int runs, Runnable query) {
+      double[] times = new double[runs];
+      StringBuilder list = new StringBuilder();
+      for (int r = 0; r < runs; r++) {
+        long t0 = System.nanoTime();
+        query.run();
+        times[r] = seconds(t0);
+        list.append(r == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", times[r]));
+      }
+      print(name + "_seconds_runs", list);
+      Arrays.sort(times);
+      return times[runs / 2];
+    }
   }
 
   /**

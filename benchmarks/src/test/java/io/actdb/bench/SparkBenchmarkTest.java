@@ -37,6 +37,10 @@ class SparkBenchmarkTest {
     assertEquals(duck, number(v, "spark_local1_cka"), 1e-5 * duck);
     assertEquals(duck, number(v, "spark_local2_cka"), 1e-5 * duck);
     assertTrue(v.containsKey("cpu_vector_bits"), out.toString());
+    // local[1] ran in a JVM of one CPU, so that actdb's kernels too computed on one core
+    assertEquals(1, number(v, "spark_local1_cpus"));
+    assertEquals(
+        Math.min(2, Runtime.getRuntime().availableProcessors()), number(v, "spark_local2_cpus"));
     assertTrue(number(v, "spark_local1_partial_state_bytes") > 8.0 * 32 * 33 / 2, out.toString());
 
     double ratio = number(v, "spark_local1_seconds") / number(v, "spark_local2_seconds");

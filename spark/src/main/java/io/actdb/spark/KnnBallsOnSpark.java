@@ -106,7 +106,8 @@ final class KnnBallsOnSpark {
     try {
       BlockedSet r = blocks(function, reference, column, blockRows, cached);
       BlockedSet e = blocks(function, evaluation, column, blockRows, cached);
-      if (r.dim() > 0 && e.dim() > 0) RowBlock.checkDim(r.dim(), e.dim(), "x");
+      if (r.dim() > 0 && e.dim() > 0)
+        checked(function, () -> RowBlock.checkDim(r.dim(), e.dim(), "x"));
       int dim = Math.max(r.dim(), e.dim());
       int exponent = PowerOfTwoScale.exponentForMax(Math.max(r.max(), e.max()));
       boolean wantR = BlockedKnnBalls.Totals.referenceBallsWanted(r.rows(), e.rows(), k);

@@ -283,5 +283,12 @@ class KnnBallsOnSparkTest {
             ActdbSparkException.class,
             () -> SparkGeometry.ipr(r, frame(points, false, 1), "vec", 3));
     assertTrue(dims.getMessage().startsWith("ipr: dimension mismatch"), dims.getMessage());
+    // every row of E alike, but not like R's
+    List<Point> threeD = new ArrayList<>(cloud(6, 5, 5, 3));
+    ActdbSparkException mixed =
+        assertThrows(
+            ActdbSparkException.class,
+            () -> SparkGeometry.ipr(r, frame(threeD, false, 1), "vec", 3));
+    assertTrue(mixed.getMessage().startsWith("ipr: dimension mismatch"), mixed.getMessage());
   }
 }
