@@ -54,7 +54,7 @@ final class SpiAggregator extends Aggregator<Product, AggregationBuffer, Object>
     } catch (SqlFunctionException e) {
       throw buffer.failure(e);
     }
-    return result.value(aggregate.resultType());
+    return SparkResults.forEncoder(result.value(aggregate.resultType()), aggregate.resultType());
   }
 
   @Override
