@@ -48,6 +48,7 @@ final class SpiAggregator extends Aggregator<Product, AggregationBuffer, Object>
   @Override
   public Object finish(AggregationBuffer buffer) {
     SparkResults.Recorder result = new SparkResults.Recorder();
+    buffer.raiseFailure();
     try {
       buffer.flush();
       aggregate.function().finalize(buffer.state, result);
