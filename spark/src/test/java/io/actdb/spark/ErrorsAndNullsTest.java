@@ -39,6 +39,9 @@ class ErrorsAndNullsTest {
   /** One row: group, x, y (null vectors allowed; Float.NaN etc. inside), a scalar argument. */
   record Line(int g, float[] x, float[] y, Object extra) {}
 
+  /** Written as a NULL element of the vector literal (a NaN with another payload than Java's). */
+  static final float NULL_ELEMENT = Float.intBitsToFloat(0x7fc00001);
+
   static float[] v(float... values) {
     return values;
   }
@@ -48,10 +51,15 @@ class ErrorsAndNullsTest {
     StringBuilder b = new StringBuilder("[");
     for (int i = 0; i < v.length; i++) {
       if (i > 0) b.append(", ");
-      b.append(Float.isFinite(v[i]) ? Float.toString(v[i]) : "'" + duckSpecial(v[i]) + "'");
+      if (isNullElement(v[i])) b.append("NULL");
+      else b.append(Float.isFinite(v[i]) ? Float.toString(v[i]) : "'" + duckSpecial(v[i]) + "'");
       b.append("::FLOAT");
     }
     return b.append("]::FLOAT[]").toString();
+  }
+
+  private static boolean isNullElement(float f) {
+    return Float.floatToRawIntBits(f) == Float.floatToRawIntBits(NULL_ELEMENT);
   }
 
   private static String duckSpecial(float f) {
@@ -63,6 +71,10 @@ class ErrorsAndNullsTest {
     StringBuilder b = new StringBuilder("array(");
     for (int i = 0; i < v.length; i++) {
       if (i > 0) b.append(", ");
+      if (isNullElement(v[i])) {
+        b.append("CAST(NULL AS FLOAT)");
+        continue;
+      }
       b.append("CAST('").append(Float.isFinite(v[i]) ? Float.toString(v[i]) : duckSpecial(v[i]));
       b.append("' AS FLOAT)");
     }
@@ -176,6 +188,42 @@ class ErrorsAndNullsTest {
             new Line(1, v(1, 2), v(1, 0), null),
             new Line(1, v(3, 1), v(2, Float.NEGATIVE_INFINITY), null));
     sameError("pwcca(x, y)", inf, "y contains -Inf at element 2");
+  }
+
+  @Test
+  void nullElementFailsWithDuckDbsMessageOnceTheColumnIsChecked() throws Exception {
+    List<Line> lines =
+        List.of(
+            new Line(1, v(1, 2), v(1, 0), null), new Line(1, v(3, 1), v(2, NULL_ELEMENT), null));
+    String expected = duckDbMessage("cka(x, y)", lines);
+    assertTrue(expected.startsWith("cka: y has a NULL element (position 2) in a non-NULL vector"));
+    SparkVectors.asFloatVectors(spark.sql("SELECT * FROM " + table(lines, false)), "x", "y")
+        .createOrReplaceTempView("checked");
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () -> spark.sql("SELECT g, cka(x, y) FROM checked GROUP BY g").collectAsList());
+    // The check runs before the function: the same words, without the function's name.
+    assertTrue(
+        e.getMessage().contains(expected.substring("cka: ".length())),
+        "Spark says what DuckDB says:\n" + expected + "\n" + e.getMessage());
+  }
+
+  @Test
+  void aColumnThatIsNoVectorIsRefusedByName() {
+    ActdbSparkException e =
+        assertThrows(
+            ActdbSparkException.class,
+            () -> SparkVectors.asFloatVectors(spark.sql("SELECT 1 AS g, 'a' AS x"), "x"));
+    assertEquals(
+        "column x is string, not a vector: the actdb functions take arrays of numbers"
+            + " (array<float>); convert an ML vector column with vector_to_array first",
+        e.getMessage());
+    e =
+        assertThrows(
+            ActdbSparkException.class,
+            () -> SparkVectors.asFloatVectors(spark.sql("SELECT 1 AS g"), "vec"));
+    assertEquals("no column vec in the dataset; its columns are [g]", e.getMessage());
   }
 
   @Test
