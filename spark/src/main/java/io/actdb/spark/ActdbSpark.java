@@ -1,10 +1,12 @@
 package io.actdb.spark;
 
+import io.actdb.sql.kernels.Kernels;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
@@ -57,6 +59,24 @@ public final class ActdbSpark {
         registerOverloads(spark, e.getKey(), e.getValue());
       }
     }
+  }
+
+  /**
+   * The kernels each executor of {@code spark} runs, e.g. {@code [panama 512-bit]} (SIMD through
+   * the Vector API) or {@code [scalar 32-bit]} (the plain-Java twins, several times slower: the
+   * executor JVMs lack {@code --add-modules jdk.incubator.vector}). Runs one small job with a task
+   * per core; an executor that ran none of them is not listed.
+   */
+  public static List<String> executorKernels(SparkSession spark) {
+    int tasks = Math.max(1, spark.sparkContext().defaultParallelism());
+    return spark
+        .range(0, tasks, 1, tasks)
+        .mapPartitions(
+            (MapPartitionsFunction<Long, String>)
+                rows -> List.of(Kernels.name() + " " + Kernels.vectorBits() + "-bit").iterator(),
+            Encoders.STRING())
+        .distinct()
+        .collectAsList();
   }
 
   /** The Spark function of one aggregate, for the DataFrame API: {@code cka.apply(col, col)}. */

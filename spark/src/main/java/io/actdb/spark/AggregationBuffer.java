@@ -16,6 +16,13 @@ public final class AggregationBuffer {
   final Object state;
   private PendingRows pending;
 
+  /**
+   * The message of a failure found while the buffer was being serialized (its last rows reach the
+   * function only then): Spark would bury an exception thrown there under an encoding error, so the
+   * failure travels with the state and is raised by the merge or finish that reads it.
+   */
+  String deferredFailure;
+
   AggregationBuffer(SparkAggregate aggregate, Object state) {
     this.aggregate = aggregate;
     this.state = state;
@@ -37,15 +44,24 @@ public final class AggregationBuffer {
     try {
       function.update(state, pending, pending.rowNumbers(), pending.size());
     } finally {
-      pending.clear();
+      // A task holds many groups at once: a group keeps no row storage between chunks. Growing
+      // it again copies each row about twice, little beside the Gram update of every row.
+      pending = null;
     }
   }
 
   /** Merges {@code other} (flushed here) into this buffer's state. */
   void merge(AggregationBuffer other) {
+    raiseFailure();
+    other.raiseFailure();
     flush();
     other.flush();
     aggregate.function().combine(other.state, state);
+  }
+
+  /** Throws the failure this buffer carries, if any. */
+  void raiseFailure() {
+    if (deferredFailure != null) throw new ActdbSparkException(deferredFailure);
   }
 
   /** Frees the pending storage: after a flush before serialization, nothing more arrives. */
@@ -55,6 +71,11 @@ public final class AggregationBuffer {
 
   /** A user-facing failure of this buffer's function, named like DuckDB names it. */
   ActdbSparkException failure(SqlFunctionException e) {
-    return new ActdbSparkException(aggregate.sqlName() + ": " + e.getMessage());
+    return new ActdbSparkException(message(e));
+  }
+
+  /** The message of {@code e} as DuckDB gives it: the function's name first. */
+  String message(SqlFunctionException e) {
+    return aggregate.sqlName() + ": " + e.getMessage();
   }
 }

@@ -19,7 +19,7 @@ final class PendingRows implements InputChunk {
   static final int CHUNK_ROWS = 2048;
 
   /** Bytes of pending vector elements per group at most: wide rows flush in smaller chunks. */
-  private static final long CHUNK_BYTES = 8L << 20;
+  private static final long CHUNK_BYTES = 4L << 20;
 
   private static final int FIRST_CAPACITY = 8;
 
@@ -119,12 +119,6 @@ final class PendingRows implements InputChunk {
       IDENTITY.set(identity);
     }
     return identity;
-  }
-
-  /** Forgets the rows after a flush; keeps the storage for the next ones. */
-  void clear() {
-    rows = 0;
-    elements = 0;
   }
 
   @Override

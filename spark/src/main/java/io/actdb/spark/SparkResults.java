@@ -7,10 +7,13 @@ import java.util.List;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoders;
+import org.apache.spark.sql.catalyst.encoders.RowEncoder$;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -46,17 +49,29 @@ final class SparkResults {
     };
   }
 
-  /** The encoder of a function's result of {@code type}: a Row for a STRUCT, else the value. */
+  /**
+   * The encoder of a function's result of {@code type}: an optional Row for a STRUCT, else the
+   * value.
+   */
   @SuppressWarnings("unchecked")
   static Encoder<Object> encoder(SqlType type) {
     Encoder<?> encoder =
         switch (type) {
-          case SqlType.Struct st -> Encoders.row((StructType) dataType(st));
+          // Spark's row encoder refuses a NULL row, and a NULL struct is what DuckDB gives a
+          // group without a result: the row goes in an Option.
+          case SqlType.Struct st ->
+              new AgnosticEncoders.OptionEncoder<>(
+                  RowEncoder$.MODULE$.encoderFor((StructType) dataType(st), true));
           case SqlType.Simple s when s.sqlName().equals("DOUBLE") -> Encoders.DOUBLE();
           case SqlType.Simple s when s.sqlName().equals("BIGINT") -> Encoders.LONG();
           default -> throw new IllegalArgumentException("no Spark encoder for " + type.sql());
         };
     return (Encoder<Object>) encoder;
+  }
+
+  /** A result as its {@link #encoder} takes it. */
+  static Object forEncoder(Object value, SqlType type) {
+    return type instanceof SqlType.Struct ? Option.apply(value) : value;
   }
 
   /** A writer that records one result value; {@link #value} reads it as the Spark value. */

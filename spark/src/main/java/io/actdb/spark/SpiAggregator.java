@@ -48,13 +48,14 @@ final class SpiAggregator extends Aggregator<Product, AggregationBuffer, Object>
   @Override
   public Object finish(AggregationBuffer buffer) {
     SparkResults.Recorder result = new SparkResults.Recorder();
+    buffer.raiseFailure();
     try {
       buffer.flush();
       aggregate.function().finalize(buffer.state, result);
     } catch (SqlFunctionException e) {
       throw buffer.failure(e);
     }
-    return result.value(aggregate.resultType());
+    return SparkResults.forEncoder(result.value(aggregate.resultType()), aggregate.resultType());
   }
 
   @Override

@@ -18,7 +18,8 @@ import scala.runtime.AbstractFunction0;
 /**
  * Spark's encoding of an {@link AggregationBuffer}: a BINARY column with the state's numbers as its
  * {@link io.actdb.sql.spi.StateSerializer} writes them (no Java serialization of the objects).
- * Pending rows are handed to the function first, so the bytes hold the state alone.
+ * Pending rows are handed to the function first, so the bytes hold the state alone (or the message
+ * of the failure that handing them over raised).
  *
  * <p>Internal: Public only because Spark's generated code calls it.
  */
@@ -44,15 +45,19 @@ public final class StateCodec implements Codec<AggregationBuffer, byte[]> {
 
   @Override
   public byte[] encode(AggregationBuffer buffer) {
-    try {
-      buffer.flush();
-    } catch (SqlFunctionException e) {
-      throw buffer.failure(e);
+    if (buffer.deferredFailure == null) {
+      try {
+        buffer.flush();
+      } catch (SqlFunctionException e) {
+        buffer.deferredFailure = buffer.message(e);
+      }
     }
     buffer.dropPending();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      aggregate.serializer().write(buffer.state, out);
+      out.writeBoolean(buffer.deferredFailure != null);
+      if (buffer.deferredFailure != null) out.writeUTF(buffer.deferredFailure);
+      else aggregate.serializer().write(buffer.state, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -62,6 +67,12 @@ public final class StateCodec implements Codec<AggregationBuffer, byte[]> {
   @Override
   public AggregationBuffer decode(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      if (in.readBoolean()) {
+        AggregationBuffer failed =
+            new AggregationBuffer(aggregate, aggregate.function().newState());
+        failed.deferredFailure = in.readUTF();
+        return failed;
+      }
       return new AggregationBuffer(aggregate, aggregate.serializer().read(in));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
