@@ -27,7 +27,8 @@ import picocli.CommandLine.ParameterException;
       GeomcaBenchmark.class,
       StoreBenchmark.class,
       ExtractBenchmark.class,
-      StartupBenchmark.class
+      StartupBenchmark.class,
+      SparkBenchmark.class
     })
 final class BenchCommand implements Runnable {
   @Override
@@ -35,6 +36,6 @@ final class BenchCommand implements Runnable {
     throw new ParameterException(
         new CommandLine(this),
         "Missing benchmark: use one of cka, cka-matrix, cka-rbf, ipr, geomca, store, extract,"
-            + " startup");
+            + " startup, spark");
   }
 }

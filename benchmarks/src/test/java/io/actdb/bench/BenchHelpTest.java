@@ -20,7 +20,16 @@ class BenchHelpTest {
     String usage = bench().getUsageMessage(CommandLine.Help.Ansi.OFF);
     Map<String, CommandLine> benchmarks = bench().getSubcommands();
     assertEquals(
-        List.of("cka", "cka-matrix", "cka-rbf", "ipr", "geomca", "store", "extract", "startup"),
+        List.of(
+            "cka",
+            "cka-matrix",
+            "cka-rbf",
+            "ipr",
+            "geomca",
+            "store",
+            "extract",
+            "startup",
+            "spark"),
         List.copyOf(benchmarks.keySet()));
     for (String name : benchmarks.keySet()) {
       String entry = listEntry(usage, name);

@@ -23,6 +23,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       InfoCommand.class,
       ImportCommand.class,
       ExtractCommand.class,
+      ExportCommand.class,
       ModelsCommand.class,
       TrainCommand.class,
       DemoCommand.class,

@@ -120,7 +120,8 @@ class DocumentedCommandsTest {
   static final int SAMPLES = 120;
   static final List<String> IMAGE_LAYERS = List.of("conv1", "conv3", "fc1", "logits");
   static final int[] IMAGE_DIMS = {8, 8, 20, 10};
-  static final Set<String> PATH_OPTIONS = Set.of("--store", "--db", "--out", "--dir", "-f");
+  static final Set<String> PATH_OPTIONS =
+      Set.of("--store", "--db", "--out", "--dir", "-f", "--parquet");
 
   @TempDir Path temp;
 

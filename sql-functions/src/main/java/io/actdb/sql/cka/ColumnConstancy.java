@@ -50,4 +50,20 @@ final class ColumnConstancy {
     }
     return true;
   }
+
+  /** The group's first row (null before any row), for {@link LinearCkaStates}. */
+  float[] firstRow() {
+    return first;
+  }
+
+  /** Which columns took another value than the first row's, for {@link LinearCkaStates}. */
+  boolean[] varying() {
+    return varies;
+  }
+
+  /** Restores what {@link #firstRow} and {@link #varying} described. */
+  void restore(float[] firstRow, boolean[] varying) {
+    first = firstRow;
+    varies = varying;
+  }
 }

@@ -33,20 +33,18 @@ public final class Ipr extends KnnBallAggregate {
     int k = k(state);
     int nR = state.reference.count();
     int nE = state.evaluation.count();
-    Double precision = null;
-    Double recall = null;
-    boolean wantPrecision = nR > k && nE > 0;
-    boolean wantRecall = nE > k && nR > 0;
+    BlockedKnnBalls.Totals totals = new BlockedKnnBalls.Totals(nR, nE, 0, 0, 0, 0);
+    boolean wantPrecision = BlockedKnnBalls.Totals.referenceBallsWanted(nR, nE, k);
+    boolean wantRecall = BlockedKnnBalls.Totals.evaluationBallsWanted(nR, nE, k);
     if (wantPrecision || wantRecall) {
       PointSet[] sets = state.pointSets();
       double[] radiiR = wantPrecision ? NearestNeighbours.kthSquaredRadii(sets[0], k) : null;
       double[] radiiE = wantRecall ? NearestNeighbours.kthSquaredRadii(sets[1], k) : null;
       Manifolds.Result m = Manifolds.compare(sets[1], sets[0], radiiR, radiiE, false, false);
-      if (wantPrecision) precision = share(m.eInR());
-      if (wantRecall) recall = share(m.rInE());
+      totals = new BlockedKnnBalls.Totals(nR, nE, trues(m.eInR()), trues(m.rInE()), 0, 0);
     }
-    out.field(0).setDouble(precision);
-    out.field(1).setDouble(recall);
+    out.field(0).setDouble(totals.precision(k));
+    out.field(1).setDouble(totals.recall(k));
     out.field(2).setLong(nR);
     out.field(3).setLong(nE);
   }

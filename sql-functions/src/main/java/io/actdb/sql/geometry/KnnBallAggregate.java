@@ -68,10 +68,10 @@ abstract class KnnBallAggregate implements AggregateFunction<TwoSets> {
     return state.parameters[0] == 0 ? defaultK : (int) state.parameters[0];
   }
 
-  /** Share of true flags. */
-  static double share(boolean[] flags) {
-    int n = 0;
+  /** How many flags are true. */
+  static long trues(boolean[] flags) {
+    long n = 0;
     for (boolean f : flags) if (f) n++;
-    return (double) n / flags.length;
+    return n;
   }
 }

@@ -67,6 +67,16 @@ final class NearestNeighbours {
 
   private static double exactRadius(
       PointSet set, int i, int k, double window, List<Candidates> locals) {
+    return exactSmallest(set, i, set, k, window, locals)[k - 1];
+  }
+
+  /**
+   * The up to {@code k} smallest exact squared distances, ascending, from point {@code i} of {@code
+   * a} to the points of {@code b} among its candidates: every candidate whose fast distance is
+   * within {@code window} of the k-th smallest fast distance is measured exactly.
+   */
+  private static double[] exactSmallest(
+      PointSet a, int i, PointSet b, int k, double window, List<Candidates> locals) {
     int total = 0;
     for (Candidates c : locals) total += c.size[i];
     double[] approx = new double[total];
@@ -78,16 +88,68 @@ final class NearestNeighbours {
       System.arraycopy(c.indices[i], 0, index, at, c.size[i]);
       at += c.size[i];
     }
-    double[] sorted = approx.clone();
-    Arrays.sort(sorted);
-    double limit = sorted[k - 1] + window;
+    double limit = Double.POSITIVE_INFINITY;
+    if (total >= k) {
+      double[] sorted = approx.clone();
+      Arrays.sort(sorted);
+      limit = sorted[k - 1] + window;
+    }
     double[] exact = new double[total];
     int m = 0;
     for (int q = 0; q < total; q++) {
-      if (approx[q] <= limit) exact[m++] = set.exact(i, set, index[q]);
+      if (approx[q] <= limit) exact[m++] = a.exact(i, b, index[q]);
     }
     Arrays.sort(exact, 0, m);
-    return exact[k - 1];
+    return Arrays.copyOf(exact, Math.min(k, m));
+  }
+
+  /**
+   * For every point of {@code a}, the up to {@code k} smallest exact squared distances to the
+   * points of {@code b}, ascending (fewer when {@code b} has fewer points). With {@code sameSet},
+   * {@code a} and {@code b} are the same points and a point is not its own neighbour (its
+   * duplicates are). The k smallest of a point over all blocks of its set, merged, are those of
+   * {@link #kthSquaredRadii} over the whole set: a blocked engine finds the radii this way.
+   */
+  static double[][] kSmallestSquared(PointSet a, PointSet b, int k, boolean sameSet) {
+    int n = a.count;
+    double factor = PointSet.boundFactor(a.dim);
+    double[] window = new double[n];
+    for (int i = 0; i < n; i++) {
+      double s = a.norms[i] + b.maxNorm;
+      window[i] = 2 * factor * s * s;
+    }
+    List<Candidates> locals =
+        PairScan.scan(
+            a,
+            b,
+            false,
+            () -> new Candidates(n, k, window),
+            (c, t) -> {
+              for (int i = 0; i < t.aCount; i++) {
+                int gi = t.aFrom + i;
+                int hits = t.select(i, 0, c.limit[gi], null, 0.0);
+                for (int h = 0; h < hits; h++) {
+                  int gj = t.bFrom + t.hits[h];
+                  if (sameSet && gj == gi) continue;
+                  double approx = t.approx(i, t.hits[h]);
+                  if (approx <= c.limit[gi]) c.add(gi, gj, approx);
+                }
+              }
+            },
+            null);
+    double[][] smallest = new double[n][];
+    int chunks = Math.max(1, n / 256);
+    KernelThreads.forEach(
+        KernelThreads.POOL_SIZE,
+        chunks,
+        chunk -> {
+          int from = (int) ((long) n * chunk / chunks);
+          int to = (int) ((long) n * (chunk + 1) / chunks);
+          for (int i = from; i < to; i++) {
+            smallest[i] = exactSmallest(a, i, b, k, window[i], locals);
+          }
+        });
+    return smallest;
   }
 
   /** One thread's candidates for every point: fast squared distance and index, per point. */

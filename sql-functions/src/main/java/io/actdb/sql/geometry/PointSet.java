@@ -60,17 +60,27 @@ final class PointSet {
 
   /** The float32 mean of the rows of all {@code sets} together (zeros when they are empty). */
   static float[] centre(int dim, PointBuffer... sets) {
+    float[][] rows = new float[sets.length][];
+    int[] counts = new int[sets.length];
+    for (int s = 0; s < sets.length; s++) {
+      rows[s] = sets[s].rows();
+      counts[s] = sets[s].count();
+    }
+    return centre(dim, rows, counts);
+  }
+
+  /** As {@link #centre(int, PointBuffer...)}, of {@code counts[s]} rows of each {@code rows[s]}. */
+  static float[] centre(int dim, float[][] rows, int[] counts) {
     double[] sum = new double[dim];
     long n = 0;
-    for (PointBuffer set : sets) {
-      float[] rows = set.rows();
-      for (int p = 0; p < set.count(); p++) {
+    for (int s = 0; s < rows.length; s++) {
+      for (int p = 0; p < counts[s]; p++) {
         int base = p * dim;
         for (int c = 0; c < dim; c++) {
-          sum[c] += rows[base + c];
+          sum[c] += rows[s][base + c];
         }
       }
-      n += set.count();
+      n += counts[s];
     }
     float[] mean = new float[dim];
     for (int c = 0; c < dim; c++) {

@@ -34,30 +34,24 @@ public final class Prdc extends KnnBallAggregate {
     int k = k(state);
     int nR = state.reference.count();
     int nE = state.evaluation.count();
-    Double precision = null;
-    Double recall = null;
-    Double density = null;
-    Double coverage = null;
-    boolean wantR = nR > k && nE > 0;
-    boolean wantE = nE > k && nR > 0;
+    BlockedKnnBalls.Totals totals = new BlockedKnnBalls.Totals(nR, nE, 0, 0, 0, 0);
+    boolean wantR = BlockedKnnBalls.Totals.referenceBallsWanted(nR, nE, k);
+    boolean wantE = BlockedKnnBalls.Totals.evaluationBallsWanted(nR, nE, k);
     if (wantR || wantE) {
       PointSet[] sets = state.pointSets();
       double[] radiiR = wantR ? NearestNeighbours.kthSquaredRadii(sets[0], k) : null;
       double[] radiiE = wantE ? NearestNeighbours.kthSquaredRadii(sets[1], k) : null;
       Manifolds.Result m = Manifolds.compare(sets[1], sets[0], radiiR, radiiE, true, true);
-      if (wantR) {
-        precision = share(m.eInR());
-        long balls = 0;
-        for (long c : m.eBallCount()) balls += c;
-        density = (double) balls / ((double) k * nE);
-        coverage = share(m.rCovered());
-      }
-      if (wantE) recall = share(m.rInE());
+      long balls = 0;
+      for (long c : m.eBallCount()) balls += c;
+      totals =
+          new BlockedKnnBalls.Totals(
+              nR, nE, trues(m.eInR()), trues(m.rInE()), balls, trues(m.rCovered()));
     }
-    out.field(0).setDouble(precision);
-    out.field(1).setDouble(recall);
-    out.field(2).setDouble(density);
-    out.field(3).setDouble(coverage);
+    out.field(0).setDouble(totals.precision(k));
+    out.field(1).setDouble(totals.recall(k));
+    out.field(2).setDouble(totals.density(k));
+    out.field(3).setDouble(totals.coverage(k));
     out.field(4).setLong(nR);
     out.field(5).setLong(nE);
   }
