@@ -2,13 +2,19 @@ package io.actdb.bench;
 
 import io.actdb.cli.CommandFailure;
 import io.actdb.sql.ActdbFunctions;
+import io.actdb.sql.StoreConnections;
 import io.actdb.sql.cka.LinearCka;
 import io.actdb.sql.kernels.GramKernels;
+import io.actdb.storage.LayerWriter;
+import io.actdb.storage.StoreWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.duckdb.DuckDBConnection;
@@ -31,7 +37,9 @@ import picocli.CommandLine.Option;
       "(SELECT unnest(cka_matrix(vecs)) FROM (SELECT sample_id, list(vec ORDER BY layer) ...",
       "GROUP BY sample_id)), every pair of --layers layers of --dim floats over --n samples,",
       "against NumPy computing the same matrix from one Gram matrix of all layers side by side,",
-      "in float64 (the yardstick of the exact default) and float32 (that of float_runs)."
+      "in float64 (the yardstick of the exact default) and float32 (that of float_runs);",
+      "then layer_cka(model_a, model_b) over a store of the same rows, which reads each layer",
+      "file straight into the matrix's row blocks."
     })
 final class CkaMatrixBenchmark extends Benchmark {
   @Option(names = "--layers", description = "Layers (default: ${DEFAULT-VALUE}).")
@@ -106,6 +114,7 @@ final class CkaMatrixBenchmark extends Benchmark {
         print(name + "_kernel_gflops", rate);
         print(name + "_outside_kernel_share", 1 - flops / rate / 1e9 / querySeconds);
       }
+      double[] store = timeLayerCka(rows, exact, flops);
       if (noNumpy) return;
       int[] dims = new int[layers];
       Arrays.fill(dims, dim);
@@ -133,6 +142,62 @@ final class CkaMatrixBenchmark extends Benchmark {
       double f32 = Double.parseDouble(numpy.get("numpy_float32_seconds"));
       print("exact_to_numpy_float64", exactSeconds / f64);
       print("float_runs_to_numpy_float32", floatSeconds / f32);
+      print("layer_cka_exact_to_numpy_float64", store[0] / f64);
+      print("layer_cka_float_runs_to_numpy_float32", store[1] / f32);
+    }
+  }
+
+  /**
+   * Times {@code layer_cka} over a store of the same rows (layer files read straight into the
+   * matrix's row blocks, no DuckDB gather), exact and with float_runs; checks its matrix against
+   * the table form's. Returns both times.
+   */
+  private double[] timeLayerCka(float[] rows, double[] expected, double flops) throws Exception {
+    Path dir = Files.createTempDirectory("actdb-bench-layer-cka");
+    try {
+      long t0 = System.nanoTime();
+      writeStore(dir, rows);
+      print("store_setup_seconds", seconds(t0));
+      try (Connection c = StoreConnections.open(dir)) {
+        String query =
+            "SELECT list(cka ORDER BY position_a, position_b), list(cka_debiased ORDER BY"
+                + " position_a, position_b) FROM layer_cka('m', 'm')";
+        double[] exact = matrix(c, query);
+        double exactSeconds = timedRuns(c, query, runs, "layer_cka_seconds", new Object[1]);
+        print("layer_cka_seconds", exactSeconds);
+        double difference = maxDifference(expected, exact);
+        print("layer_cka_max_difference", difference);
+        if (difference > 1e-9) throw new CommandFailure("check failed: layer_cka != cka_matrix");
+        String previous = System.getProperty(LinearCka.ACCUMULATION_PROPERTY);
+        double floatSeconds;
+        try {
+          System.setProperty(LinearCka.ACCUMULATION_PROPERTY, "float_runs");
+          matrix(c, query);
+          floatSeconds = timedRuns(c, query, runs, "layer_cka_float_runs_seconds", new Object[1]);
+        } finally {
+          if (previous == null) System.clearProperty(LinearCka.ACCUMULATION_PROPERTY);
+          else System.setProperty(LinearCka.ACCUMULATION_PROPERTY, previous);
+        }
+        print("layer_cka_float_runs_seconds", floatSeconds);
+        print("layer_cka_gflops", flops / exactSeconds / 1e9);
+        return new double[] {exactSeconds, floatSeconds};
+      }
+    } finally {
+      DirectoryTree.delete(dir);
+    }
+  }
+
+  /** A store of model m with the layers side by side in {@code rows}, named layer01, layer02, … */
+  private void writeStore(Path dir, float[] rows) throws Exception {
+    int width = layers * dim;
+    try (StoreWriter w = StoreWriter.open(dir)) {
+      for (int l = 0; l < layers; l++) {
+        try (LayerWriter lw =
+            w.beginLayer("m", String.format(Locale.ROOT, "layer%02d", l + 1), dim, "avg")) {
+          for (int i = 0; i < n; i++) lw.append(i, rows, i * width + l * dim);
+          lw.commit();
+        }
+      }
     }
   }
 
