@@ -279,6 +279,13 @@ class LayerCkaTableTest {
       assertEquals(4, two.size());
       assertInstanceOf(Double.class, two.get(0).get(0));
       assertInstanceOf(String.class, two.get(0).get(1));
+      // Arguments may be constant expressions, as the README's variables are.
+      try (Statement st = c.createStatement()) {
+        st.execute("SET VARIABLE model_a = 'a'");
+      }
+      assertEquals(
+          rows(c, "SELECT * FROM layer_cka('a', 'a')"),
+          rows(c, "SELECT * FROM layer_cka(getvariable('model_a'), 'a')"));
     }
   }
 
