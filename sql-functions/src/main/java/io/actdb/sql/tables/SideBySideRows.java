@@ -2,6 +2,7 @@ package io.actdb.sql.tables;
 
 import io.actdb.sql.input.HeapBudget;
 import io.actdb.sql.spi.Cancellation;
+import io.actdb.sql.spi.QueryCancelledException;
 import io.actdb.sql.spi.SqlFunctionException;
 import io.actdb.storage.LayerEntry;
 import io.actdb.storage.LayerReader;
@@ -10,6 +11,10 @@ import io.actdb.storage.StoreException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongPredicate;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -22,8 +27,8 @@ import org.apache.arrow.memory.RootAllocator;
  * <p>First the sample ids of every layer (a projection: the vectors are not read), which fixes
  * where each row of each file goes. When every layer lists the kept samples in the same order, as
  * one extraction writes them, the files are read in step, one block at a time, so memory stays one
- * block whatever n; otherwise all kept rows are gathered first (n × Σd floats, checked against the
- * heap budget).
+ * block whatever n (two, as the next block is read while the last one is used); otherwise all kept
+ * rows are gathered first (n × Σd floats, checked against the heap budget).
  */
 final class SideBySideRows {
 
@@ -70,26 +75,101 @@ final class SideBySideRows {
       }
       if (kept == 0) return 0;
       int window = inStep ? Math.min(blockRows, kept) : kept;
-      float[] block =
-          HeapBudget.allocateFloats(
-              (long) window * width, "the rows of " + layers.size() + " layers side by side");
+      String what = "the rows of " + layers.size() + " layers side by side";
+      float[] block = HeapBudget.allocateFloats((long) window * width, what);
       Cursor[] cursors = new Cursor[layers.size()];
       try {
         for (int l = 0; l < layers.size(); l++) {
           cursors[l] = new Cursor(open(layers.get(l), allocator, true), destination[l]);
         }
-        for (int from = 0; from < kept; from += window) {
-          int to = Math.min(kept, from + window);
-          for (int l = 0; l < cursors.length; l++) {
-            cursors[l].copyRows(from, to, block, starts[l], width, layers.get(l));
-          }
+        if (window == kept) {
+          copyRows(cursors, 0, kept, block);
           Cancellation.checkpoint();
-          sink.accept(block, to - from);
+          sink.accept(block, kept);
+        } else {
+          float[] next = HeapBudget.allocateFloats((long) window * width, what);
+          readAhead(cursors, kept, window, new float[][] {block, next}, sink);
         }
       } finally {
         for (Cursor c : cursors) if (c != null) c.reader.close();
       }
       return kept;
+    }
+  }
+
+  /** Copies rows {@code [from, to)} of every layer into {@code block}. */
+  private void copyRows(Cursor[] cursors, int from, int to, float[] block) {
+    for (int l = 0; l < cursors.length; l++) {
+      cursors[l].copyRows(from, to, block, starts[l], width, layers.get(l));
+    }
+  }
+
+  /**
+   * Hands blocks of {@code window} rows to {@code sink} while another thread reads the next block
+   * into the other buffer: the files' reading and checksums then overlap the sink's work (the
+   * kernel's), which is most of the time. The reader has finished before this returns or throws, so
+   * the cursors can be closed.
+   */
+  private void readAhead(
+      Cursor[] cursors, int kept, int window, float[][] buffers, BlockSink sink) {
+    Cancellation cancellation = Cancellation.current();
+    ExecutorService reader =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread t = new Thread(task, "actdb-layer-reader");
+              t.setDaemon(true); // never keeps the JVM (or a DuckDB host process) alive
+              return t;
+            });
+    Future<?> pending = null;
+    try {
+      pending = readLater(reader, cancellation, cursors, 0, Math.min(kept, window), buffers[0]);
+      for (int from = 0, b = 0; from < kept; from += window, b ^= 1) {
+        int to = Math.min(kept, from + window);
+        await(pending);
+        pending = null;
+        if (to < kept) {
+          int end = Math.min(kept, to + window);
+          pending = readLater(reader, cancellation, cursors, to, end, buffers[b ^ 1]);
+        }
+        Cancellation.checkpoint();
+        sink.accept(buffers[b], to - from);
+      }
+    } finally {
+      if (pending != null) {
+        try {
+          pending.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException ignored) {
+          // already failing: the first error is the one to report
+        }
+      }
+      reader.shutdown();
+    }
+  }
+
+  private Future<?> readLater(
+      ExecutorService reader,
+      Cancellation cancellation,
+      Cursor[] cursors,
+      int from,
+      int to,
+      float[] block) {
+    return reader.submit(
+        () -> Cancellation.runWith(cancellation, () -> copyRows(cursors, from, to, block)));
+  }
+
+  /** Waits for a read; its failure (a damaged file, a cancel) is thrown here as it was. */
+  private static void await(Future<?> read) {
+    try {
+      read.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QueryCancelledException();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      if (e.getCause() instanceof Error err) throw err;
+      throw new IllegalStateException(e.getCause());
     }
   }
 
