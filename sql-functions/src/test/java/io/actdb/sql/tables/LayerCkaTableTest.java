@@ -23,12 +23,15 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -102,7 +105,7 @@ class LayerCkaTableTest {
       List<Long> h2 = new ArrayList<>();
       for (long id : ids) if (index(id) % 11 != 5) h2.add(id);
       for (long extra = 0; extra < 5; extra++) h2.add(100_000 + extra);
-      Collections.shuffle(h2, new java.util.Random(5));
+      Collections.shuffle(h2, new Random(5));
       write(
           w,
           "b",
@@ -142,7 +145,7 @@ class LayerCkaTableTest {
       String layer,
       int dim,
       List<Long> ids,
-      java.util.function.LongFunction<float[]> vector)
+      LongFunction<float[]> vector)
       throws IOException {
     Map<Long, float[]> rows = new LinkedHashMap<>();
     try (LayerWriter lw = w.beginLayer(model, layer, dim, "avg")) {
@@ -376,7 +379,7 @@ class LayerCkaTableTest {
         return;
       }
       SQLException cancelled = assertInstanceOf(SQLException.class, outcome);
-      String message = cancelled.getMessage().toLowerCase(java.util.Locale.ROOT);
+      String message = cancelled.getMessage().toLowerCase(Locale.ROOT);
       assertTrue(message.contains("cancel") || message.contains("interrupt"), message);
       st.close();
       assertEquals(3L, ((Number) rows(c, "SELECT count(*) FROM layers").get(0).get(0)).longValue());
