@@ -2,6 +2,7 @@ package io.actdb.sql;
 
 import io.actdb.sql.duckdb.DuckDBConnections;
 import io.actdb.sql.duckdb.TableFunctionBridge;
+import io.actdb.sql.tables.LayerCkaTable;
 import io.actdb.sql.tables.LayerTable;
 import io.actdb.sql.tables.SamplesTable;
 import io.actdb.sql.tables.TokenLayerTable;
@@ -19,8 +20,10 @@ import java.util.Properties;
 
 /**
  * Connections on a store: DuckDB with the actdb functions, the table functions {@code layer(model,
- * layer)} and {@code token_layer(model, layer, other_model, other_layer)}, the table macro {@code
- * token_pairs(model_a, layer_a, model_b, layer_b)} and the temporary views
+ * layer)}, {@code token_layer(model, layer, other_model, other_layer)} and {@code
+ * layer_cka(model_a, model_b [, split := ...])} ({@link LayerCkaTable}: every layer pair in one
+ * pass over the files), the table macros {@code token_pairs(model_a, layer_a, model_b, layer_b)}
+ * and {@code layer_cca(model_a, model_b [, split := ...] [, keep := 0.99])}, and the views
  *
  * <ul>
  *   <li>{@code samples}: the store's samples file, scanned in place (through {@code
@@ -99,7 +102,8 @@ public final class StoreConnections {
             connection,
             List.of(
                 new TableFunctionBridge(new LayerTable(store)),
-                new TableFunctionBridge(new TokenLayerTable(store))));
+                new TableFunctionBridge(new TokenLayerTable(store)),
+                new TableFunctionBridge(new LayerCkaTable(store))));
     if (!present.isEmpty()) {
       throw new SQLException(
           "this database has a store attached already (or a function named "
@@ -120,7 +124,6 @@ public final class StoreConnections {
       st.execute("CREATE OR REPLACE " + kind + "VIEW layers AS " + layersQuery(store));
       st.execute("CREATE OR REPLACE " + kind + "VIEW activations AS " + activationsQuery(store));
       st.execute("CREATE OR REPLACE " + kind + TOKEN_PAIRS_MACRO);
-      st.execute("CREATE OR REPLACE " + kind + LAYER_CKA_MACRO);
       st.execute("CREATE OR REPLACE " + kind + LAYER_CCA_MACRO);
     }
     return store;
@@ -141,10 +144,10 @@ public final class StoreConnections {
           + " ON a.sample_id = b.sample_id AND a.position = b.position";
 
   /**
-   * The common part of {@code layer_cka} and {@code layer_cca}: the sample layers of {@code
-   * model_a} then {@code model_b} (k from 1, forward order), and each sample's vectors of all of
-   * them as one list, over the samples that hold every one (of one split, if given), so that one
-   * aggregate over those lists reads each layer's file once.
+   * The first part of {@code layer_cca}: the sample layers of {@code model_a} then {@code model_b}
+   * (k from 1, forward order), and each sample's vectors of all of them as one list, over the
+   * samples that hold every one (of one split, if given), so that one aggregate over those lists
+   * reads each layer's file once.
    */
   private static String gatheredLayers(String extraParameters) {
     return "(model_a, model_b, split := NULL"
@@ -166,24 +169,10 @@ public final class StoreConnections {
           + " ORDER BY position_a, layer_a, position_b, layer_b";
 
   /**
-   * {@code layer_cka(model_a, model_b [, split := ...])}: CKA, biased and debiased, of every layer
-   * of {@code model_a} against every layer of {@code model_b} (or of one model with itself) in one
-   * pass of {@code cka_matrix}: each layer's file is read once and each self-Gram formed once.
-   * Rows: layer_a, position_a, layer_b, position_b, cka, cka_debiased, in forward order.
-   */
-  private static final String LAYER_CKA_MACRO =
-      "MACRO layer_cka"
-          + gatheredLayers("")
-          + " pairs AS (SELECT unnest(cka_matrix(vecs)) AS p FROM rows_of)"
-          + " SELECT la.layer AS layer_a, la.position AS position_a, lb.layer AS layer_b,"
-          + " lb.position AS position_b, p.cka AS cka, p.cka_debiased AS cka_debiased"
-          + NAMED_PAIRS;
-
-  /**
    * {@code layer_cca(model_a, model_b [, split := ...] [, keep := 0.99])}: the CCA family for every
-   * layer pair, as {@code layer_cka}, from {@code cca_family_matrix}. The asymmetric indices come
-   * both ways: pwcca and linreg_r2 take layer_a as x (weights from it, fitted from layer_b), their
-   * {@code _reverse} columns layer_b.
+   * layer pair, as {@code layer_cka} gives CKA, from {@code cca_family_matrix}. The asymmetric
+   * indices come both ways: pwcca and linreg_r2 take layer_a as x (weights from it, fitted from
+   * layer_b), their {@code _reverse} columns layer_b.
    */
   private static final String LAYER_CCA_MACRO =
       "MACRO layer_cca"

@@ -117,26 +117,53 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
     flush(state, block, buffered);
   }
 
+  /**
+   * Adds {@code rows} rows laid out side by side in {@code block} (row r holds layer 1's vector,
+   * then layer 2's, …: Σdims floats), for a caller that reads the layers itself (the store's {@code
+   * layer_cka}) rather than handing over lists. The same path as {@link #update}: the group's
+   * layers fixed by its first rows, NaN and ±Inf refused (naming {@code names[l]}), the same
+   * moments. {@code block} may be overwritten; any number of rows, {@link #rowsPerBlock} a good
+   * one.
+   */
+  public void addRows(State state, int[] dims, String[] names, float[] block, int rows) {
+    if (rows == 0) return;
+    if (state.dims == null) fixLayers(state, dims.clone(), names);
+    else if (!Arrays.equals(state.dims, dims)) {
+      throw new SqlFunctionException(
+          "rows of dims "
+              + Arrays.toString(dims)
+              + " added to a group of dims "
+              + Arrays.toString(state.dims));
+    }
+    int dz = state.dz;
+    for (int r = 0; r < rows; r++) {
+      int at = r * dz;
+      for (int l = 0; l < dims.length; l++) {
+        RowBlock.checkFinite(block, at, dims[l], names[l]);
+        at += dims[l];
+      }
+    }
+    flush(state, block, rows);
+  }
+
+  /** Rows per block that {@link #addRows} handles well for layers of {@code dims}. */
+  public static int rowsPerBlock(int[] dims) {
+    long dz = 0;
+    for (int d : dims) dz += d;
+    return LinearCka.blockRows((int) Math.min(dz, Integer.MAX_VALUE));
+  }
+
   /** Fixes the group's layers on its first row; checks every later row against them. */
   private static void accept(State state, VectorColumn vectors, int first, int layers) {
     if (state.dims == null) {
       if (layers == 0) throw new SqlFunctionException("vecs is an empty list");
       int[] dims = new int[layers];
-      long dz = 0;
+      String[] names = new String[layers];
       for (int l = 0; l < layers; l++) {
         dims[l] = vectors.dim(first + l);
-        RowBlock.checkNotEmpty(dims[l], "vecs[" + (l + 1) + "]");
-        dz += dims[l];
+        names[l] = "vecs[" + (l + 1) + "]";
       }
-      if (dz > Integer.MAX_VALUE) {
-        throw new SqlFunctionException(
-            "vecs holds "
-                + dz
-                + " floats in one row, more than 2^31; pool the layers or compare"
-                + " fewer at once");
-      }
-      state.dims = dims;
-      state.dz = (int) dz;
+      fixLayers(state, dims, names);
       return;
     }
     if (layers != state.dims.length) {
@@ -153,6 +180,27 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
     for (int l = 0; l < layers; l++) {
       RowBlock.checkDim(state.dims[l], vectors.dim(first + l), "vecs[" + (l + 1) + "]");
     }
+  }
+
+  /**
+   * Fixes the group's layers. Whether their moments or their rows fit is decided as rows arrive
+   * ({@link MatrixRows}).
+   */
+  private static void fixLayers(State state, int[] dims, String[] names) {
+    long dz = 0;
+    for (int l = 0; l < dims.length; l++) {
+      RowBlock.checkNotEmpty(dims[l], names[l]);
+      dz += dims[l];
+    }
+    if (dz > Integer.MAX_VALUE) {
+      throw new SqlFunctionException(
+          "vecs holds "
+              + dz
+              + " floats in one row, more than 2^31; pool the layers or compare"
+              + " fewer at once");
+    }
+    state.dims = dims;
+    state.dz = (int) dz;
   }
 
   private void flush(State state, float[] block, int rows) {
@@ -300,13 +348,16 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
     CkaMoments.Centred of(int l, int q);
   }
 
-  @Override
-  public void finalize(State state, ResultWriter out) {
+  /**
+   * The values of every ordered pair of layers (l, q) at {@code l·layers + q}, counting from 0;
+   * null where undefined (too few rows, a constant layer).
+   */
+  public record Values(int layers, Double[] cka, Double[] ckaDebiased) {}
+
+  /** The group's values, or null when it saw no row. */
+  public Values values(State state) {
     int layers = layers(state);
-    if (layers == 0) {
-      out.setNull();
-      return;
-    }
+    if (layers == 0) return null;
     int[] starts;
     long n;
     PairSums sums;
@@ -337,21 +388,36 @@ public final class CkaMatrix implements AggregateFunction<CkaMatrix.State> {
     for (int l = 0; l < layers; l++) {
       constant[l] = state.constancy.constant(starts[l], starts[l + 1]);
     }
+    Double[] cka = new Double[layers * layers];
+    Double[] ckaDebiased = new Double[layers * layers];
+    for (int l = 0; l < layers; l++) {
+      for (int q = 0; q < layers; q++) {
+        if (!constant[l] && !constant[q]) {
+          CkaMoments.Centred pairSums = sums.of(l, q);
+          cka[l * layers + q] = LinearCka.value(LinearCka.Estimator.BIASED, n, pairSums);
+          ckaDebiased[l * layers + q] = LinearCka.value(LinearCka.Estimator.DEBIASED, n, pairSums);
+        }
+      }
+    }
+    return new Values(layers, cka, ckaDebiased);
+  }
+
+  @Override
+  public void finalize(State state, ResultWriter out) {
+    Values values = values(state);
+    if (values == null) {
+      out.setNull();
+      return;
+    }
+    int layers = values.layers();
     out.list(layers * layers);
     for (int l = 0; l < layers; l++) {
       for (int q = 0; q < layers; q++) {
-        Double biased = null;
-        Double debiased = null;
-        if (!constant[l] && !constant[q]) {
-          CkaMoments.Centred pairSums = sums.of(l, q);
-          biased = LinearCka.value(LinearCka.Estimator.BIASED, n, pairSums);
-          debiased = LinearCka.value(LinearCka.Estimator.DEBIASED, n, pairSums);
-        }
         ResultWriter pair = out.listElement(l * layers + q);
         pair.field(0).setLong(l + 1);
         pair.field(1).setLong(q + 1);
-        pair.field(2).setDouble(biased);
-        pair.field(3).setDouble(debiased);
+        pair.field(2).setDouble(values.cka()[l * layers + q]);
+        pair.field(3).setDouble(values.ckaDebiased()[l * layers + q]);
       }
     }
   }

@@ -319,6 +319,13 @@ final class DuckDBCApi {
       bind("duckdb_table_function_add_parameter", voidOf(ADDRESS, ADDRESS));
 
   /**
+   * void duckdb_table_function_add_named_parameter(duckdb_table_function table_function, const char
+   * *name, duckdb_logical_type type)
+   */
+  static final MethodHandle duckdb_table_function_add_named_parameter =
+      bind("duckdb_table_function_add_named_parameter", voidOf(ADDRESS, ADDRESS, ADDRESS));
+
+  /**
    * void duckdb_table_function_set_extra_info(duckdb_table_function table_function, void
    * *extra_info, duckdb_delete_callback_t destroy)
    */
@@ -389,6 +396,13 @@ final class DuckDBCApi {
    */
   static final MethodHandle duckdb_bind_get_parameter =
       bind("duckdb_bind_get_parameter", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
+
+  /**
+   * duckdb_value duckdb_bind_get_named_parameter(duckdb_bind_info info, const char *name); NULL
+   * when the call did not name it, else destroyed with duckdb_destroy_value
+   */
+  static final MethodHandle duckdb_bind_get_named_parameter =
+      bind("duckdb_bind_get_named_parameter", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
 
   /**
    * void duckdb_bind_set_bind_data(duckdb_bind_info info, void *bind_data, duckdb_delete_callback_t

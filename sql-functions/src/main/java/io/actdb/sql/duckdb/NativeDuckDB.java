@@ -359,6 +359,18 @@ final class NativeDuckDB {
         });
   }
 
+  static void addTableFunctionNamedParameter(
+      MemorySegment function, String name, MemorySegment type) {
+    try (Arena arena = Arena.ofConfined()) {
+      // DuckDB copies the name into its map of named parameters.
+      run(
+          () -> {
+            DuckDBCApi.duckdb_table_function_add_named_parameter.invokeExact(
+                function, arena.allocateFrom(name), type);
+          });
+    }
+  }
+
   /**
    * Stores a handle as the function's extra info; DuckDB calls {@code destroy} when it drops the
    * function.
@@ -572,6 +584,19 @@ final class NativeDuckDB {
   static MemorySegment bindParameter(MemorySegment info, long index) {
     return call(
         () -> (MemorySegment) DuckDBCApi.duckdb_bind_get_parameter.invokeExact(info, index));
+  }
+
+  /**
+   * Named parameter {@code name}, or a NULL address when the call did not give it; the caller
+   * destroys a value (see {@link #takeVarchar}).
+   */
+  static MemorySegment bindNamedParameter(MemorySegment info, String name) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment cName = arena.allocateFrom(name);
+      return call(
+          () ->
+              (MemorySegment) DuckDBCApi.duckdb_bind_get_named_parameter.invokeExact(info, cName));
+    }
   }
 
   static void bindSetBindData(MemorySegment info, long handle, MemorySegment destroy) {

@@ -47,7 +47,9 @@ public final class TableFunctionBridge {
    * @throws IllegalArgumentException if a parameter type is not VARCHAR or BIGINT
    */
   public TableFunctionBridge(TableFunction function) {
-    for (SqlType p : function.parameters()) {
+    List<SqlType> types = new ArrayList<>(function.parameters());
+    for (SqlColumn named : function.namedParameters()) types.add(named.type());
+    for (SqlType p : types) {
       if (!p.equals(SqlType.VARCHAR) && !p.equals(SqlType.BIGINT)) {
         throw new IllegalArgumentException(
             function.name()
@@ -76,6 +78,11 @@ public final class TableFunctionBridge {
       for (SqlType p : function.parameters()) {
         MemorySegment t = LogicalTypes.create(p);
         NativeDuckDB.addTableFunctionParameter(f, t);
+        NativeDuckDB.destroyLogicalType(t);
+      }
+      for (SqlColumn named : function.namedParameters()) {
+        MemorySegment t = LogicalTypes.create(named.type());
+        NativeDuckDB.addTableFunctionNamedParameter(f, named.name(), t);
         NativeDuckDB.destroyLogicalType(t);
       }
       // From here DuckDB owns the handle: its delete callback runs when the catalog drops the
@@ -180,11 +187,11 @@ public final class TableFunctionBridge {
       }
       List<Object> arguments = new ArrayList<>(parameters.size());
       for (int i = 0; i < count; i++) {
-        MemorySegment value = NativeDuckDB.bindParameter(info, i);
-        arguments.add(
-            parameters.get(i).equals(SqlType.VARCHAR)
-                ? NativeDuckDB.takeVarchar(value)
-                : NativeDuckDB.takeInt64(value));
+        arguments.add(take(NativeDuckDB.bindParameter(info, i), parameters.get(i)));
+      }
+      for (SqlColumn named : function.namedParameters()) {
+        MemorySegment value = NativeDuckDB.bindNamedParameter(info, named.name());
+        arguments.add(value.address() == 0 ? null : take(value, named.type()));
       }
       BoundScan scan = function.bind(arguments);
       try {
@@ -215,6 +222,13 @@ public final class TableFunctionBridge {
         LOG.log(Level.SEVERE, "actdb: could not report an error to DuckDB: " + message, nested);
       }
     }
+  }
+
+  /** A parameter's value as Java sees it; destroys the value. */
+  private static Object take(MemorySegment value, SqlType type) {
+    return type.equals(SqlType.VARCHAR)
+        ? NativeDuckDB.takeVarchar(value)
+        : NativeDuckDB.takeInt64(value);
   }
 
   /** duckdb_table_function_init_t for the global state: one per execution. */

@@ -14,6 +14,11 @@ public final class RowBlock {
     int from = column.offset(row);
     int dim = column.dim(row);
     System.arraycopy(values, from, target, at, dim);
+    checkFinite(target, at, dim, argument);
+  }
+
+  /** Fails on NaN or ±Inf in {@code target[at .. at + dim)}, one vector of {@code argument}. */
+  public static void checkFinite(float[] target, int at, int dim, String argument) {
     // NaN and ±Inf are the floats whose exponent bits are all ones; the OR of that test over the
     // row is a loop without branches (vectorized), and the element is looked for only when set.
     int special = 0;

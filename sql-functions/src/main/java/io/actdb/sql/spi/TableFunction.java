@@ -23,10 +23,19 @@ public interface TableFunction {
   List<SqlType> parameters();
 
   /**
+   * Optional parameters given by name ({@code name := value}), of the types {@link #parameters()}
+   * supports; none by default.
+   */
+  default List<SqlColumn> namedParameters() {
+    return List.of();
+  }
+
+  /**
    * Binds one call: checks the arguments and fixes the result columns.
    *
-   * @param arguments one per parameter: a {@link String} for VARCHAR, a {@link Long} for BIGINT,
-   *     null for SQL NULL
+   * @param arguments one per parameter, then one per {@link #namedParameters()} in their order: a
+   *     {@link String} for VARCHAR, a {@link Long} for BIGINT, null for SQL NULL or a named
+   *     parameter the call left out
    * @throws SqlFunctionException for bad arguments; the query fails with that message
    */
   BoundScan bind(List<Object> arguments);

@@ -2,7 +2,9 @@
  * Internal: the table functions over the activation store, written against the SPI. {@link
  * io.actdb.sql.tables.LayerTable} is {@code layer(model, layer)}, {@link
  * io.actdb.sql.tables.SamplesTable} is {@code store_samples()} (behind the {@code samples} view),
- * {@link io.actdb.sql.tables.ReadArrowFile} is {@code read_arrow_file(path)}; {@link
+ * {@link io.actdb.sql.tables.ReadArrowFile} is {@code read_arrow_file(path)}, {@link
+ * io.actdb.sql.tables.LayerCkaTable} is {@code layer_cka(model_a, model_b [, split := ...])}, which
+ * reads layers itself ({@link io.actdb.sql.tables.SideBySideRows}) into {@code cka_matrix}; {@link
  * io.actdb.sql.tables.ArrowFileScan} is the scan itself, for table functions that map their
  * arguments to a file whose schema they know at bind time (a store's layers), without opening it
  * until a query scans it. Connections on a store are opened by {@link
