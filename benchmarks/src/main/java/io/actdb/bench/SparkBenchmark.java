@@ -41,14 +41,15 @@ import picocli.CommandLine.Option;
       "  ./actdb bench spark --executors 16,64,256 --executor-cores 8 --network-gbps 25"
     },
     description = {
-      "Writes --n rows of x, y FLOAT[D] (y = x/2 + noise) as Parquet with DuckDB, then times",
-      "SELECT cka(x, y) over them on Spark with local[1] and local[2] (scaling ratio; target",
-      ">= 1.7) and on DuckDB with all cores (target: Spark on local[2] within 2x), medians of",
-      "--runs runs after a warm-up. Every engine's answer must agree to 1e-9 relative.",
-      "From the measured per-row costs on one core (of cka, and of reading the rows alone), the",
-      "parallel efficiency of local[2] and the partial state's size (Spark's shuffle bytes of a",
-      "task), it projects the time for 1 B rows of 4096-d on N executors; the model is printed",
-      "with the figures. Not part of the tests."
+      "Writes --n rows of x, y FLOAT[D] (y = x/2 + noise) as Parquet with DuckDB, then times"
+          + " SELECT cka(x, y) over them on Spark with local[1] and local[2] (scaling ratio;"
+          + " target >= 1.7) and on DuckDB with all cores (target: Spark on local[2] within 2x),"
+          + " medians of --runs runs after a warm-up. Every engine's answer must agree to 1e-9"
+          + " relative.",
+      "From the measured per-row costs on one core (of cka, and of reading the rows alone), the"
+          + " parallel efficiency of local[2] and the partial state's size (Spark's shuffle bytes"
+          + " of a task), it projects the time for 1 B rows of 4096-d on N executors; the model is"
+          + " printed with the figures. Not part of the tests."
     })
 final class SparkBenchmark extends Benchmark {
   @Option(names = "--n", description = "Rows (default: ${DEFAULT-VALUE}).")
