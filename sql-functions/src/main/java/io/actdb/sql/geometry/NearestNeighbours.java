@@ -18,16 +18,25 @@ import java.util.List;
 final class NearestNeighbours {
   private NearestNeighbours() {}
 
+  /**
+   * For every point of {@code a}: twice the rounding bound of {@link PointSet#boundFactor} on its
+   * kernel squared distance to any point of {@code b} (two such distances are compared).
+   */
+  private static double[] roundingWindows(PointSet a, PointSet b) {
+    double factor = PointSet.boundFactor(a.dim);
+    double[] window = new double[a.count];
+    for (int i = 0; i < a.count; i++) {
+      double s = a.norms[i] + b.maxNorm;
+      window[i] = 2 * factor * s * s;
+    }
+    return window;
+  }
+
   /** Squared k-NN radii of the points of {@code set}; needs {@code set.count > k}. */
   static double[] kthSquaredRadii(PointSet set, int k) {
     int n = set.count;
     if (n <= k) throw new IllegalArgumentException(n + " points, k = " + k);
-    double factor = PointSet.boundFactor(set.dim);
-    double[] window = new double[n];
-    for (int i = 0; i < n; i++) {
-      double s = set.norms[i] + set.maxNorm;
-      window[i] = 2 * factor * s * s;
-    }
+    double[] window = roundingWindows(set, set);
     List<Candidates> locals =
         PairScan.scan(
             set,
@@ -112,12 +121,7 @@ final class NearestNeighbours {
    */
   static double[][] kSmallestSquared(PointSet a, PointSet b, int k, boolean sameSet) {
     int n = a.count;
-    double factor = PointSet.boundFactor(a.dim);
-    double[] window = new double[n];
-    for (int i = 0; i < n; i++) {
-      double s = a.norms[i] + b.maxNorm;
-      window[i] = 2 * factor * s * s;
-    }
+    double[] window = roundingWindows(a, b);
     List<Candidates> locals =
         PairScan.scan(
             a,
