@@ -246,6 +246,31 @@ class GramKernelsTest {
     return Stream.of(Arguments.of(257, 2049), Arguments.of(600, 2049), Arguments.of(130, 4100));
   }
 
+  /**
+   * A float64 pass wider than the last-level cache budget is multiplied a block of panels at a time
+   * (at every vector width the build tests: 2 085 columns, passes of 512 rows, the last one short):
+   * the same sums as a plain float64 loop, and the same bits whatever the thread count.
+   */
+  @Test
+  void exactPassesWiderThanTheCacheAreMultipliedInBlocks() {
+    int dim = 2085;
+    int rows = 1030;
+    SplittableRandom random = new SplittableRandom(2085);
+    float[] x = offsetRows(random, rows, dim);
+    float[] shift = shiftOf(random, dim);
+    double[] want = naiveShiftedGram(x, shift, rows, dim);
+    for (Arguments impl : implementations()) {
+      if (impl.get()[0].equals("scalar")) continue; // its twin is checked at every other size
+      GramKernels kernels = (GramKernels) impl.get()[1];
+      double[] serial = startingGram(dim);
+      kernels.addUpperGramShifted(x, shift, rows, dim, serial, 1);
+      assertUpperAdded(impl.get()[0] + " wide pass", want, serial, dim, EXACT_TOLERANCE);
+      double[] parallel = startingGram(dim);
+      kernels.addUpperGramShifted(x, shift, rows, dim, parallel, 2);
+      assertArrayEquals(serial, parallel, impl.get()[0] + " wide pass, parallelism=2");
+    }
+  }
+
   @ParameterizedTest(name = "dim={0} rows={1}")
   @MethodSource("largeSizes")
   void exactDoesNotDependOnRowOrder(int dim, int rows) {
