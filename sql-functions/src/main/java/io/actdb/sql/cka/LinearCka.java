@@ -50,8 +50,12 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
    */
   static final int BLOCK_ROWS = 2048;
 
-  /** Bytes of one thread's row buffer for wide rows: fewer rows per block than a chunk then. */
-  private static final long BLOCK_BYTES = 16L << 20;
+  /**
+   * Bytes of one thread's row buffer for wide rows: fewer rows per block than a chunk then. 512
+   * rows of 16 384 floats: the exact kernel reads and writes the whole Gram matrix once per call,
+   * and at 256 rows a call that cost it 7% (see PanamaGramKernels' MIN_EXACT_PASS_ROWS).
+   */
+  private static final long BLOCK_BYTES = 32L << 20;
 
   /**
    * System property choosing how Gram products are summed: {@code exact} (default: every product in
