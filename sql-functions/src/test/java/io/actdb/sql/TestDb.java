@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.duckdb.DuckDBConnection;
 
@@ -22,6 +24,21 @@ public final class TestDb {
     try (Statement st = c.createStatement()) {
       st.execute(sql);
     }
+  }
+
+  /** Every row of a query, each as its columns' JDBC objects. */
+  public static List<List<Object>> rows(Connection c, String sql) throws SQLException {
+    List<List<Object>> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) row.add(rs.getObject(i));
+        out.add(row);
+      }
+    }
+    return out;
   }
 
   /** The single value of a one-row, one-column query; null for SQL NULL. */

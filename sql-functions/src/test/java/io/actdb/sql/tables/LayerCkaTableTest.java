@@ -1,5 +1,6 @@
 package io.actdb.sql.tables;
 
+import static io.actdb.sql.TestDb.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -164,20 +165,6 @@ class LayerCkaTableTest {
     assertEquals(0, ArrowFileScan.openResources(), "Arrow readers left open");
     assertEquals(0, allocator.getAllocatedMemory());
     allocator.close();
-  }
-
-  private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
-    List<List<Object>> out = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) row.add(rs.getObject(i));
-        out.add(row);
-      }
-    }
-    return out;
   }
 
   /** The samples all {@code layers} hold, of {@code split} (null: all). */

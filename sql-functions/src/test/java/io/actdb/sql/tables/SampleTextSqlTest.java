@@ -1,5 +1,6 @@
 package io.actdb.sql.tables;
 
+import static io.actdb.sql.TestDb.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,10 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -44,20 +42,6 @@ class SampleTextSqlTest {
   void noLeaks() {
     assertEquals(0, ArrowFileScan.openResources(), "Arrow readers left open");
     allocator.close();
-  }
-
-  private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
-    List<List<Object>> out = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) row.add(rs.getObject(i));
-        out.add(row);
-      }
-    }
-    return out;
   }
 
   @Test

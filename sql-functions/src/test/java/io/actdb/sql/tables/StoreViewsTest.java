@@ -1,5 +1,6 @@
 package io.actdb.sql.tables;
 
+import static io.actdb.sql.TestDb.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -74,20 +74,6 @@ class StoreViewsTest {
     assertEquals(0, ArrowFileScan.openResources(), "Arrow readers left open");
     assertEquals(0, allocator.getAllocatedMemory());
     allocator.close();
-  }
-
-  private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
-    List<List<Object>> out = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) row.add(rs.getObject(i));
-        out.add(row);
-      }
-    }
-    return out;
   }
 
   private static Object value(Connection c, String sql) throws SQLException {

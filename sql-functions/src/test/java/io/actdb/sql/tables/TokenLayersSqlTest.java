@@ -1,5 +1,6 @@
 package io.actdb.sql.tables;
 
+import static io.actdb.sql.TestDb.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +13,7 @@ import io.actdb.storage.StoreWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -121,20 +120,6 @@ class TokenLayersSqlTest {
     assertEquals(0, ArrowFileScan.openResources(), "Arrow readers left open");
     assertEquals(0, allocator.getAllocatedMemory());
     allocator.close();
-  }
-
-  private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
-    List<List<Object>> out = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) row.add(rs.getObject(i));
-        out.add(row);
-      }
-    }
-    return out;
   }
 
   private static Object value(Connection c, String sql) throws SQLException {
