@@ -31,7 +31,7 @@ public final class AggregationBuffer {
   /** Adds one input row; hands a full chunk to the function. */
   void add(Product row) {
     if (pending == null) {
-      pending = new PendingRows(aggregate.arguments.toArray(SparkAggregate.Argument[]::new));
+      pending = PendingRows.take(aggregate);
     }
     pending.add(row);
     if (pending.full()) flush();
@@ -41,12 +41,14 @@ public final class AggregationBuffer {
   void flush() {
     if (pending == null || pending.size() == 0) return;
     AggregateFunction<Object> function = aggregate.function();
+    PendingRows rows = pending;
     try {
-      function.update(state, pending, pending.rowNumbers(), pending.size());
+      TaskCores.run(() -> function.update(state, rows, rows.rowNumbers(), rows.size()));
     } finally {
-      // A task holds many groups at once: a group keeps no row storage between chunks. Growing
-      // it again copies each row about twice, little beside the Gram update of every row.
+      // A task holds many groups at once: a group keeps no row storage between chunks; the
+      // thread keeps one spare for the next chunk.
       pending = null;
+      rows.recycle();
     }
   }
 
@@ -56,7 +58,7 @@ public final class AggregationBuffer {
     other.raiseFailure();
     flush();
     other.flush();
-    aggregate.function().combine(other.state, state);
+    TaskCores.run(() -> aggregate.function().combine(other.state, state));
   }
 
   /** Throws the failure this buffer carries, if any. */

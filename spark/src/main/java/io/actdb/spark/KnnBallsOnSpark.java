@@ -288,8 +288,10 @@ final class KnnBallsOnSpark {
                   float[] aRows = a.scaled(exponent);
                   float[] bRows = same ? aRows : b.scaled(exponent);
                   double[][] smallest =
-                      BlockedKnnBalls.kSmallestSquared(
-                          aRows, a.count(), bRows, b.count(), dim, k, same);
+                      TaskCores.call(
+                          () ->
+                              BlockedKnnBalls.kSmallestSquared(
+                                  aRows, a.count(), bRows, b.count(), dim, k, same));
                   return new Tuple2<>(pair._1()._1(), smallest);
                 })
             .reduceByKey(
@@ -328,15 +330,17 @@ final class KnnBallsOnSpark {
                   VectorBlock eb = pair._1()._2()._1();
                   VectorBlock rb = pair._2()._2()._1();
                   BlockedKnnBalls.CrossFlags f =
-                      BlockedKnnBalls.cross(
-                          eb.scaled(exponent),
-                          eb.count(),
-                          pair._1()._2()._2(),
-                          rb.scaled(exponent),
-                          rb.count(),
-                          pair._2()._2()._2(),
-                          dim,
-                          prdc);
+                      TaskCores.call(
+                          () ->
+                              BlockedKnnBalls.cross(
+                                  eb.scaled(exponent),
+                                  eb.count(),
+                                  pair._1()._2()._2(),
+                                  rb.scaled(exponent),
+                                  rb.count(),
+                                  pair._2()._2()._2(),
+                                  dim,
+                                  prdc));
                   return List.of(
                           new Tuple2<>(
                               2 * pair._1()._1(),

@@ -29,11 +29,25 @@ final class PendingRows implements InputChunk {
 
   private static final ThreadLocal<int[]> IDENTITY = ThreadLocal.withInitial(() -> new int[0]);
 
+  /**
+   * One emptied store per thread, taken by the next group of the same aggregate that starts a
+   * chunk: a group with many rows then fills the same arrays chunk after chunk instead of growing
+   * new ones from a few rows each time (which copied every row about twice more and zeroed as many
+   * fresh bytes). One per thread, so a task with many groups keeps at most one chunk's storage
+   * beyond what its groups hold.
+   */
+  private static final ThreadLocal<PendingRows[]> SPARE =
+      ThreadLocal.withInitial(() -> new PendingRows[1]);
+
+  private final SparkAggregate aggregate;
+
   private final SparkAggregate.Argument[] arguments;
   private int rows;
   private int capacity;
-  private int elements;
-  private float[] values = new float[0];
+  // Per vector argument, its rows' elements one after another, so that handing a column over is
+  // one copy of that column alone.
+  private final int[] elements;
+  private final float[][] values;
   // Per row and vector argument: the element count, -1 for NULL.
   private int[][] dims;
   private double[] doubles;
@@ -41,9 +55,31 @@ final class PendingRows implements InputChunk {
   private boolean[] scalarNull;
   private int elementsPerRow = -1;
 
-  PendingRows(SparkAggregate.Argument[] arguments) {
-    this.arguments = arguments;
+  private PendingRows(SparkAggregate aggregate) {
+    this.aggregate = aggregate;
+    this.arguments = aggregate.arguments.toArray(SparkAggregate.Argument[]::new);
     this.dims = new int[arguments.length][];
+    this.elements = new int[arguments.length];
+    this.values = new float[arguments.length][];
+  }
+
+  /** Empty storage for rows of {@code aggregate}: this thread's spare when it has one. */
+  static PendingRows take(SparkAggregate aggregate) {
+    PendingRows[] spare = SPARE.get();
+    PendingRows held = spare[0];
+    if (held != null && held.aggregate == aggregate) {
+      spare[0] = null;
+      return held;
+    }
+    return new PendingRows(aggregate);
+  }
+
+  /** Empties this storage (its rows have been handed over) and keeps it as this thread's spare. */
+  void recycle() {
+    rows = 0;
+    Arrays.fill(elements, 0);
+    elementsPerRow = -1;
+    SPARE.get()[0] = this;
   }
 
   /** Whether {@link #add} should be followed by a flush: the chunk is full. */
@@ -68,9 +104,9 @@ final class PendingRows implements InputChunk {
           if (v == null) {
             dims[a][rows] = -1;
           } else {
-            ensureValues(elements + v.length);
-            System.arraycopy(v, 0, values, elements, v.length);
-            elements += v.length;
+            ensureValues(a, elements[a] + v.length);
+            System.arraycopy(v, 0, values[a], elements[a], v.length);
+            elements[a] += v.length;
             dims[a][rows] = v.length;
             rowElements += v.length;
           }
@@ -104,9 +140,12 @@ final class PendingRows implements InputChunk {
     scalarNull = scalarNull == null ? new boolean[capacity] : Arrays.copyOf(scalarNull, capacity);
   }
 
-  private void ensureValues(int needed) {
-    if (values.length < needed) {
-      values = Arrays.copyOf(values, Math.max(needed, values.length + (values.length >> 1)));
+  private void ensureValues(int argument, int needed) {
+    float[] held = values[argument];
+    if (held == null) {
+      values[argument] = new float[needed];
+    } else if (held.length < needed) {
+      values[argument] = Arrays.copyOf(held, Math.max(needed, held.length + (held.length >> 1)));
     }
   }
 
@@ -141,17 +180,15 @@ final class PendingRows implements InputChunk {
       if (arguments[a] == SparkAggregate.Argument.VECTOR) vectorIndex++;
     }
     VectorColumn out = COLUMNS.get()[vectorIndex];
-    // The elements of all vector arguments lie interleaved row by row in one array; each column
-    // points into it.
-    float[] target = out.reset(rows, elements);
-    System.arraycopy(values, 0, target, 0, elements);
+    float[] target = out.reset(rows, elements[column]);
+    if (elements[column] > 0) System.arraycopy(values[column], 0, target, 0, elements[column]);
+    int[] rowDims = dims[column];
     int offset = 0;
     for (int r = 0; r < rows; r++) {
-      for (int a = 0; a < arguments.length; a++) {
-        if (arguments[a] != SparkAggregate.Argument.VECTOR) continue;
-        int d = dims[a][r];
-        if (a == column && d >= 0) out.setRow(r, offset, d);
-        if (d > 0) offset += d;
+      int d = rowDims[r];
+      if (d >= 0) {
+        out.setRow(r, offset, d);
+        offset += d;
       }
     }
     return out;

@@ -1,7 +1,9 @@
 package io.actdb.spark;
 
+import io.actdb.sql.geometry.BlockedKnnBalls;
 import io.actdb.sql.geometry.Ipr;
 import io.actdb.sql.geometry.Prdc;
+import java.util.function.BiFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -20,25 +22,56 @@ public final class SparkGeometry {
   private SparkGeometry() {}
 
   /**
+   * What tells {@code ipr} and {@code prdc} apart: the name in messages, PRDC's strict comparisons
+   * and counts, the default k and how the result is read off the totals.
+   */
+  private record Measure<R>(
+      String name,
+      boolean prdc,
+      int defaultK,
+      BiFunction<BlockedKnnBalls.Totals, Integer, R> read) {}
+
+  private static final Measure<IprResult> IPR =
+      new Measure<>(
+          "ipr",
+          false,
+          Ipr.DEFAULT_K,
+          (t, k) -> new IprResult(t.precision(k), t.recall(k), t.nReference(), t.nEvaluation()));
+
+  private static final Measure<PrdcResult> PRDC =
+      new Measure<>(
+          "prdc",
+          true,
+          Prdc.DEFAULT_K,
+          (t, k) ->
+              new PrdcResult(
+                  t.precision(k),
+                  t.recall(k),
+                  t.density(k),
+                  t.coverage(k),
+                  t.nReference(),
+                  t.nEvaluation()));
+
+  /**
    * Improved Precision and Recall of {@code evaluation} (E, e.g. generated samples) against {@code
    * reference} (R, real samples) with k-NN balls of {@code k} neighbours, as {@code ipr(x,
    * is_reference, k)} on DuckDB.
    */
   public static IprResult ipr(
       Dataset<Row> reference, Dataset<Row> evaluation, String vectorColumn, int k) {
-    return ipr(reference, evaluation, vectorColumn, k, 0);
+    return measure(IPR, reference, evaluation, vectorColumn, k, 0);
   }
 
   /** {@link #ipr(Dataset, Dataset, String, int)} with DuckDB's default k = 3. */
   public static IprResult ipr(
       Dataset<Row> reference, Dataset<Row> evaluation, String vectorColumn) {
-    return ipr(reference, evaluation, vectorColumn, Ipr.DEFAULT_K);
+    return measure(IPR, reference, evaluation, vectorColumn, IPR.defaultK(), 0);
   }
 
+  /** {@link #ipr(Dataset, Dataset, String, int)} with {@code blockRows} rows per block. */
   static IprResult ipr(
       Dataset<Row> reference, Dataset<Row> evaluation, String vectorColumn, int k, int blockRows) {
-    var t = KnnBallsOnSpark.totals("ipr", reference, evaluation, vectorColumn, k, false, blockRows);
-    return new IprResult(t.precision(k), t.recall(k), t.nReference(), t.nEvaluation());
+    return measure(IPR, reference, evaluation, vectorColumn, k, blockRows);
   }
 
   /**
@@ -48,19 +81,32 @@ public final class SparkGeometry {
    */
   public static PrdcResult prdc(
       Dataset<Row> reference, Dataset<Row> evaluation, String vectorColumn, int k) {
-    return prdc(reference, evaluation, vectorColumn, k, 0);
+    return measure(PRDC, reference, evaluation, vectorColumn, k, 0);
   }
 
   /** {@link #prdc(Dataset, Dataset, String, int)} with DuckDB's default k = 5. */
   public static PrdcResult prdc(
       Dataset<Row> reference, Dataset<Row> evaluation, String vectorColumn) {
-    return prdc(reference, evaluation, vectorColumn, Prdc.DEFAULT_K);
+    return measure(PRDC, reference, evaluation, vectorColumn, PRDC.defaultK(), 0);
   }
 
+  /** {@link #prdc(Dataset, Dataset, String, int)} with {@code blockRows} rows per block. */
   static PrdcResult prdc(
       Dataset<Row> reference, Dataset<Row> evaluation, String vectorColumn, int k, int blockRows) {
-    var t = KnnBallsOnSpark.totals("prdc", reference, evaluation, vectorColumn, k, true, blockRows);
-    return new PrdcResult(
-        t.precision(k), t.recall(k), t.density(k), t.coverage(k), t.nReference(), t.nEvaluation());
+    return measure(PRDC, reference, evaluation, vectorColumn, k, blockRows);
+  }
+
+  /** The one entry of both: the blocked k-NN passes, then the measure's reading of the totals. */
+  private static <R> R measure(
+      Measure<R> measure,
+      Dataset<Row> reference,
+      Dataset<Row> evaluation,
+      String vectorColumn,
+      int k,
+      int blockRows) {
+    BlockedKnnBalls.Totals totals =
+        KnnBallsOnSpark.totals(
+            measure.name(), reference, evaluation, vectorColumn, k, measure.prdc(), blockRows);
+    return measure.read().apply(totals, k);
   }
 }

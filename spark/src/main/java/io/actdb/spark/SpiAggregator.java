@@ -51,7 +51,7 @@ final class SpiAggregator extends Aggregator<Product, AggregationBuffer, Object>
     buffer.raiseFailure();
     try {
       buffer.flush();
-      aggregate.function().finalize(buffer.state, result);
+      TaskCores.run(() -> aggregate.function().finalize(buffer.state, result));
     } catch (SqlFunctionException e) {
       throw buffer.failure(e);
     }

@@ -125,11 +125,11 @@ final class PairScan {
         tasks.add(new int[] {a0, b0});
       }
     }
-    // One thread more than cores: when DuckDB runs the finalize on a worker, its client thread
-    // busy-waits meanwhile (duckdb/duckdb#22178), and a third runnable thread of ours was meant to
-    // win back part of that core. It helped in earlier measurements; in later ones it made no
-    // difference either way (docs/sql-functions.md, Threads). The pool caps the helpers, so this
-    // is the caller plus every pool thread.
+    // Asks for one thread more than cores, as it once ran: when DuckDB runs the finalize on a
+    // worker, its client thread busy-waits meanwhile (duckdb/duckdb#22178), and a third runnable
+    // thread was meant to win back part of that core; later measurements showed no difference
+    // (docs/sql-functions.md, Threads). The pool now gives helpers only for idle cores, so this
+    // is the caller plus a helper for every other idle core.
     int threads = Math.max(1, Math.min(KernelThreads.POOL_SIZE + 1, tasks.size()));
     List<L> locals = new ArrayList<>();
     for (int w = 0; w < threads; w++) {

@@ -5,6 +5,7 @@ import io.actdb.sql.spi.QueryCancelledException;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,77 @@ public final class KernelThreads {
 
   private KernelThreads() {}
 
+  /**
+   * Threads at kernel work in this JVM: the callers inside {@link #forEach} and the helpers they
+   * recruited, each counted from the moment it is recruited until its part is done.
+   */
+  private static final AtomicInteger BUSY = new AtomicInteger();
+
+  /** What this thread's kernel calls are bound by; see {@link Context}. */
+  private static final ThreadLocal<Context> CONTEXT = ThreadLocal.withInitial(Context::new);
+
+  /** One thread's part in the counting. */
+  private static final class Context {
+    /** Whether this thread already counts in {@link #BUSY}: a helper, or a caller inside a call. */
+    boolean counted;
+
+    /** The most threads one call on this thread may use, the thread itself included. */
+    int parallelism = Integer.MAX_VALUE;
+  }
+
+  /** Threads at kernel work in this JVM now: callers inside a call and their helpers. */
+  static int busyThreads() {
+    return BUSY.get();
+  }
+
+  /**
+   * Runs {@code body} on this thread with every kernel call in it (and in the helpers those calls
+   * recruit) using at most {@code parallelism} threads, the caller included: for an engine that
+   * gives its work a share of the cores, such as a Spark task its {@code spark.task.cpus}. Results
+   * do not depend on it.
+   *
+   * @throws IllegalArgumentException when {@code parallelism < 1}
+   */
+  public static void runWithParallelism(int parallelism, Runnable body) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+    }
+    Context context = CONTEXT.get();
+    int outer = context.parallelism;
+    context.parallelism = Math.min(outer, parallelism);
+    try {
+      body.run();
+    } finally {
+      context.parallelism = outer;
+    }
+  }
+
+  /**
+   * The most threads a kernel call on this thread may use, the caller included: the innermost
+   * {@link #runWithParallelism} around it, or {@link #POOL_SIZE}.
+   */
+  public static int parallelismCap() {
+    return Math.min(CONTEXT.get().parallelism, POOL_SIZE);
+  }
+
+  /**
+   * Counts up to {@code wanted} more threads as busy, as many as there are idle cores, and returns
+   * how many it counted.
+   */
+  private static int reserveHelpers(int wanted) {
+    while (wanted > 0) {
+      int busy = BUSY.get();
+      int granted = Math.min(wanted, POOL_SIZE - busy);
+      if (granted <= 0) {
+        return 0;
+      }
+      if (BUSY.compareAndSet(busy, busy + granted)) {
+        return granted;
+      }
+    }
+    return 0;
+  }
+
   /** Lazy holder: no thread is created by a JVM that never runs a parallel call. */
   private static final class Pool {
     static final Executor EXECUTOR = create();
@@ -77,13 +149,14 @@ public final class KernelThreads {
     if ((long) rows * dim * dim < minWork) {
       return 1;
     }
-    return Math.min(parallelism, POOL_SIZE);
+    return Math.min(Math.min(parallelism, CONTEXT.get().parallelism), POOL_SIZE);
   }
 
   /**
    * Runs {@code task.accept(k)} once for every {@code 0 <= k < count}, in no particular order, on
-   * the calling thread and up to {@code threads - 1} pool threads, and returns when all have
-   * finished. Whatever a task wrote is visible to the caller on return.
+   * the calling thread and up to {@code threads - 1} pool threads (fewer when other kernel work
+   * holds cores, see {@link #busyThreads}, or when {@link #runWithParallelism} says so), and
+   * returns when all have finished. Whatever a task wrote is visible to the caller on return.
    *
    * @throws RuntimeException or {@link Error} the first one a task threw (the tasks not yet started
    *     are then skipped); {@link QueryCancelledException} once the caller's query is cancelled
@@ -102,11 +175,37 @@ public final class KernelThreads {
    * <p>A thread that claims a second-stage task before the first stage is done spins until it is.
    * The wait is short: tasks are claimed in order, so by then every first-stage task is already
    * running, and first stages are kept to small tasks (copies).
+   *
+   * @return how many pool threads the call recruited
    */
-  static void forEach(
+  static int forEach(
       int threads, int firstCount, IntConsumer first, int thenCount, IntConsumer then) {
+    Context context = CONTEXT.get();
+    if (context.counted) {
+      // Nested in a kernel call: this thread already counts.
+      return run(context, threads, firstCount, first, thenCount, then);
+    }
+    BUSY.incrementAndGet();
+    context.counted = true;
+    try {
+      return run(context, threads, firstCount, first, thenCount, then);
+    } finally {
+      context.counted = false;
+      BUSY.decrementAndGet();
+    }
+  }
+
+  /** {@link #forEach} on a thread that counts as busy; returns the number of helpers recruited. */
+  private static int run(
+      Context context,
+      int threads,
+      int firstCount,
+      IntConsumer first,
+      int thenCount,
+      IntConsumer then) {
     int count = firstCount + thenCount;
-    int helpers = Math.min(Math.min(threads, count) - 1, POOL_SIZE);
+    int wanted = Math.min(Math.min(threads, context.parallelism), count) - 1;
+    int helpers = reserveHelpers(Math.min(wanted, POOL_SIZE - 1));
     if (helpers <= 0) {
       for (int k = 0; k < firstCount; k++) {
         Cancellation.checkpoint();
@@ -116,15 +215,35 @@ public final class KernelThreads {
         Cancellation.checkpoint();
         then.accept(k);
       }
-      return;
+      return 0;
     }
     Job job =
-        new Job(firstCount, first, thenCount, then, Thread.currentThread(), Cancellation.current());
+        new Job(
+            firstCount,
+            first,
+            thenCount,
+            then,
+            Thread.currentThread(),
+            Cancellation.current(),
+            context.parallelism);
+    job.recruited(helpers);
     for (int h = 0; h < helpers; h++) {
-      Pool.EXECUTOR.execute(job::work);
+      try {
+        Pool.EXECUTOR.execute(job::help);
+      } catch (RejectedExecutionException e) {
+        // Cannot happen with an unbounded queue. If it did, the caller would do the rest itself,
+        // and the cores of the helpers never submitted are released with the unstarted ones.
+        helpers = h;
+        break;
+      }
     }
-    job.work();
-    job.awaitAll();
+    try {
+      job.work();
+      job.awaitAll();
+    } finally {
+      job.releaseUnstarted();
+    }
+    return helpers;
   }
 
   /**
@@ -159,7 +278,11 @@ public final class KernelThreads {
     private final int count;
     private final Thread caller;
     private final Cancellation cancellation;
+    private final int parallelism;
     private final AtomicInteger next = new AtomicInteger();
+    // Helpers recruited that have not started: their cores are released by the caller once the
+    // job is done, so a helper that wakes up late holds no core it will not use.
+    private final AtomicInteger unstarted = new AtomicInteger();
     private final AtomicInteger firstFinished = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -174,13 +297,48 @@ public final class KernelThreads {
         int thenCount,
         IntConsumer then,
         Thread caller,
-        Cancellation cancellation) {
+        Cancellation cancellation,
+        int parallelism) {
       this.firstCount = firstCount;
       this.count = firstCount + thenCount;
       this.first = first;
       this.then = then;
       this.caller = caller;
       this.cancellation = cancellation;
+      this.parallelism = parallelism;
+    }
+
+    /**
+     * A recruited pool thread's part: {@link #work} under the caller's cap, counted as busy (by the
+     * caller's reservation) until it returns.
+     */
+    void help() {
+      if (unstarted.getAndDecrement() <= 0) {
+        return; // the job is done and the caller has released this helper's core
+      }
+      Context context = CONTEXT.get();
+      context.counted = true;
+      context.parallelism = parallelism;
+      try {
+        work();
+      } finally {
+        context.parallelism = Integer.MAX_VALUE;
+        context.counted = false;
+        BUSY.decrementAndGet();
+      }
+    }
+
+    /** Notes that {@code helpers} pool threads were recruited (before any of them may start). */
+    void recruited(int helpers) {
+      unstarted.set(helpers);
+    }
+
+    /** Releases the cores of the helpers that have not started: the job is done. */
+    void releaseUnstarted() {
+      int left = unstarted.getAndSet(0);
+      if (left > 0) {
+        BUSY.addAndGet(-left);
+      }
     }
 
     /** Claims and runs tasks on this thread, under the caller's cancellation binding. */

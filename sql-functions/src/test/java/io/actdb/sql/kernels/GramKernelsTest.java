@@ -495,6 +495,8 @@ class GramKernelsTest {
   @Test
   void helpersRunAtTheSameTimeAsTheCaller() throws Exception {
     assumeTrue(KernelThreads.POOL_SIZE > 1, "one core: no helpers");
+    // A helper is recruited only for an idle core: no earlier test's kernel work may still count.
+    KernelThreadsSharingTest.awaitIdle();
     // Each task waits for the other: this only finishes if two threads run them at once. The
     // bound on the wait is a guard against hanging the build, not a measurement.
     CountDownLatch both = new CountDownLatch(2);
