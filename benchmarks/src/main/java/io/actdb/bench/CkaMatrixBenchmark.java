@@ -33,13 +33,14 @@ import picocli.CommandLine.Option;
       "  ./actdb bench cka-matrix --layers 16 --dim 1024 --n 10000"
     },
     description = {
-      "Times cka_matrix over a table of activations, one row per sample and layer",
-      "(SELECT unnest(cka_matrix(vecs)) FROM (SELECT sample_id, list(vec ORDER BY layer) ...",
-      "GROUP BY sample_id)), every pair of --layers layers of --dim floats over --n samples,",
-      "against NumPy computing the same matrix from one Gram matrix of all layers side by side,",
-      "in float64 (the yardstick of the exact default) and float32 (that of float_runs);",
-      "then layer_cka(model_a, model_b) over a store of the same rows, which reads each layer",
-      "file straight into the matrix's row blocks."
+      "Times cka_matrix over a table of activations, one row per sample and layer (SELECT"
+          + " unnest(cka_matrix(vecs)) FROM (SELECT sample_id, list(vec ORDER BY layer) ..."
+          + " GROUP BY sample_id)): every pair of --layers layers of --dim floats over --n"
+          + " samples, against NumPy computing the same matrix from one Gram matrix of all layers"
+          + " side by side, in float64 (the yardstick of the exact default) and float32 (that of"
+          + " float_runs).",
+      "Then layer_cka(model_a, model_b) over a store of the same rows, which reads each layer"
+          + " file straight into the matrix's row blocks."
     })
 final class CkaMatrixBenchmark extends Benchmark {
   @Option(names = "--layers", description = "Layers (default: ${DEFAULT-VALUE}).")

@@ -130,6 +130,26 @@ class BenchCommandTest {
   }
 
   @Test
+  void ckaWithoutTheCcaFamilyEndsAfterItsOwnFigures() {
+    Run run =
+        Run.of(
+            "bench",
+            "cka",
+            "--n",
+            "64",
+            "--dim",
+            "8",
+            "--kernel-seconds",
+            "1",
+            "--no-numpy",
+            "--no-cca");
+    assertEquals(0, run.status(), run.err());
+    List<String> keys = List.copyOf(run.values().keySet());
+    assertEquals("cka_ours_outside_kernel_share", keys.get(keys.size() - 1), keys.toString());
+    assertTrue(keys.stream().noneMatch(k -> k.contains("cca")), keys.toString());
+  }
+
+  @Test
   void ckaPrintsItsFiguresAndTheRightCka() {
     int n = 64;
     int dim = 8;

@@ -52,6 +52,25 @@ class BenchHelpTest {
     }
   }
 
+  @Test
+  void descriptionsAreParagraphsThatPicocliWraps() {
+    // A description given as lines cut by hand at some width reads as broken sentences once
+    // picocli wraps them again at the terminal's width: each element must be a whole paragraph.
+    for (String name : List.of("cka", "cka-matrix", "spark")) {
+      CommandLine benchmark = bench().getSubcommands().get(name);
+      for (String paragraph : benchmark.getCommandSpec().usageMessage().description()) {
+        assertTrue(
+            paragraph.endsWith("."), name + "'s description has a cut paragraph: " + paragraph);
+      }
+    }
+  }
+
+  @Test
+  void ckaTellsHowToSkipTheCcaFamily() {
+    String usage = bench().getSubcommands().get("cka").getUsageMessage(CommandLine.Help.Ansi.OFF);
+    assertTrue(usage.contains("--no-cca"), usage);
+  }
+
   /** The text of one entry of the command list, its wrapped lines joined. */
   private static String listEntry(String usage, String name) {
     List<String> lines = List.of(usage.split("\n"));

@@ -42,6 +42,22 @@ final class CkaMoments {
     this.sumBZ = new double[dz];
   }
 
+  /** A copy that shares nothing with these moments. */
+  CkaMoments copy() {
+    CkaMoments c = new CkaMoments(dx, dy, shift.clone());
+    c.n = n;
+    System.arraycopy(sum, 0, c.sum, 0, dz);
+    System.arraycopy(gram, 0, c.gram, 0, gram.length);
+    c.sumA = sumA;
+    c.sumB = sumB;
+    c.sumAA = sumAA;
+    c.sumBB = sumBB;
+    c.sumAB = sumAB;
+    System.arraycopy(sumAZ, 0, c.sumAZ, 0, dz);
+    System.arraycopy(sumBZ, 0, c.sumBZ, 0, dz);
+    return c;
+  }
+
   /** Heap bytes of the moments of {@code dz} columns: the Gram matrix and a few vectors. */
   static long bytes(long dz) {
     return (dz * dz + 4 * dz) * Double.BYTES;

@@ -102,6 +102,29 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     final ColumnConstancy constancy = new ColumnConstancy();
     CkaMoments moments;
     WideRows wide;
+
+    /**
+     * Whether {@link #moments} is also another state's (combine hands a whole state's moments to an
+     * empty target rather than copying 8·dz² bytes): copied before either state changes it, since
+     * an engine may combine one source into several targets (DuckDB's window segment trees).
+     */
+    boolean momentsShared;
+
+    /** {@link #moments}, made this state's own first when shared. */
+    CkaMoments ownMoments() {
+      if (momentsShared) {
+        long bytes = CkaMoments.bytes(moments.dz);
+        String what = "a copy of the moments of " + moments.dx + " + " + moments.dy + " dimensions";
+        HeapBudget.require(bytes, what);
+        try {
+          moments = moments.copy();
+        } catch (OutOfMemoryError e) {
+          throw HeapBudget.outOfHeap(bytes, what);
+        }
+        momentsShared = false;
+      }
+      return moments;
+    }
   }
 
   /**
@@ -183,7 +206,7 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
       if (!keepRows(state.wide.n, dz)) toMoments(state);
       return;
     }
-    state.moments.addBlock(kernels, block, rows, state.accumulation, PARALLELISM);
+    state.ownMoments().addBlock(kernels, block, rows, state.accumulation, PARALLELISM);
   }
 
   /**
@@ -225,7 +248,7 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     target.constancy.addAll(source.constancy);
     if (source.wide != null) {
       if (target.moments != null) {
-        addRows(target.moments, source.wide, target.accumulation);
+        addRows(target.ownMoments(), source.wide, target.accumulation);
         return;
       }
       if (target.wide == null) target.wide = new WideRows(source.dx(), source.dy());
@@ -237,15 +260,18 @@ public final class LinearCka implements AggregateFunction<LinearCka.State> {
     if (target.wide != null) toMoments(target);
     CkaMoments src = source.moments;
     if (target.moments == null) {
-      target.moments = newMoments(src.dx, src.dy, src.shift.clone());
-      target.moments.addShifted(src, new double[src.dz]);
+      // The sums an empty target would take are the source's, bit for bit: share them.
+      target.moments = src;
+      target.momentsShared = true;
+      source.momentsShared = true;
       return;
     }
+    CkaMoments own = target.ownMoments();
     double[] delta = new double[src.dz];
     for (int k = 0; k < src.dz; k++) {
-      delta[k] = (double) src.shift[k] - target.moments.shift[k];
+      delta[k] = (double) src.shift[k] - own.shift[k];
     }
-    target.moments.addShifted(src, delta);
+    own.addShifted(src, delta);
   }
 
   @Override

@@ -35,6 +35,7 @@ final class WideRows {
 
   int n;
   private final OffHeapRows rows;
+  private final boolean rowsOnHeap;
   private final long featureFormBytes;
   // Allocated with the first row, after the size checks.
   private double[] columnSum;
@@ -56,7 +57,11 @@ final class WideRows {
     this.dx = dims[0];
     this.dz = starts[dims.length];
     this.featureFormBytes = featureFormBytes;
-    this.rows = new OffHeapRows(dz);
+    // While the feature form fits the heap, a group turns to it before its rows take more bytes
+    // than it would: such rows fit the heap too, where their memory is recycled from query to
+    // query.
+    this.rowsOnHeap = HeapBudget.fits(featureFormBytes) && (long) dz * dz <= Integer.MAX_VALUE;
+    this.rows = rowsOnHeap ? OffHeapRows.onHeap(dz) : new OffHeapRows(dz);
   }
 
   /** Number of representations side by side. */
@@ -135,7 +140,9 @@ final class WideRows {
     try {
       rows.add(block, count);
     } catch (OutOfMemoryError e) {
-      throw outOfDirectMemory();
+      throw rowsOnHeap
+          ? HeapBudget.outOfHeap((long) count * dz * Float.BYTES, describeGroup(n + count))
+          : outOfDirectMemory();
     }
     for (int r = 0; r < count; r++) {
       int base = r * dz;

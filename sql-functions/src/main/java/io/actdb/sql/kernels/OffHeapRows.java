@@ -21,6 +21,11 @@ import java.util.List;
  * rather than copying them: combining the states of two threads then needs no second copy of the
  * rows.
  *
+ * <p>A store that never outgrows its share of the heap ({@link #onHeap}) keeps its chunks in heap
+ * arrays instead: the collector recycles heap memory the JVM already holds, where every native
+ * chunk is memory the process touches for the first time (a page fault per 4 KiB, which on a
+ * virtual machine can cost more than the copy itself).
+ *
  * <p>Not thread-safe; a store that shares its chunks may still append rows (to places the sharer
  * does not read).
  */
@@ -34,6 +39,7 @@ public final class OffHeapRows {
   private record Slice(MemorySegment segment, int rows) {}
 
   private final int width;
+  private final boolean heap;
   private final List<Slice> sealed = new ArrayList<>();
   private MemorySegment tail;
   private int tailCapacity;
@@ -42,8 +48,21 @@ public final class OffHeapRows {
 
   /** An empty store of rows of {@code width} floats. */
   public OffHeapRows(int width) {
+    this(width, false);
+  }
+
+  private OffHeapRows(int width, boolean heap) {
     if (width < 1) throw new IllegalArgumentException("width must be >= 1, got " + width);
     this.width = width;
+    this.heap = heap;
+  }
+
+  /**
+   * An empty store of rows of {@code width} floats in heap arrays, for a caller that bounds its
+   * rows to what the heap can spare.
+   */
+  public static OffHeapRows onHeap(int width) {
+    return new OffHeapRows(width, true);
   }
 
   /** Floats per row. */
@@ -88,7 +107,10 @@ public final class OffHeapRows {
     long cap = Math.max(1, MAX_CHUNK_BYTES / rowBytes);
     // Doubling the store each time keeps the chunk count logarithmic until the cap.
     long capacity = Math.clamp(Math.max(rows, Math.min(wanted, FIRST_CHUNK_ROWS)), 1, cap);
-    MemorySegment segment = Arena.ofAuto().allocate(capacity * rowBytes, 64);
+    MemorySegment segment =
+        heap
+            ? MemorySegment.ofArray(new float[Math.toIntExact(capacity * width)])
+            : Arena.ofAuto().allocate(capacity * rowBytes, 64);
     if (tail != null) sealed.add(new Slice(tail, tailRows));
     tail = segment;
     tailCapacity = (int) capacity;

@@ -177,6 +177,39 @@ class GramFormTest {
   }
 
   @Test
+  void oneSourceCombinedIntoSeveralTargetsStaysItsOwn() {
+    // An empty target takes the source's moments without a copy; either may then change (more
+    // rows, another combine) without the other seeing it, as when a window's segment tree
+    // combines one node into many frames.
+    LinearCka f = new LinearCka(LinearCka.Estimator.BIASED);
+    int n = 3 * DZ;
+    float[][][] d = data(23, n, 2);
+    int a = DZ + 20;
+    LinearCka.State source = fed(f, d[0], d[1], 0, a);
+    assertNotNull(source.moments, "more rows than dx + dy: moments");
+    LinearCka.State grown = f.newState();
+    LinearCka.State merged = f.newState();
+    LinearCka.State untouched = f.newState();
+    f.combine(source, grown);
+    f.combine(source, merged);
+    f.combine(source, untouched);
+    int[] all = new int[n - a];
+    for (int i = 0; i < all.length; i++) all[i] = i;
+    f.update(grown, Chunk.of(d[0], d[1], a, n, false), all, all.length);
+    f.combine(fed(f, d[0], d[1], a, n), merged);
+    f.update(source, Chunk.of(d[0], d[1], a, a + 5, false), all, 5);
+
+    double whole = CkaReference.cka(d[0], d[1]);
+    double part = CkaReference.cka(Arrays.copyOf(d[0], a), Arrays.copyOf(d[1], a));
+    double partAndFive = CkaReference.cka(Arrays.copyOf(d[0], a + 5), Arrays.copyOf(d[1], a + 5));
+    assertTrue(Math.abs(whole - part) > 1e-6, "the cases must differ to tell them apart");
+    assertRelative(whole, f.compute(grown), "target updated after the combine");
+    assertRelative(whole, f.compute(merged), "target combined again");
+    assertRelative(part, f.compute(untouched), "target left alone");
+    assertRelative(partAndFive, f.compute(source), "source updated after the combine");
+  }
+
+  @Test
   void throughSqlEachGroupSizeAroundTheSwitchEqualsTheOracle() throws SQLException {
     int[] sizes = {1, 2, 3, DZ - 1, DZ, DZ + 1, 3 * DZ};
     int n = 0;

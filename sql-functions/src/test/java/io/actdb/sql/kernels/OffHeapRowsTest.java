@@ -19,11 +19,23 @@ class OffHeapRowsTest {
     return out;
   }
 
+  private static OffHeapRows store(boolean onHeap, int width) {
+    return onHeap ? OffHeapRows.onHeap(width) : new OffHeapRows(width);
+  }
+
   @Test
   void rowsComeBackInOrderAcrossChunksAndSharing() {
+    // Either kind of chunk, and a store that shares the chunks of the other kind.
+    for (boolean aOnHeap : new boolean[] {false, true}) {
+      for (boolean bOnHeap : new boolean[] {false, true}) {
+        rowsComeBackInOrderAcrossChunksAndSharing(store(aOnHeap, 13), store(bOnHeap, 13));
+      }
+    }
+  }
+
+  private static void rowsComeBackInOrderAcrossChunksAndSharing(OffHeapRows a, OffHeapRows b) {
     Random random = new Random(3);
     int width = 13;
-    OffHeapRows a = new OffHeapRows(width);
     float[] first = rows(random, 2049, width); // several geometric chunks
     for (int from = 0; from < 2049; ) {
       int count = Math.min(1 + random.nextInt(300), 2049 - from);
@@ -32,7 +44,6 @@ class OffHeapRowsTest {
       a.add(block, count);
       from += count;
     }
-    OffHeapRows b = new OffHeapRows(width);
     float[] second = rows(random, 7, width);
     b.add(second, 7);
     b.addAll(a);
@@ -59,11 +70,16 @@ class OffHeapRowsTest {
 
   @Test
   void transposedColumnsAreTheRowsLessTheirOrigin() {
+    transposedColumnsAreTheRowsLessTheirOrigin(false);
+    transposedColumnsAreTheRowsLessTheirOrigin(true);
+  }
+
+  private static void transposedColumnsAreTheRowsLessTheirOrigin(boolean onHeap) {
     Random random = new Random(5);
     int width = 9;
     int n = 70;
     float[] data = rows(random, n, width);
-    OffHeapRows store = new OffHeapRows(width);
+    OffHeapRows store = store(onHeap, width);
     store.add(data, n);
     double[] origin = new double[width];
     for (int k = 0; k < width; k++) origin[k] = k % 2 == 0 ? 0 : 0.25 * k;
