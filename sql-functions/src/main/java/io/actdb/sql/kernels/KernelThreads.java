@@ -48,7 +48,7 @@ public final class KernelThreads {
 
   /**
    * Threads at kernel work in this JVM: the callers inside {@link #forEach} and the helpers they
-   * recruited, each counted from the moment it is recruited until its part is done.
+   * recruited, each helper counted from the moment it is recruited until its caller's call ends.
    */
   private static final AtomicInteger BUSY = new AtomicInteger();
 
@@ -226,24 +226,25 @@ public final class KernelThreads {
             Thread.currentThread(),
             Cancellation.current(),
             context.parallelism);
-    job.recruited(helpers);
-    for (int h = 0; h < helpers; h++) {
-      try {
+    int submitted = 0;
+    try {
+      for (; submitted < helpers; submitted++) {
         Pool.EXECUTOR.execute(job::help);
-      } catch (RejectedExecutionException e) {
-        // Cannot happen with an unbounded queue. If it did, the caller would do the rest itself,
-        // and the cores of the helpers never submitted are released with the unstarted ones.
-        helpers = h;
-        break;
       }
+    } catch (RejectedExecutionException e) {
+      // Cannot happen with an unbounded queue. If it did, the caller would do the rest itself.
     }
     try {
       job.work();
       job.awaitAll();
     } finally {
-      job.releaseUnstarted();
+      // Every task has ended, so no helper is still at work: their cores are free now, whether
+      // they are still on their way out of the job or have not even started. Were each helper to
+      // give its core back itself, on its way out, the caller's next call would often find it not
+      // yet given back and run alone.
+      BUSY.addAndGet(-helpers);
     }
-    return helpers;
+    return submitted;
   }
 
   /**
@@ -280,9 +281,6 @@ public final class KernelThreads {
     private final Cancellation cancellation;
     private final int parallelism;
     private final AtomicInteger next = new AtomicInteger();
-    // Helpers recruited that have not started: their cores are released by the caller once the
-    // job is done, so a helper that wakes up late holds no core it will not use.
-    private final AtomicInteger unstarted = new AtomicInteger();
     private final AtomicInteger firstFinished = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -309,13 +307,10 @@ public final class KernelThreads {
     }
 
     /**
-     * A recruited pool thread's part: {@link #work} under the caller's cap, counted as busy (by the
-     * caller's reservation) until it returns.
+     * A recruited pool thread's part: {@link #work} under the caller's cap. Its core is counted as
+     * busy from its recruiting until the caller's call ends ({@link #run} gives it back).
      */
     void help() {
-      if (unstarted.getAndDecrement() <= 0) {
-        return; // the job is done and the caller has released this helper's core
-      }
       Context context = CONTEXT.get();
       context.counted = true;
       context.parallelism = parallelism;
@@ -324,20 +319,6 @@ public final class KernelThreads {
       } finally {
         context.parallelism = Integer.MAX_VALUE;
         context.counted = false;
-        BUSY.decrementAndGet();
-      }
-    }
-
-    /** Notes that {@code helpers} pool threads were recruited (before any of them may start). */
-    void recruited(int helpers) {
-      unstarted.set(helpers);
-    }
-
-    /** Releases the cores of the helpers that have not started: the job is done. */
-    void releaseUnstarted() {
-      int left = unstarted.getAndSet(0);
-      if (left > 0) {
-        BUSY.addAndGet(-left);
       }
     }
 

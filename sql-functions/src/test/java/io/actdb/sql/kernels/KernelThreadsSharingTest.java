@@ -23,8 +23,9 @@ class KernelThreadsSharingTest {
   private static final int TASKS = 64;
 
   /**
-   * Waits until no kernel work of an earlier test is counted (a helper ends its part just after its
-   * caller returns). The bound only guards the build against hanging; it is no measurement.
+   * Waits until no kernel work of an earlier test is counted (a test's callers on threads of its
+   * own may still be on their way out). The bound only guards the build against hanging; it is no
+   * measurement.
    */
   static void awaitIdle() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -49,6 +50,21 @@ class KernelThreadsSharingTest {
             KernelThreads.POOL_SIZE, TASKS, k -> ran.add(Thread.currentThread()), 0, k -> {});
     assertEquals(KernelThreads.POOL_SIZE - 1, helpers);
     assertTrue(ran.size() <= 1 + helpers, "tasks ran on " + ran.size() + " threads");
+  }
+
+  /**
+   * A call gives its helpers' cores back before it returns, so the caller's next call (a kernel is
+   * called block after block) finds them free, even while the helpers are still on their way out.
+   */
+  @Test
+  void callAfterCallEachRecruitsItsHelpers() {
+    for (int call = 0; call < 300; call++) {
+      // Tasks long enough (some 20 µs) for the helpers to start and share them.
+      int helpers =
+          KernelThreads.forEach(KernelThreads.POOL_SIZE, TASKS, k -> spin(20_000), 0, k -> {});
+      assertEquals(0, KernelThreads.busyThreads(), "cores still counted after call " + call);
+      assertEquals(KernelThreads.POOL_SIZE - 1, helpers, "helpers of call " + call);
+    }
   }
 
   @Test
@@ -172,6 +188,13 @@ class KernelThreadsSharingTest {
   }
 
   /** Signals that a task is running, then waits (boundedly, against a hung build) for release. */
+  private static void spin(long nanos) {
+    long end = System.nanoTime() + nanos;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+  }
+
   private static void hold(CountDownLatch inside, CountDownLatch release) {
     inside.countDown();
     try {
